@@ -1,0 +1,41 @@
+import type { ActivityEntry } from '../shared/gateway-messages.js';
+import type { Logger } from './log.js';
+
+export type ActivitySink = (entries: ActivityEntry[]) => void;
+
+const FLUSH_MS = 250;
+const MAX_BATCH = 200;
+
+/**
+ * Collects activity entries and hands them to the launcher in batches: one IPC message per
+ * 250 ms instead of one per request keeps serialisation off the hot path.
+ */
+export class ActivityRecorder {
+  #batch: ActivityEntry[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sink: ActivitySink | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  record(entry: ActivityEntry): void {
+    if (entry.error || entry.status >= 500) this.log.warn(entry, 'request failed');
+    // Standalone, the log is the activity view; under the launcher, the launcher keeps it.
+    else if (this.sink) this.log.debug(entry, 'request');
+    else this.log.info(entry, 'request');
+    if (!this.sink) return;
+    this.#batch.push(entry);
+    if (this.#batch.length >= MAX_BATCH) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#batch.length === 0 || !this.sink) return;
+    const entries = this.#batch;
+    this.#batch = [];
+    this.sink(entries);
+  }
+}

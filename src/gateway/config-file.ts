@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GatewayConfigFile, GatewayRuntimeConfig, GatewayTimeouts, type GatewayMapping } from '../shared/gateway-config.js';
+import { headerRuleFrom } from '../shared/header-rule.js';
+import { formatAuthority, isLoopbackHost, parseAuthority } from '../shared/host-authority.js';
+import type { ResolveResult } from '../shared/vault-errors.js';
+
+/** A config problem, reported as one line naming the field; the program exits 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export interface StandaloneConfig {
+  readonly runtime: GatewayRuntimeConfig;
+  /** Mapping id → value, read from the environment: never from argv or the file. */
+  readonly values: ReadonlyMap<string, string>;
+}
+
+function readText(file: string, field: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(field, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function fieldPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(file)';
+}
+
+/** Loads `--config FILE` (docs/gateway.md). Relative paths in the file are relative to the file. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): StandaloneConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readText(file, 'config'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError('config', `${file} is not valid JSON`);
+  }
+  const parsed = GatewayConfigFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // Issue paths and zod's message only: `received` could echo a value someone pasted in.
+    throw new ConfigError(fieldPath(issue?.path ?? []), issue?.message ?? 'invalid');
+  }
+  const cfg = parsed.data;
+  const dir = path.dirname(path.resolve(file));
+  const resolvePath = (p: string) => path.resolve(dir, p);
+
+  const listen = parseAuthority(cfg.listen, -1, { minPort: 0 }); // port 0: any free port (tests)
+  if (!listen || listen.port < 0) throw new ConfigError('listen', 'expected "host:port", such as "127.0.0.1:10255"');
+  if (!isLoopbackHost(listen.host)) throw new ConfigError('listen', 'the gateway only listens on a loopback address (127.0.0.1, ::1 or localhost)');
+
+  const tokens = (env[cfg.agentTokensEnv] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (tokens.length === 0) throw new ConfigError('agentTokensEnv', `environment variable ${cfg.agentTokensEnv} is empty or not set`);
+  const shortToken = tokens.findIndex((t) => t.length < 16);
+  if (shortToken !== -1) throw new ConfigError('agentTokensEnv', `token ${shortToken + 1} in ${cfg.agentTokensEnv} is shorter than 16 characters`);
+
+  const values = new Map<string, string>();
+  const seen = new Set<string>();
+  const mappings: GatewayMapping[] = cfg.mappings.map((m, i) => {
+    const field = `mappings[${i}]`;
+    const authority = parseAuthority(m.host, 443, { allowWildcard: true });
+    if (!authority) throw new ConfigError(`${field}.host`, 'expected a host name or IP, optionally with :port, such as "api.anthropic.com"');
+    const id = formatAuthority(authority);
+    if (seen.has(id)) throw new ConfigError(`${field}.host`, `${id} is mapped twice`);
+    seen.add(id);
+    if (m.route && authority.host.startsWith('*.')) throw new ConfigError(`${field}.route`, 'a wildcard host cannot have a route: a route needs one host');
+    const value = env[m.valueEnv];
+    if (!value) throw new ConfigError(`${field}.valueEnv`, `environment variable ${m.valueEnv} is empty or not set`);
+    values.set(id, value);
+    let rule;
+    try {
+      rule = headerRuleFrom(authority.host, m.header, m.template);
+    } catch {
+      throw new ConfigError(`${field}.header`, 'invalid header rule');
+    }
+    return { id, host: authority.host, port: authority.port, rule, ...(m.route ? { route: m.route } : {}) };
+  });
+
+  const runtime = GatewayRuntimeConfig.safeParse({
+    listen: { host: listen.host, port: listen.port },
+    ca: { certPem: readText(resolvePath(cfg.ca.certFile), 'ca.certFile'), keyPem: readText(resolvePath(cfg.ca.keyFile), 'ca.keyFile') },
+    ...(cfg.extraCaFile ? { extraCaPem: readText(resolvePath(cfg.extraCaFile), 'extraCaFile') } : {}),
+    agents: tokens.map((token, i) => ({ name: tokens.length === 1 ? 'agent' : `agent-${i + 1}`, token })),
+    mappings,
+    logLevel: cfg.logLevel ?? 'info',
+    timeouts: GatewayTimeouts.parse(cfg.timeouts ?? {}),
+  });
+  if (!runtime.success) {
+    const issue = runtime.error.issues[0];
+    throw new ConfigError(fieldPath(issue?.path ?? []), issue?.message ?? 'invalid');
+  }
+  return { runtime: runtime.data, values };
+}
+
+/** Standalone values never change while the gateway runs. */
+export function environmentSource(values: ReadonlyMap<string, string>) {
+  return async (mappingId: string): Promise<ResolveResult> => {
+    const value = values.get(mappingId);
+    return value ? { ok: true, value } : { ok: false, code: 'not_found', message: `No value is configured for ${mappingId}.` };
+  };
+}

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { formatAuthority, isLoopbackHost, parseAuthority, type Authority } from '../../shared/host-authority.js';
+import type { GatewayMapping } from '../../shared/gateway-config.js';
+import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
+import { sendError, writeRawError } from '../error-responses.js';
+import { forwardRequest, type ForwardPlan } from '../forward.js';
+import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { forwardUpgrade } from '../upgrade.js';
+
+export function isAbsoluteHttpUrl(url: string | undefined): boolean {
+  return url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+}
+
+interface PlainTarget {
+  readonly authority: Authority;
+  readonly path: string;
+  readonly hostHeader: string;
+  readonly mapping: GatewayMapping | undefined;
+}
+
+type Reject = (code: GatewayErrorCode, mapping: string | null, message: string) => void;
+
+/**
+ * `GET http://host/path` through the proxy. Plain HTTP crosses the network readable by anyone
+ * on the path, so a credential is only ever added when the host is this machine.
+ */
+function target(state: GatewayState, req: IncomingMessage, activity: ActivityHandle, reject: Reject): PlainTarget | undefined {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '');
+  } catch {
+    reject('bad_request', null, 'The request target is not a valid URL.');
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'ws:') {
+    reject('bad_request', null, `Proxy ${url.protocol}// requests with CONNECT; only http:// is proxied in the clear.`);
+    return undefined;
+  }
+  const authority = parseAuthority(url.host, 80);
+  if (!authority) {
+    reject('bad_request', null, 'The request target has no valid host.');
+    return undefined;
+  }
+  const agent = state.auth.fromProxyAuthorization(req.headers['proxy-authorization']);
+  const mapping = state.table.forAuthority(authority.host, authority.port);
+  activity.identify(agent ?? null, mapping?.id ?? null, formatAuthority(authority));
+  if (!agent) {
+    reject('proxy_auth_required', null, 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).');
+    return undefined;
+  }
+  if (mapping && !isLoopbackHost(authority.host)) {
+    reject('insecure_http', mapping.id, `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`);
+    return undefined;
+  }
+  return { authority, mapping, path: `${url.pathname}${url.search}`, hostHeader: url.host };
+}
+
+function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan) => void, fail: Reject): void {
+  const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
+  if (!t.mapping) return go({ ...base, mapping: null });
+  const mapping = t.mapping;
+  withCredential(state, mapping, (inject) => go({ ...base, inject, mapping: mapping.id }), (code, message) => fail(code, mapping.id, message));
+}
+
+export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
+  const activity = startActivity(state, 'http', req.method ?? 'GET', '');
+  const reject: Reject = (code, mapping, message) => {
+    sendError(res, code, mapping, message);
+    activity.done(res.statusCode, code);
+  };
+  const t = target(state, req, activity, reject);
+  if (t) run(state, t, (plan) => forwardRequest(req, res, plan, state.upstream, state.timeouts.upstreamConnectMs, activity.done), reject);
+}
+
+export function handlePlainHttpUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const activity = startActivity(state, 'http', req.method ?? 'GET', '');
+  const reject: Reject = (code, mapping, message) => {
+    writeRawError(socket, code, mapping, message);
+    activity.done(0, code);
+  };
+  const t = target(state, req, activity, reject);
+  if (t) run(state, t, (plan) => forwardUpgrade(req, socket, head, plan, state.upstream, state.timeouts.upstreamConnectMs, activity.done), reject);
+}

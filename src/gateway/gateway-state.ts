@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.js';
+import type { GatewayErrorCode } from '../shared/gateway-errors.js';
+import type { GatewayDoor } from '../shared/gateway-messages.js';
+import type { VaultErrorCode } from '../shared/vault-errors.js';
+import type { ActivityRecorder } from './activity.js';
+import type { AgentAuth } from './agent-auth.js';
+import type { CredentialCache } from './credential-cache.js';
+import { injectedHeader } from './header-rules.js';
+import type { LeafCertificates } from './leaf-certificates.js';
+import type { Logger } from './log.js';
+import type { MappingTable } from './mapping-table.js';
+import type { Upstream } from './upstream.js';
+
+/** Everything the doors share. `table` is swapped whole when the launcher sends new mappings. */
+export interface GatewayState {
+  table: MappingTable;
+  readonly auth: AgentAuth;
+  readonly cache: CredentialCache;
+  readonly leafs: LeafCertificates;
+  readonly upstream: Upstream;
+  readonly timeouts: GatewayTimeouts;
+  readonly log: Logger;
+  readonly activity: ActivityRecorder;
+}
+
+/**
+ * Gets the mapping's credential header, synchronously when cached (the hot path), and calls
+ * exactly one of the callbacks.
+ */
+export function withCredential(
+  state: GatewayState,
+  mapping: GatewayMapping,
+  ready: (inject: [string, string]) => void,
+  failed: (code: VaultErrorCode, message: string) => void,
+): void {
+  const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
+    if (result.ok) ready(injectedHeader(mapping.rule, result.value));
+    else failed(result.code, result.message);
+  };
+  const result = state.cache.get(mapping.id);
+  if (result instanceof Promise) result.then(apply, () => failed('unavailable', 'resolving the credential failed'));
+  else apply(result);
+}
+
+/** Starts timing a request; the returned function records it in the activity log once. */
+export function startActivity(state: GatewayState, door: GatewayDoor, method: string, initialHost: string) {
+  let host = initialHost;
+  const at = Date.now();
+  const t0 = performance.now();
+  let agent: string | null = null;
+  let mapping: string | null = null;
+  let recorded = false;
+  return {
+    /** Who asked and which mapping applies; `target` replaces the host once it is known. */
+    identify(agentName: string | null, mappingId: string | null, target?: string) {
+      agent = agentName;
+      mapping = mappingId;
+      if (target !== undefined) host = target;
+    },
+    done(status: number, error?: GatewayErrorCode) {
+      if (recorded) return;
+      recorded = true;
+      const ms = Math.round((performance.now() - t0) * 10) / 10;
+      state.activity.record(error ? { at, agent, door, method, host, mapping, status, ms, error } : { at, agent, door, method, host, mapping, status, ms });
+    },
+  };
+}
+export type ActivityHandle = ReturnType<typeof startActivity>;

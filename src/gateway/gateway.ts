@@ -1,0 +1,137 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from '../shared/gateway-config.js';
+import { ActivityRecorder, type ActivitySink } from './activity.js';
+import { AgentAuth } from './agent-auth.js';
+import { CredentialCache, type Clock, type ResolveSource } from './credential-cache.js';
+import { handleConnect } from './doors/connect.js';
+import { handleMitmRequest, handleMitmUpgrade } from './doors/mitm.js';
+import { handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
+import { handleRouteRequest, handleRouteUpgrade, isRoutePath } from './doors/route.js';
+import { errorJson, sendError, writeRawStatus } from './error-responses.js';
+import type { GatewayState } from './gateway-state.js';
+import { LeafCertificates } from './leaf-certificates.js';
+import { describeError, type Logger } from './log.js';
+import { MappingTable } from './mapping-table.js';
+import { BODY_HIGH_WATER_MARK, createUpstream } from './upstream.js';
+
+export interface GatewayDeps {
+  readonly log: Logger;
+  /** Where values come from on a cache miss: the launcher over IPC, or the environment standalone. */
+  readonly resolve: ResolveSource;
+  readonly activitySink?: ActivitySink;
+  readonly clock?: Clock;
+}
+
+export interface RunningGateway {
+  readonly address: { host: string; port: number };
+  setMappings(mappings: readonly GatewayMapping[]): void;
+  setAgents(agents: readonly AgentCredential[]): void;
+  invalidate(mappingIds?: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 2_000;
+
+function serverOptions(config: GatewayRuntimeConfig): http.ServerOptions {
+  const t = config.timeouts;
+  return {
+    highWaterMark: BODY_HIGH_WATER_MARK,
+    noDelay: true,
+    keepAliveTimeout: t.keepAliveMs,
+    headersTimeout: t.headersMs,
+    requestTimeout: 0, // bodies may stream for as long as an LLM answers; idleMs guards silence
+    connectionsCheckingInterval: Math.min(1_000, t.headersMs),
+  };
+}
+
+function onClientError(log: Logger) {
+  return (err: NodeJS.ErrnoException, socket: Duplex) => {
+    log.debug({ err: describeError(err) }, 'bad client request');
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    writeRawStatus(socket, status);
+  };
+}
+
+const ABOUT = 'This is the OneCLI gateway. Use it as HTTPS_PROXY, or as a base URL at /r/<route>/.';
+
+/** Starts the gateway on its loopback port. Both doors share mappings, cache, injection and logs. */
+export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDeps): Promise<RunningGateway> {
+  const leafs = await LeafCertificates.create(config.ca.certPem, config.ca.keyPem);
+  const state: GatewayState = {
+    table: new MappingTable(config.mappings),
+    auth: new AgentAuth(config.agents),
+    cache: new CredentialCache(deps.resolve, deps.clock),
+    leafs,
+    upstream: createUpstream(config.extraCaPem, config.timeouts),
+    timeouts: config.timeouts,
+    log: deps.log,
+    activity: new ActivityRecorder(deps.activitySink, deps.log),
+  };
+
+  // Terminated CONNECT tunnels are fed to this server; it never listens on a port.
+  const mitm = http.createServer(serverOptions(config), (req, res) => handleMitmRequest(state, req, res));
+  mitm.timeout = config.timeouts.idleMs;
+  mitm.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleMitmUpgrade(state, req, socket, head));
+  mitm.on('clientError', onClientError(deps.log));
+
+  const front = http.createServer(serverOptions(config), (req: IncomingMessage, res: ServerResponse) => {
+    if (isRoutePath(req.url)) return handleRouteRequest(state, req, res);
+    if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpRequest(state, req, res);
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    sendError(res, 'unknown_route', null, ABOUT, { body: errorJson('unknown_route', null, ABOUT) });
+  });
+  front.timeout = config.timeouts.idleMs;
+  front.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => handleConnect(state, mitm, req, socket, head));
+  front.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isRoutePath(req.url)) return handleRouteUpgrade(state, req, socket, head);
+    if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpUpgrade(state, req, socket, head);
+    writeRawStatus(socket, 404);
+  });
+  front.on('clientError', onClientError(deps.log));
+
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(config.listen.port, config.listen.host, () => {
+      front.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = front.address() as AddressInfo;
+  const address = { host: bound.address, port: bound.port };
+  deps.log.info({ address: `${address.host}:${address.port}`, mappings: state.table.size, agents: config.agents.length }, 'gateway listening');
+
+  return {
+    address,
+    setMappings(mappings) {
+      state.table = new MappingTable(mappings);
+      state.cache.invalidate();
+      deps.log.info({ mappings: mappings.length }, 'mappings updated');
+    },
+    setAgents(agents) {
+      state.auth.set(agents);
+      deps.log.info({ agents: agents.length }, 'agents updated');
+    },
+    invalidate(ids) {
+      state.cache.invalidate(ids);
+    },
+    async close() {
+      state.activity.flush();
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      front.closeIdleConnections();
+      mitm.closeIdleConnections();
+      const timer = setTimeout(() => {
+        front.closeAllConnections();
+        mitm.closeAllConnections();
+      }, CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      state.upstream.httpsAgent.destroy();
+      state.upstream.httpAgent.destroy();
+    },
+  };
+}

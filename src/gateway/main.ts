@@ -1,0 +1,120 @@
+/**
+ * The gateway program. Two ways to run it:
+ *   node dist/gateway/main.js --config FILE   standalone (tests, benchmarks; docs/gateway.md)
+ *   forked by the launcher                    driven over the inherited IPC channel
+ */
+import { ToGateway } from '../shared/gateway-messages.js';
+import { ConfigError, environmentSource, loadConfigFile } from './config-file.js';
+import { startGateway, type RunningGateway } from './gateway.js';
+import { nodeIpcChannel, parentPortChannel, type LauncherChannel, type ParentPortLike } from './launcher-channel.js';
+import { LauncherResolver } from './launcher-resolver.js';
+import { createLogger, describeError, type Logger } from './log.js';
+
+const EXIT_BAD_CONFIG = 2;
+const EXIT_LISTEN_FAILED = 3;
+
+function configPathFrom(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (i === -1) return undefined;
+  const arg = argv[i] as string;
+  return arg.includes('=') ? arg.slice('--config='.length) : argv[i + 1];
+}
+
+function fail(line: string, code: number): never {
+  process.stderr.write(`onecli gateway: ${line}\n`);
+  process.exit(code);
+}
+
+function stopOnSignals(gateway: RunningGateway, log: Logger): void {
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    void gateway.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function runStandalone(file: string): Promise<void> {
+  let config;
+  try {
+    config = loadConfigFile(file, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`bad config ${file}: ${err.message}`, EXIT_BAD_CONFIG);
+    throw err;
+  }
+  const log = createLogger(config.runtime.logLevel);
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values) });
+  } catch (err) {
+    const { code, message } = describeError(err);
+    if (code === 'EADDRINUSE') fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port}: the port is in use; pick another "listen" port`, EXIT_LISTEN_FAILED);
+    if (code) fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port} (${code})`, EXIT_LISTEN_FAILED);
+    fail(`bad config ${file}: ca: ${message}`, EXIT_BAD_CONFIG);
+  }
+  stopOnSignals(gateway, log);
+}
+
+function runWithLauncher(channel: LauncherChannel): void {
+  let log = createLogger('info');
+  let gateway: RunningGateway | undefined;
+  let starting = false;
+  let resolveTimeoutMs = 90_000;
+  const resolver = new LauncherResolver(channel, () => resolveTimeoutMs);
+  channel.onClose(() => {
+    // The launcher is gone: nobody can resolve or supervise us, so leave now.
+    process.exit(0);
+  });
+  channel.onMessage((raw) => {
+    const parsed = ToGateway.safeParse(raw);
+    if (!parsed.success) {
+      log.warn({ paths: parsed.error.issues.map((i) => i.path.join('.')) }, 'ignored a malformed launcher message');
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'configure': {
+        if (gateway || starting) return void log.warn('already configured; the launcher restarts the gateway to reconfigure it');
+        starting = true;
+        log = createLogger(msg.config.logLevel);
+        resolveTimeoutMs = msg.config.timeouts.resolveMs;
+        startGateway(msg.config, { log, resolve: resolver.resolve, activitySink: (entries) => channel.send({ type: 'activity', entries }) }).then(
+          (running) => {
+            gateway = running;
+            channel.send({ type: 'ready', address: running.address });
+          },
+          (err) => {
+            const { code, message } = describeError(err);
+            channel.send(code ? { type: 'fatal', code: 'listen_failed', message: `cannot listen on port ${msg.config.listen.port} (${code})` } : { type: 'fatal', code: 'bad_config', message });
+            setTimeout(() => process.exit(code ? EXIT_LISTEN_FAILED : EXIT_BAD_CONFIG), 50);
+          },
+        );
+        return;
+      }
+      case 'resolved':
+        return resolver.settle(msg.requestId, msg.result);
+      case 'set-mappings':
+        try {
+          gateway?.setMappings(msg.mappings);
+        } catch (err) {
+          log.error({ err: describeError(err) }, 'rejected mappings');
+        }
+        return;
+      case 'set-agents':
+        return gateway?.setAgents(msg.agents);
+      case 'invalidate':
+        return gateway?.invalidate(msg.mappingIds);
+      case 'shutdown':
+        if (!gateway) process.exit(0);
+        void gateway.close().finally(() => process.exit(0));
+        return;
+    }
+  });
+}
+
+const configFile = configPathFrom(process.argv.slice(2));
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (configFile) await runStandalone(configFile);
+else if (process.send) runWithLauncher(nodeIpcChannel());
+else if (parentPort) runWithLauncher(parentPortChannel(parentPort));
+else fail('usage: node dist/gateway/main.js --config FILE (see docs/gateway.md)', EXIT_BAD_CONFIG);

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { HeaderRule } from './header-rule.js';
+
+/** A base-URL route name: `/r/<route>/…` on the gateway's port. */
+export const RouteName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "anthropic"');
+
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+/** Timeouts that protect the gateway from idle and slow clients. Defaults suit agents; tests shorten them. */
+export const GatewayTimeouts = z.object({
+  /** From CONNECT to a finished TLS handshake with the client. */
+  handshakeMs: z.number().int().positive().default(10_000),
+  /** Time a client has to send a request's headers on the front door (slowloris). */
+  headersMs: z.number().int().positive().default(30_000),
+  /** A connection or tunnel with no traffic either way for this long is closed. */
+  idleMs: z.number().int().positive().default(300_000),
+  /** Keep-alive wait for the next request on an idle client connection. */
+  keepAliveMs: z.number().int().positive().default(30_000),
+  /** Connecting to an upstream (TCP + TLS). */
+  upstreamConnectMs: z.number().int().positive().default(15_000),
+  /** Waiting for the launcher to resolve a credential (1Password may be showing a prompt). */
+  resolveMs: z.number().int().positive().default(90_000),
+});
+export type GatewayTimeouts = z.infer<typeof GatewayTimeouts>;
+
+/** One mapping as the gateway holds it: where to inject and how. The value is resolved on demand. */
+export const GatewayMapping = z.object({
+  /** Stable id: names the mapping in logs, errors and resolve requests. */
+  id: z.string().min(1).max(200),
+  /** Lower-case host, or `*.example.com` for exactly one extra label. */
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535),
+  rule: HeaderRule,
+  route: RouteName.optional(),
+});
+export type GatewayMapping = z.infer<typeof GatewayMapping>;
+
+export const AgentCredential = z.object({
+  name: z.string().min(1).max(100),
+  token: z.string().min(16, 'agent tokens must be at least 16 characters'),
+});
+export type AgentCredential = z.infer<typeof AgentCredential>;
+
+/** What the launcher sends the gateway at start (over IPC; never written to disk). */
+export const GatewayRuntimeConfig = z.object({
+  listen: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65_535) }),
+  ca: z.object({ certPem: z.string().min(1), keyPem: z.string().min(1) }),
+  /** PEM bundle trusted for upstreams on top of the bundled public roots (corporate CA). */
+  extraCaPem: z.string().optional(),
+  agents: z.array(AgentCredential),
+  mappings: z.array(GatewayMapping),
+  logLevel: LogLevel.default('info'),
+  timeouts: GatewayTimeouts.default(GatewayTimeouts.parse({})),
+});
+export type GatewayRuntimeConfig = z.infer<typeof GatewayRuntimeConfig>;
+export type GatewayRuntimeConfigInput = z.input<typeof GatewayRuntimeConfig>;
+
+/** Environment variable names, so the file never holds a secret. */
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+/**
+ * `node dist/gateway/main.js --config FILE`: the standalone contract (docs/gateway.md).
+ * Other tooling depends on it: add fields, never change the meaning of one.
+ */
+export const GatewayConfigFile = z
+  .object({
+    listen: z.string().min(1),
+    ca: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict(),
+    extraCaFile: z.string().min(1).optional(),
+    agentTokensEnv: EnvName,
+    mappings: z
+      .array(
+        z
+          .object({
+            host: z.string().min(1),
+            header: z.string().optional(),
+            template: z.string().optional(),
+            valueEnv: EnvName,
+            route: RouteName.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    logLevel: LogLevel.optional(),
+    timeouts: GatewayTimeouts.partial().strict().optional(),
+  })
+  .strict();
+export type GatewayConfigFile = z.infer<typeof GatewayConfigFile>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { VaultErrorCode } from './vault-errors.js';
+
+/** Response header naming the kind of a gateway-made error, so agents and logs can branch on it. */
+export const GATEWAY_ERROR_HEADER = 'x-onecli-error';
+
+/**
+ * Every error the gateway itself answers with. Resolution failures reuse the vault
+ * vocabulary; the rest are about the request or the upstream.
+ */
+export const GatewayErrorCode = z.enum([
+  ...VaultErrorCode.options,
+  'proxy_auth_required', // no or wrong agent token on the proxy door (407)
+  'agent_auth_required', // no or wrong agent token on the base-URL door (401)
+  'misdirected', // inner Host differs from the CONNECT authority (421)
+  'insecure_http', // plain http:// to a mapped non-loopback host: never gets a credential (403)
+  'unknown_route', // /r/<route> names no mapping (404)
+  'bad_request', // malformed proxy request (400)
+  'upstream_tls', // the upstream's certificate failed verification (502)
+  'upstream_unreachable', // connect, reset or timeout talking to the upstream (502/504)
+]);
+export type GatewayErrorCode = z.infer<typeof GatewayErrorCode>;
+
+/** The JSON body of every gateway-made error response. */
+export const GatewayErrorBody = z.object({
+  error: z.object({
+    code: GatewayErrorCode,
+    mapping: z.string().nullable(),
+    message: z.string(),
+  }),
+});
+export type GatewayErrorBody = z.infer<typeof GatewayErrorBody>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from './gateway-config.js';
+import { ResolveResult } from './vault-errors.js';
+
+/** Launcher → gateway, over the child's inherited IPC channel (fork IPC or Electron parentPort). */
+export const ToGateway = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('configure'), config: GatewayRuntimeConfig }),
+  z.object({ type: z.literal('set-mappings'), mappings: z.array(GatewayMapping) }),
+  z.object({ type: z.literal('set-agents'), agents: z.array(AgentCredential) }),
+  /** Forget cached values (all, or these mapping ids), e.g. after the user edits a mapping. */
+  z.object({ type: z.literal('invalidate'), mappingIds: z.array(z.string()).optional() }),
+  z.object({ type: z.literal('resolved'), requestId: z.number().int(), result: ResolveResult }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type ToGateway = z.infer<typeof ToGateway>;
+export type ToGatewayInput = z.input<typeof ToGateway>;
+
+/** Which door a request came through. */
+export const GatewayDoor = z.enum(['proxy', 'route', 'tunnel', 'http']);
+export type GatewayDoor = z.infer<typeof GatewayDoor>;
+
+/** One line of the activity log. Never a value, a token or a header. */
+export const ActivityEntry = z.object({
+  at: z.number(), // epoch ms when the request started
+  agent: z.string().nullable(),
+  door: GatewayDoor,
+  method: z.string(),
+  host: z.string(),
+  mapping: z.string().nullable(),
+  status: z.number().int(),
+  ms: z.number(),
+  error: z.string().optional(), // a GatewayErrorCode
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
+
+/** Gateway → launcher. */
+export const FromGateway = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), address: z.object({ host: z.string(), port: z.number().int() }) }),
+  z.object({ type: z.literal('fatal'), code: z.enum(['bad_config', 'listen_failed']), message: z.string() }),
+  z.object({ type: z.literal('resolve'), requestId: z.number().int(), mappingId: z.string() }),
+  z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
+]);
+export type FromGateway = z.infer<typeof FromGateway>;

@@ -1,0 +1,25 @@
+import { expect, test } from 'vitest';
+import { HeaderRule, defaultHeaderRule, headerRuleFrom } from '../../../src/shared/header-rule.js';
+import { injectedHeader, ruleHeaderName } from '../../../src/gateway/header-rules.js';
+
+test('defaults follow OneCLI: Anthropic reads x-api-key, everyone else Authorization: Bearer', () => {
+  expect(injectedHeader(defaultHeaderRule('api.anthropic.com'), 'v')).toEqual(['x-api-key', 'v']);
+  expect(injectedHeader(defaultHeaderRule('api.openai.com'), 'v')).toEqual(['authorization', 'Bearer v']);
+});
+
+test('header and template from a config file', () => {
+  expect(injectedHeader(headerRuleFrom('h', 'X-Goog-Api-Key'), 'v')).toEqual(['x-goog-api-key', 'v']);
+  expect(injectedHeader(headerRuleFrom('h', undefined, 'token {value}'), 'v')).toEqual(['authorization', 'token v']);
+  expect(injectedHeader(headerRuleFrom('api.anthropic.com', undefined, 'k-{value}'), 'v')).toEqual(['x-api-key', 'k-v']);
+  expect(injectedHeader(headerRuleFrom('h', 'authorization', 'Bearer {value}'), 'v')).toEqual(['authorization', 'Bearer v']);
+});
+
+test('a custom rule needs {value} and a valid header name', () => {
+  expect(HeaderRule.safeParse({ type: 'custom', header: 'x-key', template: 'static' }).success).toBe(false);
+  expect(HeaderRule.safeParse({ type: 'custom', header: 'bad header', template: '{value}' }).success).toBe(false);
+  expect(HeaderRule.parse({ type: 'custom', header: 'X-Key', template: '{value}' })).toEqual({ type: 'custom', header: 'x-key', template: '{value}' });
+});
+
+test('ruleHeaderName names the header without a value', () => {
+  expect(ruleHeaderName({ type: 'bearer' })).toBe('authorization');
+});
