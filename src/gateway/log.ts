@@ -24,5 +24,6 @@ export function describeError(err: unknown): { code?: string; message: string } 
     const code = (err as NodeJS.ErrnoException).code;
     return code ? { code, message: err.message.slice(0, 200) } : { message: err.message.slice(0, 200) };
   }
-  return { message: 'non-error thrown' };
+  const message = (err as { message?: unknown } | undefined)?.message;
+  return { message: typeof message === 'string' ? message.slice(0, 200) : 'non-error thrown' };
 }

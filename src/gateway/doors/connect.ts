@@ -36,6 +36,15 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
   else tunnel(state, socket, head, authority, activity);
 }
 
+/**
+ * SNI names the CONNECT host. Some clients (Go's hey) send `host:port` as SNI, which is the
+ * same authority, so a port equal to the CONNECT port is tolerated.
+ */
+export function sniMatches(servername: string, authority: Authority): boolean {
+  const name = servername.toLowerCase();
+  return name === authority.host || name === `${authority.host}:${authority.port}`;
+}
+
 function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, head: Buffer, authority: Authority, mapping: GatewayMapping, agent: string, activity: ActivityHandle): void {
   socket.setTimeout(state.timeouts.handshakeMs, () => socket.destroy());
   const start = (secureContext: import('node:tls').SecureContext) => {
@@ -49,7 +58,7 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
       // The decision was made on the CONNECT authority; a different SNI is a client trying
       // to reach another host under this mapping's leaf. Absent SNI (IP targets) is fine.
       SNICallback: (servername, cb) => {
-        if (servername.toLowerCase() === authority.host) cb(null, secureContext);
+        if (sniMatches(servername, authority)) cb(null, secureContext);
         else {
           state.log.warn({ authority: formatAuthority(authority), sni: servername.slice(0, 253), agent }, 'refused: TLS SNI differs from the CONNECT authority');
           cb(new Error('SNI does not match the CONNECT authority'));

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { formatAuthority } from '../../shared/host-authority.js';
-import { providerForHost } from '../../shared/providers.js';
+import { PROVIDERS, providerForHost } from '../../shared/providers.js';
 import { errorJson, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
@@ -16,9 +16,13 @@ export function isRoutePath(url: string | undefined): boolean {
 
 const AGENT_AUTH_MESSAGE = 'Invalid API key for the OneCLI gateway: set the agent token as this SDK\'s API key (`onecli-launcher env` prints it).';
 
-/** A 401 in the body shape the provider's SDK parses, so the agent shows a useful message. */
+/**
+ * A 401 in the body shape the provider's SDK parses, so the agent shows a useful message. A
+ * known route name (`anthropic`) decides first: it names what the SDK behind it speaks.
+ */
 function agentAuthBody(mapping: GatewayMapping): string {
-  switch (providerForHost(mapping.host)?.errorShape) {
+  const provider = PROVIDERS.find((p) => p.route === mapping.route) ?? providerForHost(mapping.host);
+  switch (provider?.errorShape) {
     case 'anthropic':
       return JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: AGENT_AUTH_MESSAGE } });
     case 'openai':
