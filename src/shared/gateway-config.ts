@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HeaderRule } from './header-rule.js';
+import { HeaderName, HeaderRule } from './header-rule.js';
 
 /** A base-URL route name: `/r/<route>/…` on the gateway's port. */
 export const RouteName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "anthropic"');
@@ -74,8 +74,8 @@ export const GatewayConfigFile = z
         z
           .object({
             host: z.string().min(1),
-            header: z.string().optional(),
-            template: z.string().optional(),
+            header: HeaderName.optional(),
+            template: z.string().max(200).includes('{value}', { message: 'must contain {value}, such as "Bearer {value}"' }).optional(),
             valueEnv: EnvName,
             route: RouteName.optional(),
           })

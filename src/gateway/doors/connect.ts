@@ -18,7 +18,8 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
   socket.setNoDelay(true);
   socket.on('error', (err) => state.log.debug({ err }, 'client socket error'));
   const authority = parseAuthority(req.url ?? '', 443);
-  const activity = startActivity(state, 'tunnel', 'CONNECT', (req.url ?? '').slice(0, 260));
+  // Only a parsed authority is logged: a malformed target may be anything, a pasted token included.
+  const activity = startActivity(state, 'tunnel', 'CONNECT', authority ? formatAuthority(authority) : '(invalid)');
   if (!authority || !/:\d+$/.test(req.url ?? '')) {
     writeRawError(socket, 'bad_request', null, 'CONNECT needs an authority of the form host:port.');
     activity.done(400, 'bad_request');
