@@ -1,0 +1,30 @@
+import { SETTINGS_VERSION } from '../../shared/settings.js';
+
+type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Settings migrations, keyed by the version they upgrade *from*. Each is pure and takes the
+ * raw object one version forward; `migrateSettings` chains them. Add one when
+ * SETTINGS_VERSION goes up, never edit an old one.
+ */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // Version 0: files written before the schema carried a version (pre-release builds kept
+  // mappings under `hosts`).
+  0: ({ hosts, ...rest }) => ({ ...rest, ...(Array.isArray(hosts) ? { mappings: hosts } : {}), version: 1 }),
+};
+
+export type MigrationOutcome = { ok: true; raw: Record<string, unknown>; from: number } | { ok: false; reason: string };
+
+export function migrateSettings(input: unknown, target = SETTINGS_VERSION, migrations = MIGRATIONS): MigrationOutcome {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, reason: 'the file does not hold a settings object' };
+  let raw = input as Record<string, unknown>;
+  const from = raw.version === undefined ? 0 : raw.version;
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) return { ok: false, reason: 'its "version" is not a number' };
+  if (from > target) return { ok: false, reason: `it was written by a newer OneCLI (settings version ${from}); update OneCLI to use it` };
+  for (let v = from; v < target; v++) {
+    const step = migrations[v];
+    if (!step) return { ok: false, reason: `no migration from settings version ${v}` };
+    raw = step(raw);
+  }
+  return { ok: true, raw, from };
+}

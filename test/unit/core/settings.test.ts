@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { migrateSettings } from '../../../src/core/settings/migrations.js';
+import { SettingsRepository } from '../../../src/core/settings/settings-repository.js';
+import { withSettingsLock } from '../../../src/core/settings/settings-lock.js';
+import { SETTINGS_VERSION } from '../../../src/shared/settings.js';
+
+const fresh = () => mkdtempSync(path.join(tmpdir(), 'onecli-settings-'));
+const fixedNow = () => new Date('2026-11-25T10:00:00.000Z');
+const mapping = { host: 'api.anthropic.com', reference: 'op://API Keys/Anthropic/credential', rule: { type: 'x-api-key' }, createdAt: '2026-11-25T10:00:00.000Z' };
+
+describe('SettingsRepository', () => {
+  test('a first start writes defaults, 0600', () => {
+    const dir = fresh();
+    const repo = new SettingsRepository({ dataDir: dir });
+    expect(repo.health).toEqual({ state: 'created' });
+    expect(repo.get()).toMatchObject({ version: SETTINGS_VERSION, gateway: { port: 10255 }, mappings: [], source: { kind: 'none' } });
+    expect(statSync(path.join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
+  });
+
+  test('changes persist and validate; an invalid change writes nothing', () => {
+    const dir = fresh();
+    const repo = new SettingsRepository({ dataDir: dir });
+    repo.update((s) => ({ ...s, mappings: [mapping as never] }));
+    expect(new SettingsRepository({ dataDir: dir }).get().mappings[0]?.host).toBe('api.anthropic.com');
+    expect(() => repo.update((s) => ({ ...s, mappings: [{ ...mapping, reference: 'op://only-vault' } as never] }))).toThrow(/vault, an item and a field/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).mappings).toHaveLength(1);
+  });
+
+  test.each([
+    ['not JSON', '{ "version": 1, '],
+    ['a wrong type', JSON.stringify({ version: 1, gateway: { port: 'x' } })],
+    ['a newer version', JSON.stringify({ version: 99 })],
+    ['a bad reference', JSON.stringify({ version: 1, mappings: [{ ...mapping, reference: 'https://x' }] })],
+  ])('a corrupt file (%s) is set aside, never deleted, and defaults are used', (_name, text) => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'settings.json'), text);
+    const repo = new SettingsRepository({ dataDir: dir, now: fixedNow });
+    expect(repo.health).toMatchObject({ state: 'set-aside', movedTo: path.join(dir, 'settings.corrupt-2026-11-25T10-00-00-000Z.json') });
+    expect(readFileSync((repo.health as { movedTo: string }).movedTo, 'utf8')).toBe(text);
+    expect(repo.get().mappings).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['settings.corrupt-2026-11-25T10-00-00-000Z.json', 'settings.json']);
+  });
+
+  test('an old file is migrated and written back', () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ hosts: [mapping] }));
+    const repo = new SettingsRepository({ dataDir: dir });
+    expect(repo.health).toEqual({ state: 'migrated' });
+    expect(repo.get().mappings).toHaveLength(1);
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).version).toBe(SETTINGS_VERSION);
+  });
+});
+
+describe('migrateSettings', () => {
+  test('chains steps and reports where it started', () => {
+    const steps = { 0: (r: Record<string, unknown>) => ({ ...r, a: 1, version: 1 }), 1: (r: Record<string, unknown>) => ({ ...r, b: 2, version: 2 }) };
+    expect(migrateSettings({}, 2, steps)).toEqual({ ok: true, raw: { a: 1, b: 2, version: 2 }, from: 0 });
+    expect(migrateSettings({ version: 1 }, 2, steps)).toEqual({ ok: true, raw: { b: 2, version: 2 }, from: 1 });
+  });
+  test('refuses what it cannot understand', () => {
+    expect(migrateSettings([])).toMatchObject({ ok: false });
+    expect(migrateSettings({ version: 'x' })).toMatchObject({ ok: false });
+    expect(migrateSettings({ version: 2 }, 2, {})).toMatchObject({ ok: true });
+    expect(migrateSettings({ version: 0 }, 2, { 0: (r) => ({ ...r, version: 1 }) })).toEqual({ ok: false, reason: 'no migration from settings version 1' });
+  });
+});
+
+test('the settings lock serialises writers', async () => {
+  const dir = fresh();
+  const order: string[] = [];
+  await Promise.all(
+    ['a', 'b', 'c'].map((name) =>
+      withSettingsLock(dir, async () => {
+        order.push(`${name}-in`);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${name}-out`);
+      }),
+    ),
+  );
+  for (let i = 0; i < order.length; i += 2) expect(order[i]?.replace('-in', '')).toBe(order[i + 1]?.replace('-out', ''));
+});
