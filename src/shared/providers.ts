@@ -11,11 +11,13 @@ export interface Provider {
   readonly apiKeyEnv: string;
   /** Which JSON error body the provider's SDKs parse. */
   readonly errorShape: 'anthropic' | 'openai';
+  /** Appended to the route URL for the base-URL variable: OpenAI's SDKs expect `/v1` in it. */
+  readonly basePath: string;
 }
 
 export const PROVIDERS: readonly Provider[] = [
-  { route: 'anthropic', host: 'api.anthropic.com', baseUrlEnv: 'ANTHROPIC_BASE_URL', apiKeyEnv: 'ANTHROPIC_API_KEY', errorShape: 'anthropic' },
-  { route: 'openai', host: 'api.openai.com', baseUrlEnv: 'OPENAI_BASE_URL', apiKeyEnv: 'OPENAI_API_KEY', errorShape: 'openai' },
+  { route: 'anthropic', host: 'api.anthropic.com', baseUrlEnv: 'ANTHROPIC_BASE_URL', apiKeyEnv: 'ANTHROPIC_API_KEY', errorShape: 'anthropic', basePath: '' },
+  { route: 'openai', host: 'api.openai.com', baseUrlEnv: 'OPENAI_BASE_URL', apiKeyEnv: 'OPENAI_API_KEY', errorShape: 'openai', basePath: '/v1' },
 ];
 
 export function providerForHost(host: string): Provider | undefined {

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { ActivityEntry } from './gateway-messages.js';
+import { HeaderRule } from './header-rule.js';
+import { VaultErrorCode } from './vault-errors.js';
+
+/**
+ * The control API: one contract, served over HTTP+SSE on 127.0.0.1 (headless) and over IPC
+ * (Electron). The CLI, the UI and tests all speak it. Never carries a credential value.
+ */
+
+export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
+
+export const MappingView = z.object({
+  host: z.string(),
+  reference: z.string(),
+  rule: HeaderRule,
+  /** The header the gateway writes, for display ("x-api-key"). */
+  header: z.string(),
+  route: z.string().optional(),
+  createdAt: z.string(),
+});
+export type MappingView = z.infer<typeof MappingView>;
+
+export const StatusView = z.object({
+  gateway: z.object({ state: GatewayState, port: z.number().int(), address: z.string().optional(), reason: z.string().optional(), output: z.array(z.string()).optional() }),
+  source: z.object({ kind: z.enum(['none', 'service-account', 'desktop']), detail: z.string().optional() }),
+  secretStore: z.object({ kind: z.enum(['keychain', 'file', 'none']), detail: z.string() }),
+  settings: z.object({ file: z.string(), health: z.string() }),
+  ca: z.object({ certFile: z.string(), bundleFile: z.string(), subject: z.string(), notAfter: z.string(), sha256: z.string() }).optional(),
+  mappings: z.number().int(),
+  agents: z.number().int(),
+  controlUrl: z.string().optional(),
+  lastErrors: z.array(z.object({ at: z.number(), mapping: z.string().nullable(), code: z.string(), host: z.string() })),
+});
+export type StatusView = z.infer<typeof StatusView>;
+
+export const TestResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), header: z.string(), masked: z.string(), length: z.number().int() }),
+  z.object({ ok: z.literal(false), code: VaultErrorCode, message: z.string() }),
+]);
+export type TestResult = z.infer<typeof TestResult>;
+
+export const DoctorCheck = z.object({
+  /** Stable id, e.g. `op.installed`: scripts and the UI key on it. */
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['ok', 'warn', 'fail', 'skip']),
+  detail: z.string(),
+  /** What to do, when status is not ok. */
+  fix: z.string().optional(),
+  /** A settings deep link the UI may open (macOS Full Disk Access). */
+  link: z.string().optional(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheck>;
+
+const Empty = z.object({}).strict();
+const Host = z.object({ host: z.string().min(1).max(300) });
+
+/** Every method: its params and its result. A new method won't compile without both. */
+export const CONTROL_METHODS = {
+  'status.get': { params: Empty, result: StatusView },
+  'mappings.list': { params: Empty, result: z.array(MappingView) },
+  'mappings.add': {
+    params: z.object({ host: z.string().min(1).max(300), reference: z.string().min(1).max(500), header: z.string().optional(), template: z.string().optional(), replace: z.boolean().optional() }),
+    result: MappingView,
+  },
+  'mappings.remove': { params: Host, result: z.object({ removed: z.boolean() }) },
+  'mappings.test': { params: Host, result: TestResult },
+  'secrets.set': { params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }), result: z.object({ reference: z.string() }) },
+  'secrets.remove': { params: z.object({ name: z.string().min(1).max(64) }), result: z.object({ removed: z.boolean() }) },
+  'agents.list': { params: Empty, result: z.array(z.object({ name: z.string(), createdAt: z.string(), lastUsed: z.number().optional() })) },
+  /** The token is returned once, at creation; it is never listed again. */
+  'agents.create': { params: z.object({ name: z.string().min(1).max(40) }), result: z.object({ name: z.string(), token: z.string() }) },
+  'agents.revoke': { params: z.object({ name: z.string().min(1).max(40) }), result: z.object({ revoked: z.boolean() }) },
+  /** Shell variables for an agent: both doors, the CA variables, phantom keys. */
+  'env.get': { params: z.object({ agent: z.string().optional() }), result: z.object({ agent: z.string(), vars: z.record(z.string(), z.string()) }) },
+  'pair.serviceAccount': { params: z.object({ token: z.string().min(1).max(10_000) }), result: z.object({ vaults: z.number().int() }) },
+  'pair.desktop': { params: z.object({ account: z.string().optional() }), result: z.object({ vaults: z.number().int(), op: z.string() }) },
+  'pair.disconnect': { params: Empty, result: z.object({ ok: z.literal(true) }) },
+  'picker.vaults': { params: Empty, result: z.array(z.object({ id: z.string(), name: z.string() })) },
+  'picker.items': { params: z.object({ vaultId: z.string().min(1) }), result: z.array(z.object({ id: z.string(), title: z.string(), category: z.string(), urls: z.array(z.string()) })) },
+  'picker.fields': {
+    params: z.object({ vaultId: z.string().min(1), itemId: z.string().min(1) }),
+    result: z.array(z.object({ id: z.string(), label: z.string(), type: z.string(), section: z.string().optional(), reference: z.string() })),
+  },
+  'import.suggestions': { params: Empty, result: z.array(z.object({ host: z.string(), reference: z.string(), item: z.string(), vault: z.string() })) },
+  'activity.recent': { params: z.object({ limit: z.number().int().min(1).max(1000).optional() }), result: z.array(ActivityEntry) },
+  'doctor.run': { params: Empty, result: z.array(DoctorCheck) },
+  'ca.rotate': { params: Empty, result: z.object({ sha256: z.string() }) },
+  'gateway.restart': { params: Empty, result: z.object({ state: GatewayState }) },
+} as const;
+
+export type ControlMethod = keyof typeof CONTROL_METHODS;
+export type ControlParams<M extends ControlMethod> = z.input<(typeof CONTROL_METHODS)[M]['params']>;
+export type ControlResult<M extends ControlMethod> = z.infer<(typeof CONTROL_METHODS)[M]['result']>;
+
+export const ControlMethodName = z.enum(Object.keys(CONTROL_METHODS) as [ControlMethod, ...ControlMethod[]]);
+
+/** The error every transport returns: a stable code and what to do. */
+export const ControlErrorCode = z.enum([...VaultErrorCode.options, 'invalid_params', 'unknown_method', 'conflict', 'no_keychain', 'unauthorized', 'internal']);
+export type ControlErrorCode = z.infer<typeof ControlErrorCode>;
+export const ControlErrorBody = z.object({ error: z.object({ code: ControlErrorCode, message: z.string() }) });
+
+/** Live events: SSE in headless mode, IPC in Electron. */
+export const ControlEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), status: StatusView }),
+  z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
+]);
+export type ControlEvent = z.infer<typeof ControlEvent>;
+
+/** What both transports implement, and what the renderer and CLI are written against. */
+export interface ControlTransport {
+  call<M extends ControlMethod>(method: M, params: ControlParams<M>): Promise<ControlResult<M>>;
+  subscribe(onEvent: (event: ControlEvent) => void): () => void;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { agentEnv, shellExports } from '../../../src/core/agents/agent-env.js';
+import { importSuggestions, bestKeyField } from '../../../src/core/mappings/import-suggestions.js';
+import { MappingInputError, buildMapping, maskValue, toGatewayMapping } from '../../../src/core/mappings/mapping-rules.js';
+import type { VaultSource } from '../../../src/core/vault/vault-source.js';
+
+const now = new Date('2026-11-25T00:00:00Z');
+
+describe('buildMapping', () => {
+  test('known providers get their default header and their base-URL route', () => {
+    expect(buildMapping({ host: 'API.Anthropic.com', reference: 'op://API Keys/Anthropic/credential' }, now)).toEqual({
+      host: 'api.anthropic.com',
+      reference: 'op://API Keys/Anthropic/credential',
+      rule: { type: 'x-api-key' },
+      route: 'anthropic',
+      createdAt: now.toISOString(),
+    });
+    expect(buildMapping({ host: 'https://api.openai.com/v1', reference: 'local://openai' }, now)).toMatchObject({ host: 'api.openai.com', rule: { type: 'bearer' }, route: 'openai' });
+  });
+
+  test('other hosts: bearer by default, ports and wildcards kept in the key, custom rules', () => {
+    expect(buildMapping({ host: 'localhost:8443', reference: 'local://k' }, now)).toMatchObject({ host: 'localhost:8443', rule: { type: 'bearer' } });
+    expect(buildMapping({ host: '*.example.com', reference: 'local://k', header: 'X-Key' }, now)).toMatchObject({ host: '*.example.com', rule: { type: 'custom', header: 'x-key', template: '{value}' } });
+    expect(toGatewayMapping(buildMapping({ host: 'localhost:8443', reference: 'local://k' }, now))).toEqual({ id: 'localhost:8443', host: 'localhost', port: 8443, rule: { type: 'bearer' } });
+  });
+
+  test.each([
+    [{ host: 'not a host', reference: 'local://k' }, /is not a host name/],
+    [{ host: 'a.example', reference: 'op://vault/item' }, /vault, an item and a field/],
+    [{ host: 'a.example', reference: 'op://v/it(em)/f' }, /use the vault's or item's ID/],
+    [{ host: 'a.example', reference: 'sk-live-123' }, /must be a 1Password reference/],
+    [{ host: 'a.example', reference: 'local://k', template: 'Bearer' }, /must contain \{value\}/],
+    [{ host: 'a.example', reference: 'local://k', header: 'x y' }, /not an HTTP header name/],
+  ])('refuses %j with a sentence that says what to do', (input, message) => {
+    expect(() => buildMapping(input, now)).toThrow(MappingInputError);
+    expect(() => buildMapping(input, now)).toThrow(message);
+  });
+});
+
+test('maskValue never shows a short value, and only 6 characters of a long one', () => {
+  expect(maskValue('short-secret')).toBe('•••••••••••• (12 chars)');
+  expect(maskValue('sk-ant-api03-abcdefghijklmnopqrstuvwxyz-XY')).toBe('sk-a…XY (42 chars)');
+});
+
+describe('agent env', () => {
+  const mappings = [buildMapping({ host: 'api.anthropic.com', reference: 'local://a' }, now), buildMapping({ host: 'api.openai.com', reference: 'local://o' }, now)];
+  const vars = agentEnv({ port: 10255, token: 'tok-agent-0123456789', caFile: '/d/ca.pem', bundleFile: '/d/ca-bundle.pem', mappings });
+
+  test('both doors, trust that adds vs trust that replaces, and phantom keys', () => {
+    expect(vars).toMatchObject({
+      HTTPS_PROXY: 'http://x:tok-agent-0123456789@127.0.0.1:10255',
+      NO_PROXY: 'localhost,127.0.0.1,::1',
+      NODE_EXTRA_CA_CERTS: '/d/ca.pem',
+      SSL_CERT_FILE: '/d/ca-bundle.pem',
+      REQUESTS_CA_BUNDLE: '/d/ca-bundle.pem',
+      CURL_CA_BUNDLE: '/d/ca-bundle.pem',
+      GIT_SSL_CAINFO: '/d/ca-bundle.pem',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:10255/r/anthropic',
+      ANTHROPIC_API_KEY: 'tok-agent-0123456789',
+      OPENAI_BASE_URL: 'http://127.0.0.1:10255/r/openai/v1',
+      OPENAI_API_KEY: 'tok-agent-0123456789',
+    });
+  });
+
+  test('no provider variables without a mapping for the provider', () => {
+    expect(agentEnv({ port: 1, token: 't', caFile: 'c', bundleFile: 'b', mappings: [] })).not.toHaveProperty('ANTHROPIC_API_KEY');
+  });
+
+  test('shell exports quote safely', () => {
+    expect(shellExports({ A: "it's $HOME" })).toBe(`export A='it'\\''s $HOME'`);
+  });
+});
+
+describe('import suggestions', () => {
+  const source: VaultSource = {
+    kind: 'desktop',
+    resolve: async () => 'x',
+    listVaults: async () => [{ id: 'v1', name: 'API Keys' }],
+    listItems: async () => [
+      { id: 'i1', title: 'Anthropic', category: 'API_CREDENTIAL', urls: ['https://api.anthropic.com'] },
+      { id: 'i2', title: 'GitHub', category: 'LOGIN', urls: ['https://github.com/login', 'http://insecure.example'] },
+      { id: 'i3', title: 'Wifi', category: 'PASSWORD', urls: ['https://router.local'] },
+      { id: 'i4', title: 'OpenAI', category: 'LOGIN', urls: ['api.openai.com'] },
+    ],
+    listFields: async (_v, itemId) => [
+      { id: 'u', label: 'username', type: 'STRING', reference: `op://API Keys/${itemId}/username` },
+      { id: 'p', label: 'password', type: 'CONCEALED', reference: `op://API Keys/${itemId}/password` },
+      { id: 'c', label: 'credential', type: 'CONCEALED', reference: `op://API Keys/${itemId}/credential` },
+    ],
+  };
+
+  test('suggests hosts from LOGIN and API_CREDENTIAL items, https only, never an existing mapping', async () => {
+    expect(await importSuggestions(source, new Set(['api.openai.com']))).toEqual([
+      { host: 'api.anthropic.com', reference: 'op://API Keys/i1/credential', item: 'Anthropic', vault: 'API Keys' },
+      { host: 'github.com', reference: 'op://API Keys/i2/credential', item: 'GitHub', vault: 'API Keys' },
+    ]);
+  });
+
+  test('the key field: credential over password; none when nothing is concealed', () => {
+    expect(bestKeyField([{ id: 'a', label: 'password', type: 'CONCEALED', reference: 'r1' }, { id: 'b', label: 'API Key', type: 'CONCEALED', reference: 'r2' }])?.reference).toBe('r2');
+    expect(bestKeyField([{ id: 'a', label: 'username', type: 'STRING', reference: 'r' }])).toBeUndefined();
+  });
+});
