@@ -1,12 +1,14 @@
+import { CA_KEY } from '../secrets/secret-names.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { caFilePaths, combinedBundle } from './ca-files.js';
 import { createLocalCa, isUsableCa, type LocalCaPem } from './local-ca.js';
 
 /** The keychain entry holding the CA's private key. */
-export const CA_KEY_SECRET = 'ca-key';
+export const CA_KEY_SECRET = CA_KEY;
 
 export interface CaDeps {
   readonly dataDir: string;
-  readonly secrets: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
+  readonly secrets: Pick<SecretStore, 'get' | 'set'>;
   readonly readFile: (file: string) => string | undefined;
   readonly writeFileAtomic: (file: string, data: string, mode: number) => Promise<void>;
   readonly systemRoots: () => string;

@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import type { ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
+import { shellExports } from '../core/agents/agent-env.js';
+import { ControlError } from '../core/control-error.js';
+import { EXIT } from './exit-codes.js';
+import { readSecret } from './read-secret.js';
+
+export interface CommandContext {
+  readonly api: ControlTransport;
+  readonly mode: 'running' | 'direct';
+  readonly json: boolean;
+  readonly args: readonly string[];
+  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  readonly out: (text: string) => void;
+}
+
+const usage = (text: string): never => {
+  throw new ControlError('invalid_params', text);
+};
+
+function print(ctx: CommandContext, value: unknown, human: () => string): number {
+  ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human());
+  return EXIT.ok;
+}
+
+const mark = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
+
+export function formatStatus(s: StatusView): string {
+  const lines = [
+    `gateway     ${s.gateway.state}${s.gateway.address ? ` on ${s.gateway.address}` : ` (port ${s.gateway.port})`}${s.gateway.reason ? `: ${s.gateway.reason}` : ''}`,
+    `1Password   ${s.source.kind === 'none' ? 'not connected (onecli-launcher pair)' : s.source.kind}${s.source.detail ? ` (${s.source.detail})` : ''}`,
+    `secrets     ${s.secretStore.kind}: ${s.secretStore.detail}`,
+    `settings    ${s.settings.file} (${s.settings.health})`,
+    `mappings    ${s.mappings}    agents ${s.agents}`,
+  ];
+  if (s.ca) lines.push(`local CA    ${s.ca.certFile} (until ${s.ca.notAfter.slice(0, 10)})`);
+  if (s.controlUrl) lines.push(`control     ${s.controlUrl}`);
+  for (const e of s.lastErrors.slice(-5)) lines.push(`error       ${new Date(e.at).toISOString()} ${e.host} ${e.mapping ?? ''} ${e.code}`);
+  for (const l of s.gateway.output ?? []) lines.push(`  | ${l}`);
+  return lines.join('\n');
+}
+
+function formatDoctor(checks: readonly DoctorCheck[]): string {
+  return checks.map((c) => `${mark[c.status]} ${c.id.padEnd(26)} ${c.detail}${c.fix ? `\n  → ${c.fix}` : ''}${c.link ? `\n  → ${c.link}` : ''}`).join('\n');
+}
+
+export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  async status(ctx) {
+    const status = await ctx.api.call('status.get', {});
+    print(ctx, status, () => formatStatus(status));
+    return status.gateway.state === 'running' || ctx.mode === 'direct' ? EXIT.ok : EXIT.gateway;
+  },
+  async doctor(ctx) {
+    const checks = await ctx.api.call('doctor.run', {});
+    print(ctx, checks, () => formatDoctor(checks));
+    return checks.some((c) => c.status === 'fail') ? EXIT.failed : EXIT.ok;
+  },
+  async env(ctx) {
+    const { agent, vars } = await ctx.api.call('env.get', ctx.flags.agent ? { agent: String(ctx.flags.agent) } : {});
+    return print(ctx, vars, () => `# OneCLI agent "${agent}": eval "$(onecli-launcher env)"\n${shellExports(vars)}`);
+  },
+  async run(ctx) {
+    const [command, ...rest] = ctx.args;
+    if (!command) usage('usage: onecli-launcher run [--agent NAME] -- <command> [args...]');
+    const { vars } = await ctx.api.call('env.get', ctx.flags.agent ? { agent: String(ctx.flags.agent) } : {});
+    if (ctx.mode === 'direct') process.stderr.write('onecli-launcher: no launcher is running, so the gateway is not either; start it with onecli-launcher serve (or the app).\n');
+    return new Promise((resolve) => {
+      const child = spawn(command as string, rest, { stdio: 'inherit', env: { ...process.env, ...vars } });
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        process.stderr.write(`onecli-launcher: cannot run ${command}: ${err.code === 'ENOENT' ? 'not found on PATH' : err.code}\n`);
+        resolve(127);
+      });
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : EXIT.failed)));
+    });
+  },
+  async mappings(ctx) {
+    const [sub, host, reference] = ctx.args;
+    switch (sub) {
+      case undefined:
+      case 'list': {
+        const list = await ctx.api.call('mappings.list', {});
+        return print(ctx, list, () => (list.length ? list.map((m) => `${m.host.padEnd(28)} ${m.reference}  → ${m.header}${m.route ? `  (/r/${m.route})` : ''}`).join('\n') : 'No mappings yet: onecli-launcher mappings add <host> <op://vault/item/field>'));
+      }
+      case 'add': {
+        if (!host || !reference) usage('usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [--header NAME] [--template "Bearer {value}"] [--replace]');
+        const m = await ctx.api.call('mappings.add', {
+          host: host as string,
+          reference: reference as string,
+          ...(typeof ctx.flags.header === 'string' ? { header: ctx.flags.header } : {}),
+          ...(typeof ctx.flags.template === 'string' ? { template: ctx.flags.template } : {}),
+          ...(ctx.flags.replace ? { replace: true } : {}),
+        });
+        return print(ctx, m, () => `Mapped ${m.host} → ${m.reference} (header ${m.header}${m.route ? `, base URL /r/${m.route}` : ''}).`);
+      }
+      case 'remove': {
+        if (!host) usage('usage: onecli-launcher mappings remove <host>');
+        const r = await ctx.api.call('mappings.remove', { host: host as string });
+        print(ctx, r, () => (r.removed ? `Removed ${host}.` : `${host} was not mapped.`));
+        return r.removed ? EXIT.ok : EXIT.secret;
+      }
+      case 'test': {
+        if (!host) usage('usage: onecli-launcher mappings test <host>');
+        const r = await ctx.api.call('mappings.test', { host: host as string });
+        print(ctx, r, () => (r.ok ? `✓ ${host}: ${r.header}: ${r.masked}` : `✗ ${host}: ${r.code}: ${r.message}`));
+        return r.ok ? EXIT.ok : EXIT.secret;
+      }
+      case 'import': {
+        const list = await ctx.api.call('import.suggestions', {});
+        return print(ctx, list, () => (list.length ? list.map((s) => `${s.host.padEnd(28)} ${s.reference}   (${s.vault} / ${s.item})`).join('\n') + '\nAdd one with: onecli-launcher mappings add <host> <reference>' : 'No suggestions: no 1Password login or API credential carries the URL of an unmapped host.'));
+      }
+      default:
+        return usage(`unknown subcommand "mappings ${sub}": use list, add, remove, test or import`);
+    }
+  },
+  async pair(ctx) {
+    if (ctx.flags.disconnect) {
+      await ctx.api.call('pair.disconnect', {});
+      return print(ctx, { ok: true }, () => 'Disconnected from 1Password; the service-account token was removed from the keychain.');
+    }
+    if (ctx.flags['service-account'] !== undefined) {
+      const arg = ctx.flags['service-account'];
+      if (typeof arg === 'string' && arg !== '-') usage('the token is read from stdin or a prompt, never from the command line: onecli-launcher pair --service-account -');
+      const token = await readSecret('1Password service-account token');
+      if (!token.trim()) usage('no token on stdin: echo "$OP_SERVICE_ACCOUNT_TOKEN" | onecli-launcher pair --service-account -');
+      const r = await ctx.api.call('pair.serviceAccount', { token });
+      return print(ctx, r, () => `Paired with a 1Password service account (${r.vaults} vault(s) visible). The token is in the keychain.`);
+    }
+    if (ctx.flags.desktop) {
+      const r = await ctx.api.call('pair.desktop', typeof ctx.flags.account === 'string' ? { account: ctx.flags.account } : {});
+      return print(ctx, r, () => `Connected to the 1Password app through op (${r.vaults} vault(s) visible).`);
+    }
+    return usage('usage: onecli-launcher pair --service-account - | --desktop [--account NAME] | --disconnect');
+  },
+  async secrets(ctx) {
+    const [sub, name, extra] = ctx.args;
+    if (sub === 'set') {
+      if (!name) usage('usage: echo "$KEY" | onecli-launcher secrets set <name> -');
+      if (extra !== undefined && extra !== '-') usage('the value is read from stdin or a prompt, never from the command line: echo "$KEY" | onecli-launcher secrets set <name> -');
+      const value = await readSecret(`value for local://${name}`);
+      if (!value) usage('the value is empty');
+      const r = await ctx.api.call('secrets.set', { name: name as string, value });
+      return print(ctx, r, () => `Stored ${r.reference} in the keychain. Map it: onecli-launcher mappings add <host> ${r.reference}`);
+    }
+    if (sub === 'remove' && name) {
+      const r = await ctx.api.call('secrets.remove', { name });
+      return print(ctx, r, () => (r.removed ? `Removed local://${name}.` : `No local://${name}.`));
+    }
+    return usage('usage: onecli-launcher secrets set <name> - | secrets remove <name>');
+  },
+  async agents(ctx) {
+    const [sub, name] = ctx.args;
+    if (sub === undefined || sub === 'list') {
+      const list = await ctx.api.call('agents.list', {});
+      return print(ctx, list, () => list.map((a) => `${a.name.padEnd(20)} created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`).join('\n') || 'No agents.');
+    }
+    if (sub === 'create' && name) {
+      const r = await ctx.api.call('agents.create', { name });
+      return print(ctx, { name: r.name }, () => `Created agent "${r.name}". Its environment: onecli-launcher env --agent ${r.name}`);
+    }
+    if (sub === 'revoke' && name) {
+      const r = await ctx.api.call('agents.revoke', { name });
+      print(ctx, r, () => (r.revoked ? `Revoked "${name}": the gateway refuses its token from now on.` : `No agent "${name}".`));
+      return r.revoked ? EXIT.ok : EXIT.secret;
+    }
+    return usage('usage: onecli-launcher agents [list] | create <name> | revoke <name>');
+  },
+  async ca(ctx) {
+    if (ctx.args[0] !== 'rotate') usage('usage: onecli-launcher ca rotate');
+    const r = await ctx.api.call('ca.rotate', {});
+    return print(ctx, r, () => `New local CA ${r.sha256}. New agent processes trust it at once (same file paths); restart long-running agents.`);
+  },
+  async gateway(ctx) {
+    if (ctx.args[0] !== 'restart') usage('usage: onecli-launcher gateway restart');
+    const r = await ctx.api.call('gateway.restart', {});
+    return print(ctx, r, () => `Gateway ${r.state}.`);
+  },
+};

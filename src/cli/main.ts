@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { ControlError } from '../core/control-error.js';
+import { toControlError } from '../core/control/to-control-error.js';
+import { defaultDataDir } from '../core/data-dir.js';
+import { COMMANDS } from './commands.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { DEFAULT_CONTROL_PORT, serve } from './serve.js';
+import { withControl, type GlobalOptions } from './session.js';
+
+const HELP = `onecli-launcher: give AI agents credentials without giving them the keys.
+
+Usage: onecli-launcher <command> [options]
+
+  serve                         run the gateway and the control API (headless)
+  status | doctor               what runs, and what needs fixing
+  env [--agent NAME]            shell exports for an agent: eval "$(onecli-launcher env)"
+  run [--agent NAME] -- CMD     run a command with that environment
+  mappings [list]               mapped hosts
+  mappings add HOST REF         REF is op://vault/item/field or local://name
+           [--header NAME] [--template "Bearer {value}"] [--replace]
+  mappings remove|test HOST     remove; resolve and show a masked value
+  mappings import               suggestions from 1Password items with URLs
+  pair --service-account -      token on stdin (or a prompt), kept in the keychain
+  pair --desktop [--account A]  use the 1Password app through op
+  pair --disconnect
+  secrets set NAME -            a local secret (value on stdin), used as local://NAME
+  secrets remove NAME
+  agents [list] | create NAME | revoke NAME
+  ca rotate                     a new local CA, same file paths
+  gateway restart
+
+Options: --data-dir DIR (ONECLI_DATA_DIR)  --port N (gateway, default 10255)
+         --control-port N (serve, default 10256)  --op-path PATH  --extra-ca FILE
+         --insecure-file-store  --json  --help  --version
+Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 gateway did not start,
+            4 a secret or 1Password could not be reached, 5 no keychain.`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  'control-port': { type: 'string' },
+  'op-path': { type: 'string' },
+  'extra-ca': { type: 'string' },
+  'insecure-file-store': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  agent: { type: 'string' },
+  header: { type: 'string' },
+  template: { type: 'string' },
+  replace: { type: 'boolean' },
+  'service-account': { type: 'string' },
+  desktop: { type: 'boolean' },
+  account: { type: 'string' },
+  disconnect: { type: 'boolean' },
+} as const;
+
+function port(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new ControlError('invalid_params', `--${flag} takes a port number, such as 10255`);
+  return n;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // `run -- cmd --flags`: everything after `--` belongs to the command.
+  const dash = argv.indexOf('--');
+  const own = dash === -1 ? argv : argv.slice(0, dash);
+  const passthrough = dash === -1 ? [] : argv.slice(dash + 1);
+  // `--service-account -`: parseArgs would take "-" as a value only if it follows the flag.
+  const { values, positionals } = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.version) {
+    process.stdout.write('0.1.0\n');
+    return EXIT.ok;
+  }
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return command || values.help ? EXIT.ok : EXIT.usage;
+  }
+  const opts: GlobalOptions = {
+    dataDir: values['data-dir'] ? (await import('node:path')).resolve(values['data-dir']) : defaultDataDir(env),
+    port: port(values.port, 'port'),
+    opPath: values['op-path'],
+    // The packaged app's NodeOptions fuse makes Electron ignore NODE_EXTRA_CA_CERTS, so the
+    // launcher reads it and hands the trust to the gateway in its config.
+    extraCa: values['extra-ca'] ?? env.NODE_EXTRA_CA_CERTS,
+    insecureFileStore: values['insecure-file-store'] ?? false,
+  };
+  if (command === 'serve') return serve(opts, port(values['control-port'], 'control-port') ?? DEFAULT_CONTROL_PORT);
+  const handler = COMMANDS[command];
+  if (!handler) throw new ControlError('invalid_params', `unknown command "${command}"; see onecli-launcher --help`);
+  return withControl(opts, (api, mode) =>
+    handler({ api, mode, json: values.json ?? false, args: command === 'run' ? passthrough : args, flags: values, out: (t) => process.stdout.write(`${t}\n`) }),
+  );
+}
+
+/** One clear line and a documented exit code; never a stack trace, never a secret. */
+export function reportFailure(err: unknown): number {
+  const known = toControlError(err);
+  if (known) {
+    process.stderr.write(`onecli-launcher: ${known.message}\n`);
+    return exitCodeFor(known.code);
+  }
+  if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`onecli-launcher: ${err.message}; see onecli-launcher --help\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`onecli-launcher: ${err instanceof Error ? err.message.split('\n')[0] : 'failed'}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { serveControlApi } from '../core/control/control-server.js';
+import { openCore } from '../core/open-core.js';
+import { removeRuntimeInfo, writeRuntimeInfo } from '../core/runtime-file.js';
+import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
+import { EXIT } from './exit-codes.js';
+import type { GlobalOptions } from './session.js';
+
+/** The control API's default port: next to the gateway's, fixed so the UI's address is stable. */
+export const DEFAULT_CONTROL_PORT = 10_256;
+
+/** A JSON-lines logger on stderr: serve's output is for people, its log for tools. */
+const serveLog = {
+  info: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'info', msg: m, ...o })}\n`),
+  warn: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'warn', msg: m, ...o })}\n`),
+  error: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'error', msg: m, ...o })}\n`),
+};
+
+/**
+ * `onecli-launcher serve`: the core, the gateway and the control API, headless. Runs until
+ * SIGINT/SIGTERM, then stops the gateway (gracefully, then forcibly) and exits.
+ */
+export async function serve(opts: GlobalOptions, controlPort: number): Promise<number> {
+  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, log: serveLog });
+  await core.start();
+  const gw = core.supervisor.status;
+  if (gw.state !== 'running') {
+    process.stderr.write(`onecli-launcher: the gateway did not start: ${gw.state === 'failed' ? gw.reason : gw.state}\n`);
+    if (gw.state === 'failed' && gw.reason.includes('EADDRINUSE')) process.stderr.write(`  Port ${core.port} is in use: stop the other program or pass --port <port>.\n`);
+    await core.stop();
+    return EXIT.gateway;
+  }
+
+  // The CLI reads the control token from the keychain; without one, from the 0600 runtime file.
+  let token = await core.deps.secrets.get(CONTROL_TOKEN).catch(() => undefined);
+  let tokenInFile = false;
+  if (!token) {
+    token = randomBytes(24).toString('base64url');
+    await core.deps.secrets.set(CONTROL_TOKEN, token).catch(() => (tokenInFile = true));
+  }
+  let control;
+  try {
+    control = await serveControlApi(core, { port: controlPort, token, log: serveLog });
+  } catch (err) {
+    process.stderr.write(`onecli-launcher: cannot serve the control API on 127.0.0.1:${controlPort} (${(err as NodeJS.ErrnoException).code}): pass --control-port <port>.\n`);
+    await core.stop();
+    return EXIT.failed;
+  }
+  core.setControlUrl(control.url);
+  await writeRuntimeInfo(opts.dataDir, { pid: process.pid, controlUrl: control.url, gatewayPort: gw.port, startedAt: new Date().toISOString(), ...(tokenInFile ? { controlToken: token } : {}) });
+
+  process.stdout.write(
+    [
+      `OneCLI gateway  http://127.0.0.1:${gw.port}  (HTTPS_PROXY, and base URLs at /r/<route>)`,
+      `Control API     ${control.url}`,
+      `Agent setup     eval "$(onecli-launcher env)"   or   onecli-launcher run -- <command>`,
+      '',
+    ].join('\n'),
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      removeRuntimeInfo(opts.dataDir, process.pid);
+      await control.close();
+      await core.stop();
+      resolve(EXIT.ok);
+    };
+    // `on`, not `once`: conf's when-exit re-sends the signal to the process, and a listener
+    // must still be here then, or the default action kills us mid-shutdown.
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+}

@@ -1,0 +1,46 @@
+import type { ControlTransport } from '../shared/control-api.js';
+import { ControlError } from '../core/control-error.js';
+import { openCore } from '../core/open-core.js';
+import { readRuntimeInfo } from '../core/runtime-file.js';
+import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
+import { napiKeyring } from '../core/secrets/napi-keyring.js';
+import { openSecretStore } from '../core/secrets/open-secret-store.js';
+import { withSettingsLock } from '../core/settings/settings-lock.js';
+import { httpTransport } from './control-client.js';
+import { localTransport } from './local-transport.js';
+
+export interface GlobalOptions {
+  readonly dataDir: string;
+  readonly port?: number | undefined;
+  readonly opPath?: string | undefined;
+  readonly extraCa?: string | undefined;
+  readonly insecureFileStore: boolean;
+}
+
+/** A logger for CLI commands: warnings to stderr as one line, nothing else. */
+export const cliLog = {
+  info: () => undefined,
+  warn: (o: object, m?: string) => void process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`),
+  error: (o: object, m?: string) => void process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`),
+};
+
+/**
+ * Runs a command against the launcher: through the running one's control API (one writer, and
+ * changes reach the gateway at once), or, when none runs, in process under the settings lock.
+ */
+export async function withControl<T>(opts: GlobalOptions, work: (api: ControlTransport, mode: 'running' | 'direct') => Promise<T>): Promise<T> {
+  const running = readRuntimeInfo(opts.dataDir);
+  if (running) {
+    let token = running.controlToken;
+    if (!token) {
+      const { store } = await openSecretStore({ dataDir: opts.dataDir, allowFileStore: opts.insecureFileStore, keyring: napiKeyring() });
+      token = await store.get(CONTROL_TOKEN);
+    }
+    if (!token) throw new ControlError('unauthorized', `A launcher runs (pid ${running.pid}) but its control token is not readable here; run this command as the same user.`);
+    return work(httpTransport(running.controlUrl, token), 'running');
+  }
+  return withSettingsLock(opts.dataDir, async () => {
+    const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, log: cliLog });
+    return work(localTransport(core), 'direct');
+  });
+}

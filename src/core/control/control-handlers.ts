@@ -1,0 +1,145 @@
+import { CONTROL_METHODS, type ControlMethod, type ControlResult } from '../../shared/control-api.js';
+import { agentEnv } from '../agents/agent-env.js';
+import { DEFAULT_AGENT } from '../agents/agent-registry.js';
+import { ControlError } from '../control-error.js';
+import type { LauncherCore } from '../launcher-core.js';
+import { importSuggestions } from '../mappings/import-suggestions.js';
+import { MappingInputError, buildMapping, mappingKey, maskValue } from '../mappings/mapping-rules.js';
+import { ruleHeaderName } from '../mappings/rule-header.js';
+import { localSecretName, SERVICE_ACCOUNT_TOKEN } from '../secrets/secret-names.js';
+import { VaultError } from '../vault/vault-error.js';
+import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
+import { describeCa } from '../ca/local-ca.js';
+
+type Params<M extends ControlMethod> = import('zod').infer<(typeof CONTROL_METHODS)[M]['params']>;
+type Handlers = { [M in ControlMethod]: (core: LauncherCore, params: Params<M>) => Promise<ControlResult<M>> };
+
+const nowIso = (core: LauncherCore) => (core.deps.now?.() ?? new Date()).toISOString();
+
+function view(m: import('../../shared/settings.js').Mapping) {
+  return { ...m, header: ruleHeaderName(m.rule) };
+}
+
+/** Vault errors become control errors with the same code and the fix as the message. */
+async function vault<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof VaultError) throw new ControlError(err.code, err.fix);
+    throw err;
+  }
+}
+
+/** Every control-API method, once. Transports (HTTP, IPC) parse params with the shared schema, then call these. */
+export const CONTROL_HANDLERS: Handlers = {
+  'status.get': async (core) => core.status(),
+  'mappings.list': async (core) => core.deps.settings.get().mappings.map(view),
+  'mappings.add': async (core, p) => {
+    let mapping;
+    try {
+      mapping = buildMapping(p, core.deps.now?.() ?? new Date());
+    } catch (err) {
+      if (err instanceof MappingInputError) throw new ControlError('invalid_params', err.message);
+      throw err;
+    }
+    const exists = core.deps.settings.get().mappings.some((m) => m.host === mapping.host);
+    if (exists && !p.replace) throw new ControlError('conflict', `${mapping.host} is already mapped; remove it first or pass --replace.`);
+    core.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => m.host !== mapping.host), mapping] }));
+    await core.syncGateway([mapping.host]);
+    return view(mapping);
+  },
+  'mappings.remove': async (core, p) => {
+    const key = safeKey(p.host);
+    const before = core.deps.settings.get().mappings.length;
+    core.deps.settings.update((s) => ({ ...s, mappings: s.mappings.filter((m) => m.host !== key) }));
+    const removed = core.deps.settings.get().mappings.length < before;
+    if (removed) await core.syncGateway([key]);
+    return { removed };
+  },
+  'mappings.test': async (core, p) => {
+    const key = safeKey(p.host);
+    const mapping = core.deps.settings.get().mappings.find((m) => m.host === key);
+    if (!mapping) throw new ControlError('not_found', `${key} is not mapped; see onecli-launcher mappings list.`);
+    const result = await core.resolve(key);
+    if (!result.ok) return result;
+    return { ok: true, header: ruleHeaderName(mapping.rule), masked: maskValue(result.value), length: result.value.length };
+  },
+  'secrets.set': async (core, p) => {
+    if (!LOCAL_SECRET_NAME.test(p.name)) throw new ControlError('invalid_params', 'Secret names are lower-case letters, digits, ".", "_" and "-", such as my-key.');
+    await core.deps.secrets.set(localSecretName(p.name), p.value);
+    const reference = `local://${p.name}`;
+    const users = core.deps.settings.get().mappings.filter((m) => m.reference === reference).map((m) => m.host);
+    if (users.length) await core.syncGateway(users);
+    return { reference };
+  },
+  'secrets.remove': async (core, p) => ({ removed: LOCAL_SECRET_NAME.test(p.name) && (await core.deps.secrets.delete(localSecretName(p.name))) }),
+  'agents.list': async (core) => {
+    const lastUsed = new Map<string, number>();
+    for (const e of core.recentActivity(500)) if (e.agent) lastUsed.set(e.agent, e.at);
+    return core.agents.list().map((a) => ({ ...a, ...(lastUsed.has(a.name) ? { lastUsed: lastUsed.get(a.name) } : {}) }));
+  },
+  'agents.create': async (core, p) => {
+    const created = await core.agents.create(p.name);
+    await core.syncGateway();
+    return created;
+  },
+  'agents.revoke': async (core, p) => {
+    const revoked = await core.agents.revoke(p.name);
+    await core.syncGateway();
+    return { revoked };
+  },
+  'env.get': async (core, p) => {
+    if (!p.agent) await core.agents.ensureDefault();
+    const agent = p.agent ?? core.agents.list()[0]?.name ?? DEFAULT_AGENT;
+    const token = await core.agents.token(agent);
+    if (!token) throw new ControlError('not_found', `No agent named "${agent}": create one with onecli-launcher agents create ${agent}`);
+    const ca = await core.ensureCa();
+    return { agent, vars: agentEnv({ port: core.agentPort, token, caFile: ca.certFile, bundleFile: ca.bundleFile, mappings: core.deps.settings.get().mappings }) };
+  },
+  'pair.serviceAccount': async (core, p) => {
+    const token = p.token.trim();
+    // Validate before keeping anything: a token that cannot list vaults is not worth storing.
+    const vaults = await vault(() => core.deps.sources.serviceAccount(token).listVaults());
+    await core.deps.secrets.set(SERVICE_ACCOUNT_TOKEN, token);
+    core.deps.settings.update((s) => ({ ...s, source: { kind: 'service-account', pairedAt: nowIso(core) } }));
+    await core.syncGateway(core.deps.settings.get().mappings.map((m) => m.host));
+    return { vaults: vaults.length };
+  },
+  'pair.desktop': async (core, p) => {
+    const vaults = await vault(() => core.deps.sources.desktop(p.account).listVaults());
+    core.deps.settings.update((s) => ({ ...s, source: { kind: 'desktop', ...(p.account ? { account: p.account } : {}), pairedAt: nowIso(core) } }));
+    await core.syncGateway(core.deps.settings.get().mappings.map((m) => m.host));
+    return { vaults: vaults.length, op: 'op' };
+  },
+  'pair.disconnect': async (core) => {
+    await core.deps.secrets.delete(SERVICE_ACCOUNT_TOKEN);
+    core.deps.settings.update((s) => ({ ...s, source: { kind: 'none' } }));
+    await core.syncGateway(core.deps.settings.get().mappings.map((m) => m.host));
+    return { ok: true as const };
+  },
+  'picker.vaults': async (core) => vault(async () => (await core.vaultSource()).listVaults()),
+  'picker.items': async (core, p) => vault(async () => (await (await core.vaultSource()).listItems(p.vaultId)).map((i) => ({ ...i, urls: [...i.urls] }))),
+  'picker.fields': async (core, p) =>
+    vault(async () => (await (await core.vaultSource()).listFields(p.vaultId, p.itemId)).map(({ section, ...f }) => ({ ...f, ...(section ? { section } : {}) }))),
+  'import.suggestions': async (core) => vault(async () => importSuggestions(await core.vaultSource(), new Set(core.deps.settings.get().mappings.map((m) => m.host)))),
+  'activity.recent': async (core, p) => core.recentActivity(p.limit ?? 100),
+  'doctor.run': async (core) => core.doctor(),
+  'ca.rotate': async (core) => {
+    const ca = await core.loadCa(true);
+    await core.supervisor.restart().catch(() => undefined);
+    return { sha256: describeCa(ca.ca.certPem).sha256 };
+  },
+  'gateway.restart': async (core) => {
+    await core.supervisor.restart().catch(() => undefined);
+    return { state: core.supervisor.status.state };
+  },
+};
+
+function safeKey(host: string): string {
+  try {
+    return mappingKey(host).key;
+  } catch (err) {
+    if (err instanceof MappingInputError) throw new ControlError('invalid_params', err.message);
+    throw err;
+  }
+}

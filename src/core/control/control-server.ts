@@ -1,0 +1,132 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CONTROL_METHODS, ControlMethodName, type ControlErrorCode, type ControlEvent } from '../../shared/control-api.js';
+import { ControlError } from '../control-error.js';
+import { toControlError } from './to-control-error.js';
+import type { LauncherCore } from '../launcher-core.js';
+import { CONTROL_HANDLERS } from './control-handlers.js';
+
+const STATUS_FOR: Partial<Record<ControlErrorCode, number>> = {
+  invalid_params: 400,
+  unauthorized: 401,
+  not_found: 404,
+  unknown_method: 404,
+  conflict: 409,
+  no_keychain: 503,
+  internal: 500,
+  bad_reference: 422,
+  auth_required: 424,
+  rate_limited: 429,
+  unavailable: 503,
+};
+const MAX_BODY_BYTES = 256 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export interface ControlServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(json);
+}
+
+function fail(res: ServerResponse, code: ControlErrorCode, message: string): void {
+  send(res, STATUS_FOR[code] ?? 400, { error: { code, message } });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ControlError('invalid_params', 'The request body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ControlError('invalid_params', 'The request body is not JSON.');
+  }
+}
+
+/**
+ * The control API over HTTP + SSE on 127.0.0.1: `POST /api/call/<method>` with JSON params,
+ * `GET /api/events` for live events. A bearer token (constant-time compare), a Host check
+ * against DNS rebinding, and no CORS: a web page can neither read nor forge a call.
+ */
+export async function serveControlApi(core: LauncherCore, opts: { port: number; token: string; log: { warn(o: object, m?: string): void; error(o: object, m?: string): void } }): Promise<ControlServer> {
+  const expected = digest(opts.token);
+  let allowedHosts: ReadonlySet<string> = new Set();
+  const authorized = (req: IncomingMessage) => {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), expected);
+  };
+  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      const known = toControlError(err);
+      if (known) return fail(res, known.code, known.message);
+      opts.log.error({ kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' }, 'control call failed');
+      fail(res, 'internal', 'The launcher failed to do that; see its log.');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
+    if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 'unauthorized', 'Wrong Host header: the control API answers only to 127.0.0.1 and localhost.');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/api/health') return send(res, 200, { ok: true });
+    if (!url.pathname.startsWith('/api/')) return fail(res, 'not_found', 'Unknown path.');
+    if (!authorized(req)) return fail(res, 'unauthorized', 'Missing or wrong control token.');
+    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res);
+    const m = /^\/api\/call\/([a-zA-Z.]+)$/.exec(url.pathname);
+    if (!m || req.method !== 'POST') return fail(res, 'not_found', 'Use POST /api/call/<method> or GET /api/events.');
+    const method = ControlMethodName.safeParse(m[1]);
+    if (!method.success) return fail(res, 'unknown_method', `No method "${m[1]}".`);
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json') && req.headers['content-length'] !== '0') {
+      // A form post from a page cannot set this header without a CORS preflight we never answer.
+      return fail(res, 'invalid_params', 'Send params as application/json.');
+    }
+    const params = CONTROL_METHODS[method.data].params.safeParse(await readJson(req));
+    if (!params.success) {
+      const issue = params.error.issues[0];
+      return fail(res, 'invalid_params', `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const handler = CONTROL_HANDLERS[method.data] as (c: LauncherCore, p: unknown) => Promise<unknown>;
+    send(res, 200, { result: await handler(core, params.data) });
+  }
+
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const write = (event: ControlEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    write({ type: 'status', status: core.status() });
+    core.events.on('event', write);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.once('close', () => {
+      clearInterval(heartbeat);
+      core.events.off('event', write);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { promisify } from 'node:util';
+import type { DoctorCheck } from '../../shared/control-api.js';
+import type { LauncherCore } from '../launcher-core.js';
+import type { OpLocation } from '../vault/op-locator.js';
+import { probeCaTrust } from './ca-trust-probe.js';
+import { runDoctorChecks, type DoctorFacts } from './doctor-checks.js';
+
+const run = promisify(execFile);
+
+const canRead = (file: string) => {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Group name of a file and its setgid bit, via `stat` (no native group lookup in Node). */
+async function fileGroup(file: string): Promise<{ group: string | undefined; setgid: boolean }> {
+  const setgid = (statSync(file).mode & 0o2000) !== 0;
+  try {
+    const { stdout } = await run('stat', ['-c', '%G', file], { timeout: 2_000 });
+    return { group: stdout.trim() || undefined, setgid };
+  } catch {
+    return { group: undefined, setgid };
+  }
+}
+
+async function userGroups(): Promise<string[] | undefined> {
+  try {
+    return (await run('id', ['-Gn'], { timeout: 2_000 })).stdout.trim().split(/\s+/);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs every check against this machine. Each has a stable id, a status and a fix. */
+export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLocation>, env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck[]> {
+  const status = core.status();
+  const [op, source] = await Promise.all([
+    locate(),
+    status.source.kind === 'none'
+      ? Promise.resolve(undefined)
+      : core
+          .vaultSource()
+          .then((s) => s.listVaults())
+          .then(
+            (v): DoctorFacts['source'] => ({ ok: true, vaults: v.length }),
+            (err: { fix?: string }): DoctorFacts['source'] => ({ ok: false, message: err.fix ?? 'the source failed; see the launcher log' }),
+          ),
+  ]);
+  const linux = process.platform === 'linux';
+  const facts: DoctorFacts = {
+    platform: process.platform,
+    home: homedir(),
+    env,
+    status,
+    op,
+    opGroup: linux && op.chosen && !op.chosen.error ? await fileGroup(op.chosen.realPath).catch(() => undefined) : undefined,
+    userGroups: linux ? await userGroups() : undefined,
+    canRead,
+    exists: existsSync,
+    source,
+    // LaunchServices starts apps with no TERM_PROGRAM; a shell always sets one of these.
+    startedFromTerminal: Boolean(env.TERM_PROGRAM ?? env.TERM),
+  };
+  // Real clients (node, curl, python) against a throwaway server with a leaf from our CA:
+  // the only proof that what `env` prints makes agents trust the gateway.
+  const ca = await core.ensureCa().catch(() => undefined);
+  const trust = ca ? await probeCaTrust({ certPem: ca.ca.certPem, keyPem: ca.ca.keyPem, caFile: ca.certFile, bundleFile: ca.bundleFile }) : [];
+  return [...runDoctorChecks(facts), ...trust];
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LauncherCore, type CoreLogger } from './launcher-core.js';
+import { napiKeyring } from './secrets/napi-keyring.js';
+import { openSecretStore } from './secrets/open-secret-store.js';
+import { SettingsRepository } from './settings/settings-repository.js';
+import { forkSpawner, gatewayEnv, type Spawner } from './supervisor/spawner.js';
+import { desktopSources } from './vault/desktop-sources.js';
+import { nodeLocatorFs } from './vault/op-locator.js';
+import { nodeExecFile } from './vault/op-runner.js';
+import { ServiceAccountSource } from './vault/service-account-source.js';
+
+export interface OpenCoreOptions {
+  readonly dataDir: string;
+  readonly port?: number | undefined;
+  readonly opPath?: string | undefined;
+  /** A PEM file of extra upstream trust (`--extra-ca`, or NODE_EXTRA_CA_CERTS). */
+  readonly extraCaFile?: string | undefined;
+  readonly allowFileStore: boolean;
+  readonly log: CoreLogger;
+  /** Headless: fork. The Electron shell passes its utilityProcess spawner. */
+  readonly spawnGateway?: Spawner;
+  readonly gatewayEntry?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The gateway program as built next to the core (dist/gateway/main.js). */
+export const DEFAULT_GATEWAY_ENTRY = fileURLToPath(new URL('../gateway/main.js', import.meta.url));
+
+/** Wires the real core: settings, keychain, 1Password sources, gateway spawner. Used by both shells. */
+export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> {
+  const env = options.env ?? process.env;
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const settings = new SettingsRepository({ dataDir: options.dataDir });
+  const opened = await openSecretStore({ dataDir: options.dataDir, allowFileStore: options.allowFileStore, keyring: napiKeyring() });
+  let extraCaPem: string | undefined;
+  if (options.extraCaFile) {
+    if (!existsSync(options.extraCaFile)) throw new Error(`the extra CA file ${options.extraCaFile} does not exist`);
+    extraCaPem = readFileSync(options.extraCaFile, 'utf8');
+    if (!extraCaPem.includes('BEGIN CERTIFICATE')) throw new Error(`${options.extraCaFile} holds no PEM certificate`);
+  }
+  const desktop = desktopSources({ execFile: nodeExecFile, env, clock: { now: Date.now }, fs: nodeLocatorFs }, options.opPath);
+  return new LauncherCore({
+    dataDir: options.dataDir,
+    settings,
+    secrets: opened.store,
+    secretStoreSummary: { kind: opened.description.kind === 'keychain' ? 'keychain' : opened.description.kind === 'file' ? 'file' : 'none', detail: opened.description.summary },
+    sources: { serviceAccount: (token) => new ServiceAccountSource(token), desktop: (account) => desktop.create(account) },
+    spawnGateway: options.spawnGateway ?? forkSpawner,
+    gatewayEntry: options.gatewayEntry ?? DEFAULT_GATEWAY_ENTRY,
+    gatewayEnv: gatewayEnv(env),
+    port: options.port,
+    extraCaPem,
+    log: options.log,
+    locateOp: desktop.locate,
+  });
+}

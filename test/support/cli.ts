@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { run, type CommandResult } from './clients.js';
+
+export const CLI = path.resolve(import.meta.dirname, '../../bin/onecli-launcher.js');
+
+/** Runs `onecli-launcher …` as a user would, with a given environment and optional stdin. */
+export function cli(args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<CommandResult> {
+  return run(process.execPath, [CLI, ...args], { env, timeoutMs: 30_000, ...(input !== undefined ? { input } : {}) });
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  gatewayPort: number;
+  controlUrl: string;
+  stdout: string[];
+  stderr: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `onecli-launcher serve` in the background; resolves once it prints its addresses. */
+export function startServe(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout.join('\n')}\n${stderr.join('\n')}`)), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code}:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+    });
+    let gatewayPort = 0;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
+      const gw = /^OneCLI gateway\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      if (gw) gatewayPort = Number(gw[1]);
+      const control = /^Control API\s+(http:\/\/\S+)/.exec(line);
+      if (control?.[1]) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({
+          child,
+          gatewayPort,
+          controlUrl: control[1],
+          stdout,
+          stderr,
+          stop: (signal = 'SIGTERM') =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill(signal);
+            }),
+        });
+      }
+    });
+  });
+}
