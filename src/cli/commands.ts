@@ -139,7 +139,8 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       const value = await readSecret(`value for local://${name}`);
       if (!value) usage('the value is empty');
       const r = await ctx.api.call('secrets.set', { name: name as string, value });
-      return print(ctx, r, () => `Stored ${r.reference} in the keychain. Map it: onecli-launcher mappings add <host> ${r.reference}`);
+      const where = { keychain: 'in the keychain', file: 'in the 0600 file store', memory: 'in memory for this run only (no keychain)', none: 'nowhere' }[r.kept];
+      return print(ctx, r, () => `Stored ${r.reference} ${where}. Map it: onecli-launcher mappings add <host> ${r.reference}`);
     }
     if (sub === 'remove' && name) {
       const r = await ctx.api.call('secrets.remove', { name });

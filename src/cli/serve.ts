@@ -21,7 +21,7 @@ const serveLog = {
  * SIGINT/SIGTERM, then stops the gateway (gracefully, then forcibly) and exits.
  */
 export async function serve(opts: GlobalOptions, controlPort: number): Promise<number> {
-  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, log: serveLog });
+  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, memoryWithoutKeychain: true, log: serveLog });
   await core.start();
   const gw = core.supervisor.status;
   if (gw.state !== 'running') {
@@ -32,12 +32,14 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   }
 
   // The CLI reads the control token from the keychain; without one, from the 0600 runtime file.
-  let token = await core.deps.secrets.get(CONTROL_TOKEN).catch(() => undefined);
-  let tokenInFile = false;
+  const persistent = core.deps.secrets.kind === 'keychain' || core.deps.secrets.kind === 'file';
+  let token = persistent ? await core.deps.secrets.get(CONTROL_TOKEN).catch(() => undefined) : undefined;
+  let tokenInFile = !persistent;
   if (!token) {
     token = randomBytes(24).toString('base64url');
-    await core.deps.secrets.set(CONTROL_TOKEN, token).catch(() => (tokenInFile = true));
+    if (persistent) await core.deps.secrets.set(CONTROL_TOKEN, token).catch(() => (tokenInFile = true));
   }
+  if (!persistent) process.stderr.write(`onecli-launcher: no keychain, so secrets live in memory for this run only (see onecli-launcher doctor).\n`);
   let control;
   try {
     control = await serveControlApi(core, { port: controlPort, token, log: serveLog });

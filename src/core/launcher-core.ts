@@ -107,6 +107,8 @@ export class LauncherCore {
   async start(): Promise<void> {
     await this.loadCa();
     await this.agents.ensureDefault();
+    const reissued = await this.agents.reissueMissingTokens();
+    if (reissued.length) this.deps.log.warn({ agents: reissued }, 'agent tokens were missing from the secret store and were reissued; run onecli-launcher env again for these agents');
     await this.supervisor.start().catch((err: Error) => this.deps.log.error({ reason: err.message }, 'gateway did not start'));
   }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LauncherCore, type CoreLogger } from './launcher-core.js';
 import { napiKeyring } from './secrets/napi-keyring.js';
+import { MemorySecretStore } from './secrets/memory-secret-store.js';
 import { openSecretStore } from './secrets/open-secret-store.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { forkSpawner, gatewayEnv, type Spawner } from './supervisor/spawner.js';
@@ -17,6 +18,12 @@ export interface OpenCoreOptions {
   /** A PEM file of extra upstream trust (`--extra-ca`, or NODE_EXTRA_CA_CERTS). */
   readonly extraCaFile?: string | undefined;
   readonly allowFileStore: boolean;
+  /**
+   * `serve` without a keychain and without the file opt-in keeps secrets in memory for that run
+   * (nothing is stored; the CA and agent tokens change at every start). CLI commands that
+   * would have to store something refuse instead.
+   */
+  readonly memoryWithoutKeychain?: boolean;
   readonly log: CoreLogger;
   /** Headless: fork. The Electron shell passes its utilityProcess spawner. */
   readonly spawnGateway?: Spawner;
@@ -39,12 +46,17 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
     extraCaPem = readFileSync(options.extraCaFile, 'utf8');
     if (!extraCaPem.includes('BEGIN CERTIFICATE')) throw new Error(`${options.extraCaFile} holds no PEM certificate`);
   }
+  const inMemory = opened.description.kind === 'none' && options.memoryWithoutKeychain === true;
+  const secrets = inMemory ? new MemorySecretStore() : opened.store;
+  const summary = inMemory
+    ? `memory only: ${opened.description.summary} Until then, secrets live in memory for this run; the CA and agent tokens change at every start.`
+    : opened.description.summary;
   const desktop = desktopSources({ execFile: nodeExecFile, env, clock: { now: Date.now }, fs: nodeLocatorFs }, options.opPath);
   return new LauncherCore({
     dataDir: options.dataDir,
     settings,
-    secrets: opened.store,
-    secretStoreSummary: { kind: opened.description.kind === 'keychain' ? 'keychain' : opened.description.kind === 'file' ? 'file' : 'none', detail: opened.description.summary },
+    secrets,
+    secretStoreSummary: { kind: opened.description.kind === 'keychain' ? 'keychain' : opened.description.kind === 'file' ? 'file' : 'none', detail: summary },
     sources: { serviceAccount: (token) => new ServiceAccountSource(token), desktop: (account) => desktop.create(account) },
     spawnGateway: options.spawnGateway ?? forkSpawner,
     gatewayEntry: options.gatewayEntry ?? DEFAULT_GATEWAY_ENTRY,

@@ -66,7 +66,7 @@ export const CONTROL_METHODS = {
   },
   'mappings.remove': { params: Host, result: z.object({ removed: z.boolean() }) },
   'mappings.test': { params: Host, result: TestResult },
-  'secrets.set': { params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }), result: z.object({ reference: z.string() }) },
+  'secrets.set': { params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }), result: z.object({ reference: z.string(), kept: z.enum(['keychain', 'file', 'memory', 'none']) }) },
   'secrets.remove': { params: z.object({ name: z.string().min(1).max(64) }), result: z.object({ removed: z.boolean() }) },
   'agents.list': { params: Empty, result: z.array(z.object({ name: z.string(), createdAt: z.string(), lastUsed: z.number().optional() })) },
   /** The token is returned once, at creation; it is never listed again. */

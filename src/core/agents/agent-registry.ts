@@ -57,4 +57,18 @@ export class AgentRegistry {
   async ensureDefault(): Promise<void> {
     if (this.list().length === 0) await this.create(DEFAULT_AGENT);
   }
+
+  /**
+   * Agents whose token is gone from the store (a memory-only run restarted, or the keychain
+   * item was deleted) get a new one; their users run `env` again. Returns the names reissued.
+   */
+  async reissueMissingTokens(): Promise<string[]> {
+    const reissued: string[] = [];
+    for (const agent of this.list()) {
+      if (await this.secrets.get(agentTokenName(agent.name))) continue;
+      await this.secrets.set(agentTokenName(agent.name), newAgentToken());
+      reissued.push(agent.name);
+    }
+    return reissued;
+  }
 }

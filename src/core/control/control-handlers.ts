@@ -70,7 +70,7 @@ export const CONTROL_HANDLERS: Handlers = {
     const reference = `local://${p.name}`;
     const users = core.deps.settings.get().mappings.filter((m) => m.reference === reference).map((m) => m.host);
     if (users.length) await core.syncGateway(users);
-    return { reference };
+    return { reference, kept: core.deps.secrets.kind };
   },
   'secrets.remove': async (core, p) => ({ removed: LOCAL_SECRET_NAME.test(p.name) && (await core.deps.secrets.delete(localSecretName(p.name))) }),
   'agents.list': async (core) => {
