@@ -197,7 +197,7 @@ export class LauncherCore {
       gateway: {
         state: gw.state,
         port: gw.state === 'running' ? gw.port : this.port,
-        ...(gw.state === 'running' ? { address: `127.0.0.1:${gw.port}` } : {}),
+        ...(gw.state === 'running' ? { address: `127.0.0.1:${gw.port}`, ...(gw.pid ? { pid: gw.pid } : {}) } : {}),
         ...(gw.state === 'failed' ? { reason: gw.reason, output: [...gw.output] } : {}),
         ...(gw.state === 'restarting' ? { reason: `restarting in ${gw.inMs} ms after it ${gw.lastExit}` } : {}),
       },

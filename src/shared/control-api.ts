@@ -22,7 +22,7 @@ export const MappingView = z.object({
 export type MappingView = z.infer<typeof MappingView>;
 
 export const StatusView = z.object({
-  gateway: z.object({ state: GatewayState, port: z.number().int(), address: z.string().optional(), reason: z.string().optional(), output: z.array(z.string()).optional() }),
+  gateway: z.object({ state: GatewayState, port: z.number().int(), pid: z.number().int().optional(), address: z.string().optional(), reason: z.string().optional(), output: z.array(z.string()).optional() }),
   source: z.object({ kind: z.enum(['none', 'service-account', 'desktop']), detail: z.string().optional() }),
   secretStore: z.object({ kind: z.enum(['keychain', 'file', 'none']), detail: z.string() }),
   settings: z.object({ file: z.string(), health: z.string() }),

@@ -29,8 +29,8 @@ export function parseSecretReference(raw: string): ParsedReference | { error: st
   if (segments.length < 3 || segments.length > 4 || segments.some((s) => s.length === 0)) {
     return { error: 'must have a vault, an item and a field, and at most one section: op://vault/item/[section/]field' };
   }
-  const bad = segments.find((s) => !OP_SEGMENT.test(s));
-  if (bad !== undefined) return { error: `"${bad.slice(0, 40)}" has characters a reference cannot hold; use the vault's or item's ID instead of its name` };
+  // The message never echoes the input: a "reference" that fails to parse may be a pasted secret.
+  if (segments.some((s) => !OP_SEGMENT.test(s))) return { error: `names may hold only letters, digits, spaces, "-", "_" and "."; use the vault's or item's ID instead of any name with other characters` };
   const [vault, item, a, b] = segments as [string, string, string, string | undefined];
   const base = { kind: 'op' as const, vault, item, ...(query ? { query } : {}) };
   return b === undefined ? { ...base, field: a } : { ...base, section: a, field: b };

@@ -51,3 +51,26 @@ test('serve without a keychain keeps secrets in memory for the run: it works, an
   expect(await serve.stop()).toBe(0);
   serve = undefined;
 });
+
+test('SIGKILL of the launcher takes the gateway with it: no orphans', async () => {
+  const killed = await startServe(['--port', '0', '--control-port', '0'], env);
+  const status = JSON.parse((await cli(['status', '--json'], env)).stdout);
+  const gatewayPid = status.gateway.pid as number;
+  expect(gatewayPid).toBeGreaterThan(0);
+  await killed.stop('SIGKILL');
+  const alive = () => {
+    try {
+      process.kill(gatewayPid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 5_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(alive()).toBe(false);
+  // The next run starts cleanly although the dead launcher left runtime.json behind.
+  const next = await startServe(['--port', '0', '--control-port', '0'], env);
+  expect((await cli(['status', '--json'], env)).code).toBe(0);
+  await next.stop();
+});

@@ -1,3 +1,4 @@
+import { parseSecretReference } from '../../shared/secret-reference.js';
 import { VaultError } from './vault-error.js';
 
 /** A secret reference `op://vault/item/[section/]field[?query]`, split into its parts. */
@@ -9,31 +10,16 @@ export interface OpReference {
   readonly query?: string | undefined;
 }
 
-const REF_PREFIX = 'op://';
-// 1Password's reference syntax allows only these characters in names; anything else must be
-// addressed by ID (developer.1password.com/docs/cli/secrets-reference-syntax).
-const NAME_CHARS = /^[A-Za-z0-9 _.-]+$/;
-const QUERY = /^(attribute=(otp|value|type|id|purpose|reference)|ssh-format=openssh)$/;
-
 // The fix never echoes the malformed text: a "reference" that fails to parse may well be a
 // secret pasted into the wrong box.
 const BAD_REFERENCE_FIX =
   'Use a reference of the form op://vault/item/[section/]field whose names hold only letters, digits, spaces, "-", "_" and "."; use the ID instead of any name with other characters.';
 
-/** Parses a reference, or returns undefined when it is malformed. Names are not checked against 1Password. */
+/** Parses a reference with the one grammar in src/shared, or returns undefined when it is malformed or not op://. */
 export function parseOpReference(reference: string): OpReference | undefined {
-  if (!reference.startsWith(REF_PREFIX)) return undefined;
-  const rest = reference.slice(REF_PREFIX.length);
-  const queryAt = rest.indexOf('?');
-  const pathPart = queryAt < 0 ? rest : rest.slice(0, queryAt);
-  const query = queryAt < 0 ? undefined : rest.slice(queryAt + 1);
-  if (query !== undefined && !QUERY.test(query)) return undefined;
-  const segments = pathPart.split('/');
-  if (segments.length < 3 || segments.length > 4) return undefined;
-  if (!segments.every((s) => NAME_CHARS.test(s))) return undefined;
-  const [vault, item, ...tail] = segments as [string, string, ...string[]];
-  const field = tail[tail.length - 1] as string;
-  return { vault, item, section: tail.length === 2 ? tail[0] : undefined, field, query };
+  const parsed = parseSecretReference(reference);
+  if ('error' in parsed || parsed.kind !== 'op') return undefined;
+  return { vault: parsed.vault, item: parsed.item, section: parsed.section, field: parsed.field, query: parsed.query };
 }
 
 /** Like parseOpReference, but a malformed reference is a `bad_reference` VaultError. */

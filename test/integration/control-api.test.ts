@@ -1,0 +1,127 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { httpTransport } from '../../src/cli/control-client.js';
+import { serveControlApi, type ControlServer } from '../../src/core/control/control-server.js';
+import type { ControlEvent } from '../../src/shared/control-api.js';
+import { rawRequest, run, tlsThroughProxy } from '../support/clients.js';
+import { coreHarness } from '../support/core-harness.js';
+import { makeCa, makeServerCert } from '../support/pki.js';
+import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
+
+const TOKEN = 'control-token-for-tests-0123456789';
+const FIXTURE_VALUES = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/op-fixture.json'), 'utf8')).items as { fields: { value?: string }[] }[]).flatMap((i) => i.fields.map((f) => f.value)).filter((v): v is string => !!v && v.length > 8);
+
+let h: ReturnType<typeof coreHarness>;
+let server: ControlServer;
+let upstream: TlsUpstream;
+const api = () => httpTransport(server.url, TOKEN);
+
+beforeAll(async () => {
+  const upstreamCa = await makeCa('Upstream CA');
+  upstream = await startTlsUpstream(await makeServerCert(upstreamCa, ['127.0.0.2']), '127.0.0.2');
+  h = coreHarness({ extraCaPem: upstreamCa.certPem });
+  await h.core.start();
+  server = await serveControlApi(h.core, { port: 0, token: TOKEN, log: { warn: () => undefined, error: () => undefined } });
+});
+afterAll(async () => {
+  await server?.close();
+  await h?.core.stop();
+  await upstream?.close();
+});
+
+const post = (pathname: string, init: { token?: string; host?: string; body?: string; type?: string } = {}) =>
+  rawRequest(
+    server.port,
+    `POST ${pathname} HTTP/1.1\r\nHost: ${init.host ?? `127.0.0.1:${server.port}`}\r\n${init.token === undefined ? `Authorization: Bearer ${TOKEN}\r\n` : init.token ? `Authorization: Bearer ${init.token}\r\n` : ''}Content-Type: ${init.type ?? 'application/json'}\r\nContent-Length: ${Buffer.byteLength(init.body ?? '{}')}\r\nConnection: close\r\n\r\n${init.body ?? '{}'}`,
+  );
+
+describe('control API over HTTP: who may call it', () => {
+  test('no token or a wrong one → 401', async () => {
+    expect((await post('/api/call/status.get', { token: '' })).status).toBe(401);
+    expect((await post('/api/call/status.get', { token: 'wrong-token' })).status).toBe(401);
+    expect((await post('/api/call/status.get')).status).toBe(200);
+  });
+
+  test('a foreign Host (DNS rebinding) → refused even with the token', async () => {
+    expect((await post('/api/call/status.get', { host: `evil.example:${server.port}` })).status).toBe(401);
+  });
+
+  test('no CORS: no Access-Control headers, and a form-encoded body is refused', async () => {
+    const ok = await post('/api/call/status.get');
+    expect(Object.keys(ok.headers).some((h) => h.startsWith('access-control'))).toBe(false);
+    expect((await post('/api/call/status.get', { type: 'text/plain', body: '{}' })).status).toBe(400);
+  });
+
+  test('unknown methods and invalid params get a code and a sentence', async () => {
+    await expect(api().call('nope' as 'status.get', {})).rejects.toMatchObject({ code: 'unknown_method' });
+    await expect(api().call('mappings.add', { host: 'a.example' } as never)).rejects.toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/^reference: /) });
+  });
+});
+
+describe('control API: what it does', () => {
+  test('SSE delivers status changes and activity as they happen', async () => {
+    const events: ControlEvent[] = [];
+    const unsubscribe = api().subscribe((e) => events.push(e));
+    await new Promise((r) => setTimeout(r, 200));
+    await api().call('secrets.set', { name: 'up', value: 'sk-control-api-SECRET-000111' });
+    await api().call('mappings.add', { host: `127.0.0.2:${upstream.port}`, reference: 'local://up' });
+    const { vars } = await api().call('env.get', {});
+    await run('curl', ['-sS', `https://127.0.0.2:${upstream.port}/echo`], { env: { PATH: process.env.PATH, ...vars } });
+    await new Promise((r) => setTimeout(r, 600));
+    unsubscribe();
+    expect(events.some((e) => e.type === 'status' && e.status.mappings === 1)).toBe(true);
+    const activity = events.flatMap((e) => (e.type === 'activity' ? e.entries : []));
+    expect(activity).toContainEqual(expect.objectContaining({ agent: 'default', mapping: `127.0.0.2:${upstream.port}`, status: 200, door: 'proxy' }));
+    expect(JSON.stringify(events)).not.toContain('sk-control-api-SECRET-000111');
+  });
+
+  test('the picker lists vaults → items → fields from 1Password, never a value', async () => {
+    await api().call('pair.desktop', {});
+    const vaults = await api().call('picker.vaults', {});
+    expect(vaults.map((v) => v.name)).toEqual(expect.arrayContaining(['API Keys', 'Private']));
+    const apiKeys = vaults.find((v) => v.name === 'API Keys')!;
+    const items = await api().call('picker.items', { vaultId: apiKeys.id });
+    const anthropic = items.find((i) => i.title === 'Anthropic')!;
+    expect(anthropic.urls).toContain('https://api.anthropic.com');
+    const fields = await api().call('picker.fields', { vaultId: apiKeys.id, itemId: anthropic.id });
+    expect(fields.map((f) => f.reference)).toContain('op://API Keys/Anthropic/Admin/credential');
+    expect(JSON.stringify(fields)).not.toMatch(new RegExp(FIXTURE_VALUES.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')));
+  });
+
+  test('import suggests mappings from items with URLs, never over an existing mapping', async () => {
+    await api().call('mappings.add', { host: 'api.openai.com', reference: 'local://up' });
+    const suggestions = await api().call('import.suggestions', {});
+    expect(suggestions.map((s) => s.host)).toContain('api.anthropic.com');
+    expect(suggestions.map((s) => s.host)).not.toContain('api.openai.com');
+  });
+
+  test('ca rotate: a new CA, the gateway restarted with it, same file paths', async () => {
+    const before = await api().call('status.get', {});
+    const { sha256 } = await api().call('ca.rotate', {});
+    const after = await api().call('status.get', {});
+    expect(sha256).not.toBe(before.ca?.sha256);
+    expect(after.ca?.certFile).toBe(before.ca?.certFile);
+    expect(after.gateway.state).toBe('running');
+    const newCa = readFileSync(after.ca!.certFile, 'utf8');
+    const { vars } = await api().call('env.get', {});
+    const token = decodeURIComponent(vars.HTTPS_PROXY!.split(':')[2]!.split('@')[0]!);
+    const tls = await tlsThroughProxy(after.gateway.port, token, `127.0.0.2:${upstream.port}`, { ca: newCa });
+    expect(new X509Certificate(tls.getPeerX509Certificate()!.raw).checkIssued(new X509Certificate(newCa))).toBe(true);
+    tls.destroy();
+  });
+
+  test('revoking an agent takes effect in the gateway at once', async () => {
+    const { token } = await api().call('agents.create', { name: 'temp' });
+    const port = (await api().call('status.get', {})).gateway.port;
+    const auth = (t: string) => `Proxy-Authorization: Basic ${Buffer.from(`x:${t}`).toString('base64')}\r\n`;
+    const ok = await rawRequest(port, `CONNECT 127.0.0.1:1 HTTP/1.1\r\n${auth(token)}\r\n`);
+    expect(ok.status).toBe(502); // authenticated; the target itself is unreachable
+    ok.socket.destroy();
+    await api().call('agents.revoke', { name: 'temp' });
+    const refused = await rawRequest(port, `CONNECT 127.0.0.1:1 HTTP/1.1\r\n${auth(token)}\r\n`);
+    expect(refused.status).toBe(407);
+    refused.socket.destroy();
+  });
+});
