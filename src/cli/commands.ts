@@ -170,6 +170,16 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     const r = await ctx.api.call('ca.rotate', {});
     return print(ctx, r, () => `New local CA ${r.sha256}. New agent processes trust it at once (same file paths); restart long-running agents.`);
   },
+  async ui(ctx) {
+    if (ctx.mode !== 'running') usage('the UI is served by a running launcher: start onecli-launcher serve first');
+    const { url } = await ctx.api.call('ui.loginUrl', {});
+    print(ctx, { url }, () => `Open this one-time link (valid 5 minutes):\n${url}`);
+    if (ctx.flags.open) {
+      const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+      spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`onecli-launcher: could not run ${opener}; open the link yourself.\n`)).unref();
+    }
+    return EXIT.ok;
+  },
   async gateway(ctx) {
     if (ctx.args[0] !== 'restart') usage('usage: onecli-launcher gateway restart');
     const r = await ctx.api.call('gateway.restart', {});

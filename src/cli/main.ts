@@ -28,6 +28,7 @@ Usage: onecli-launcher <command> [options]
   agents [list] | create NAME | revoke NAME
   ca rotate                     a new local CA, same file paths
   gateway restart
+  ui [--open]                   a one-time sign-in link for the UI of a running serve
 
 Options: --data-dir DIR (ONECLI_DATA_DIR)  --port N (gateway, default 10255)
          --control-port N (serve, default 10256)  --op-path PATH  --extra-ca FILE
@@ -53,6 +54,7 @@ const OPTIONS = {
   desktop: { type: 'boolean' },
   account: { type: 'string' },
   disconnect: { type: 'boolean' },
+  open: { type: 'boolean' },
 } as const;
 
 function port(raw: string | undefined, flag: string): number | undefined {

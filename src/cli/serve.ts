@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { serveControlApi } from '../core/control/control-server.js';
 import { openCore } from '../core/open-core.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from '../core/runtime-file.js';
 import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
 import { EXIT } from './exit-codes.js';
 import type { GlobalOptions } from './session.js';
+
+/** The built UI (vite build → dist/renderer), served by the control API in headless mode. */
+const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 
 /** The control API's default port: next to the gateway's, fixed so the UI's address is stable. */
 export const DEFAULT_CONTROL_PORT = 10_256;
@@ -42,7 +47,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   if (!persistent) process.stderr.write(`onecli-launcher: no keychain, so secrets live in memory for this run only (see onecli-launcher doctor).\n`);
   let control;
   try {
-    control = await serveControlApi(core, { port: controlPort, token, log: serveLog });
+    control = await serveControlApi(core, { port: controlPort, token, staticDir: existsSync(RENDERER_DIR) ? RENDERER_DIR : undefined, log: serveLog });
   } catch (err) {
     process.stderr.write(`onecli-launcher: cannot serve the control API on 127.0.0.1:${controlPort} (${(err as NodeJS.ErrnoException).code}): pass --control-port <port>.\n`);
     await core.stop();
@@ -55,6 +60,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     [
       `OneCLI gateway  http://127.0.0.1:${gw.port}  (HTTPS_PROXY, and base URLs at /r/<route>)`,
       `Control API     ${control.url}`,
+      ...(existsSync(RENDERER_DIR) ? [`UI (sign in)    ${core.uiLoginUrl()}   (one-time link; onecli-launcher ui makes another)`] : []),
       `Agent setup     eval "$(onecli-launcher env)"   or   onecli-launcher run -- <command>`,
       '',
     ].join('\n'),

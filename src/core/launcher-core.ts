@@ -6,6 +6,8 @@ import type { ActivityEntry } from '../shared/gateway-messages.js';
 import { parseSecretReference } from '../shared/secret-reference.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { BrowserSessions } from './control/browser-sessions.js';
+import { ControlError } from './control-error.js';
 import { loadOrCreateCa, type CaState } from './ca/ca-manager.js';
 import { systemRootsPem } from './ca/ca-files.js';
 import { describeCa } from './ca/local-ca.js';
@@ -34,6 +36,14 @@ export interface CoreLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** What the shell around the core can do (the Electron app more than headless). */
+export interface ShellHooks {
+  readonly platform: NodeJS.Platform;
+  readonly launchAtLogin?: { get(): boolean; set(enabled: boolean): void };
+  readonly openExternal?: (url: string) => Promise<void>;
+  readonly updates?: boolean;
+}
+
 export interface CoreDeps {
   readonly dataDir: string;
   readonly settings: SettingsRepository;
@@ -53,6 +63,7 @@ export interface CoreDeps {
   readonly locateOp: () => Promise<OpLocation>;
   readonly now?: () => Date;
   readonly systemRoots?: () => string;
+  readonly shell?: ShellHooks;
 }
 
 const ACTIVITY_KEPT = 500;
@@ -66,6 +77,8 @@ export class LauncherCore {
   readonly agents: AgentRegistry;
   readonly supervisor: GatewaySupervisor;
   readonly events = new EventEmitter<{ event: [ControlEvent] }>();
+  /** One-time sign-in codes and sessions for the headless UI in a browser. */
+  readonly browserSessions = new BrowserSessions();
   #ca: CaState | undefined;
   #activity: ActivityEntry[] = [];
   #controlUrl: string | undefined;
@@ -101,6 +114,12 @@ export class LauncherCore {
 
   setControlUrl(url: string): void {
     this.#controlUrl = url;
+  }
+
+  /** A sign-in link for the headless UI: the one-time code rides in the fragment, which browsers never send. */
+  uiLoginUrl(): string {
+    if (!this.#controlUrl) throw new ControlError('unavailable', 'The UI is served only while onecli-launcher serve runs.');
+    return `${this.#controlUrl}/#login=${this.browserSessions.issueCode()}`;
   }
 
   /** Loads the CA, makes sure one agent exists, and starts the gateway. A gateway that fails is reported in status, not thrown. */
@@ -180,8 +199,11 @@ export class LauncherCore {
     }
   }
 
-  doctor(): Promise<DoctorCheck[]> {
-    return runDoctor(this, this.deps.locateOp);
+  /** Runs the doctor and tells every subscriber (the UI shows the result wherever it was asked for). */
+  async doctor(): Promise<DoctorCheck[]> {
+    const checks = await runDoctor(this, this.deps.locateOp);
+    this.events.emit('event', { type: 'doctor', checks });
+    return checks;
   }
 
   recentActivity(limit = 100): ActivityEntry[] {

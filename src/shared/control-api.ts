@@ -54,6 +54,21 @@ export const DoctorCheck = z.object({
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
 const Empty = z.object({}).strict();
+
+/** Deep links the UI may ask the shell to open: constants only, never a URL from input. */
+export const SYSTEM_LINKS = {
+  fullDiskAccess: 'x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles',
+} as const;
+
+export const SettingsView = z.object({
+  gatewayPort: z.number().int(),
+  launchAtLogin: z.boolean(),
+  checkForUpdates: z.boolean(),
+  dataDir: z.string(),
+  /** What this shell can do: the headless UI hides what only the app can. */
+  capabilities: z.object({ launchAtLogin: z.boolean(), updates: z.boolean(), openLinks: z.boolean(), platform: z.string() }),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
 const Host = z.object({ host: z.string().min(1).max(300) });
 
 /** Every method: its params and its result. A new method won't compile without both. */
@@ -88,6 +103,22 @@ export const CONTROL_METHODS = {
   'doctor.run': { params: Empty, result: z.array(DoctorCheck) },
   'ca.rotate': { params: Empty, result: z.object({ sha256: z.string() }) },
   'gateway.restart': { params: Empty, result: z.object({ state: GatewayState }) },
+  'settings.get': { params: Empty, result: SettingsView },
+  /** A new port applies at the next gateway restart, which this call does. */
+  'settings.update': {
+    params: z.object({ gatewayPort: z.number().int().min(1024).max(65_535).optional(), launchAtLogin: z.boolean().optional(), checkForUpdates: z.boolean().optional() }).strict(),
+    result: SettingsView,
+  },
+  /** Forget mappings, agents and the 1Password connection (keychain entries included). */
+  'settings.reset': { params: z.object({ confirm: z.literal('reset') }), result: z.object({ ok: z.literal(true) }) },
+  /** "Test a request": a real request through the gateway; shows the injected header's name, never its value. */
+  'mappings.probe': {
+    params: Host,
+    result: z.object({ status: z.number().int(), header: z.string(), ms: z.number(), error: z.string().optional(), message: z.string().optional() }),
+  },
+  'system.openLink': { params: z.object({ link: z.enum(Object.keys(SYSTEM_LINKS) as [keyof typeof SYSTEM_LINKS]) }), result: z.object({ opened: z.boolean() }) },
+  /** A one-time sign-in link for the headless UI (CLI only: a browser session cannot mint more). */
+  'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }) },
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_METHODS;
@@ -105,6 +136,7 @@ export const ControlErrorBody = z.object({ error: z.object({ code: ControlErrorC
 export const ControlEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: StatusView }),
   z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
+  z.object({ type: z.literal('doctor'), checks: z.array(DoctorCheck) }),
 ]);
 export type ControlEvent = z.infer<typeof ControlEvent>;
 

@@ -124,6 +124,10 @@ describe('headless: every command, end to end, with a real keychain and real cli
     const r = await onecli(['mappings', 'test', 'api.anthropic.com']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('x-api-key');
+    // A value from 1Password (through op), injected by the gateway into a real request.
+    await onecli(['mappings', 'add', `${UPSTREAM_HOST}:${upstream.port}`, 'op://API Keys/Anthropic/Admin/credential', '--header', 'x-api-key', '--replace']);
+    const echo = await cli(['run', '--', 'curl', '-sS', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], env);
+    expect(JSON.parse(echo.stdout).headers['x-api-key']).toBe(OP_VALUE);
     const vars = JSON.parse((await onecli(['env', '--json'])).stdout);
     expect(vars.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${serve!.gatewayPort}/r/anthropic`);
     expect(vars.ANTHROPIC_API_KEY).toMatch(/^oc_/);

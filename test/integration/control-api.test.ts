@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { httpTransport } from '../../src/cli/control-client.js';
 import { serveControlApi, type ControlServer } from '../../src/core/control/control-server.js';
 import type { ControlEvent } from '../../src/shared/control-api.js';
-import { rawRequest, run, tlsThroughProxy } from '../support/clients.js';
+import { rawRequest, readToEnd, run, tlsThroughProxy } from '../support/clients.js';
 import { coreHarness } from '../support/core-harness.js';
 import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
@@ -16,6 +16,7 @@ const FIXTURE_VALUES = (JSON.parse(readFileSync(path.resolve(import.meta.dirname
 let h: ReturnType<typeof coreHarness>;
 let server: ControlServer;
 let upstream: TlsUpstream;
+let staticDir: string;
 const api = () => httpTransport(server.url, TOKEN);
 
 beforeAll(async () => {
@@ -23,7 +24,11 @@ beforeAll(async () => {
   upstream = await startTlsUpstream(await makeServerCert(upstreamCa, ['127.0.0.2']), '127.0.0.2');
   h = coreHarness({ extraCaPem: upstreamCa.certPem });
   await h.core.start();
-  server = await serveControlApi(h.core, { port: 0, token: TOKEN, log: { warn: () => undefined, error: () => undefined } });
+  staticDir = path.join(h.dir, 'ui');
+  mkdirSync(staticDir);
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>OneCLI</title>');
+  server = await serveControlApi(h.core, { port: 0, token: TOKEN, staticDir, log: { warn: () => undefined, error: () => undefined } });
+  h.core.setControlUrl(server.url);
 });
 afterAll(async () => {
   await server?.close();
@@ -60,6 +65,42 @@ describe('control API over HTTP: who may call it', () => {
   });
 });
 
+describe('the headless UI in a browser', () => {
+  const request = (method: string, pathname: string, headers: Record<string, string>, body = '') =>
+    rawRequest(server.port, `${method} ${pathname} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+
+  test('pages are served with a strict CSP; nothing outside the UI folder is', async () => {
+    const page = await request('GET', '/', {});
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'/);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect((await request('GET', '/mappings', {})).status).toBe(200); // one-page app routes
+    const traversal = await request('GET', '/%2e%2e/%2e%2e/etc/passwd', {});
+    expect(await readToEnd(traversal)).toContain('<title>OneCLI</title>'); // the app's page, never the file
+    expect((await request('GET', '/..%2f..%2fetc%2fpasswd', {})).status).toBe(404);
+    expect((await request('GET', '/missing.js', {})).status).toBe(404);
+  });
+
+  test('a one-time sign-in code becomes an HttpOnly SameSite=Strict session; the code cannot be reused', async () => {
+    const { url } = await api().call('ui.loginUrl', {});
+    const code = new URL(url).hash.replace('#login=', '');
+    expect(new URL(url).search).toBe('');
+    const json = { 'content-type': 'application/json', origin: `http://127.0.0.1:${server.port}` };
+    const signIn = await request('POST', '/api/session', json, JSON.stringify({ code }));
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers['set-cookie']).toMatch(/^onecli_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect((await request('POST', '/api/session', json, JSON.stringify({ code }))).status).toBe(401);
+    const cookie = signIn.headers['set-cookie']!.split(';')[0]!;
+
+    expect((await request('POST', '/api/call/status.get', { ...json, cookie }, '{}')).status).toBe(200);
+    // A page on another origin cannot use the cookie, even if the browser sent it.
+    expect((await request('POST', '/api/call/status.get', { ...json, cookie, origin: 'http://evil.example' }, '{}')).status).toBe(401);
+    // A browser session cannot mint sign-in links.
+    expect((await request('POST', '/api/call/ui.loginUrl', { ...json, cookie }, '{}')).status).toBe(401);
+    expect((await request('POST', '/api/call/status.get', { ...json, cookie: 'onecli_session=forged' }, '{}')).status).toBe(401);
+  });
+});
+
 describe('control API: what it does', () => {
   test('SSE delivers status changes and activity as they happen', async () => {
     const events: ControlEvent[] = [];
@@ -75,6 +116,17 @@ describe('control API: what it does', () => {
     const activity = events.flatMap((e) => (e.type === 'activity' ? e.entries : []));
     expect(activity).toContainEqual(expect.objectContaining({ agent: 'default', mapping: `127.0.0.2:${upstream.port}`, status: 200, door: 'proxy' }));
     expect(JSON.stringify(events)).not.toContain('sk-control-api-SECRET-000111');
+  });
+
+  test('"test a request": a real request through the gateway, showing the header name, never the value', async () => {
+    const r = await api().call('mappings.probe', { host: `127.0.0.2:${upstream.port}` });
+    expect(r).toMatchObject({ status: 200, header: 'authorization' });
+    expect(JSON.stringify(r)).not.toContain('sk-control-api-SECRET');
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-control-api-SECRET-000111');
+    await api().call('mappings.add', { host: '127.0.0.2:1', reference: 'local://missing-secret' });
+    const failed = await api().call('mappings.probe', { host: '127.0.0.2:1' });
+    expect(failed).toMatchObject({ status: 502, error: 'not_found', message: expect.stringMatching(/secrets set missing-secret/) });
+    await api().call('mappings.remove', { host: '127.0.0.2:1' });
   });
 
   test('the picker lists vaults → items → fields from 1Password, never a value', async () => {
@@ -112,6 +164,16 @@ describe('control API: what it does', () => {
     tls.destroy();
   });
 
+  test('settings: headless capabilities, persisted preferences', async () => {
+    const before = await api().call('settings.get', {});
+    expect(before.capabilities).toMatchObject({ launchAtLogin: false, updates: false, openLinks: false });
+    const after = await api().call('settings.update', { checkForUpdates: false });
+    expect(after.checkForUpdates).toBe(false);
+    expect(h.core.deps.settings.get().preferences.checkForUpdates).toBe(false);
+    expect(await api().call('system.openLink', { link: 'fullDiskAccess' })).toEqual({ opened: false });
+    await expect(api().call('system.openLink', { link: 'https://evil.example' as 'fullDiskAccess' })).rejects.toMatchObject({ code: 'invalid_params' });
+  });
+
   test('revoking an agent takes effect in the gateway at once', async () => {
     const { token } = await api().call('agents.create', { name: 'temp' });
     const port = (await api().call('status.get', {})).gateway.port;
@@ -124,4 +186,17 @@ describe('control API: what it does', () => {
     expect(refused.status).toBe(407);
     refused.socket.destroy();
   });
+});
+
+test('reset forgets mappings, agents and the 1Password connection, and keeps working', async () => {
+  const { token: oldToken } = await api().call('agents.create', { name: 'before-reset' });
+  await api().call('settings.reset', { confirm: 'reset' });
+  const status = await api().call('status.get', {});
+  expect(status).toMatchObject({ mappings: 0, agents: 1, source: { kind: 'none' } });
+  expect(await h.secrets.get('agent-token:before-reset')).toBeUndefined();
+  const port = status.gateway.port;
+  const refused = await rawRequest(port, `CONNECT 127.0.0.1:1 HTTP/1.1\r\nProxy-Authorization: Basic ${Buffer.from(`x:${oldToken}`).toString('base64')}\r\n\r\n`);
+  expect(refused.status).toBe(407);
+  refused.socket.destroy();
+  await expect(api().call('settings.reset', {} as never)).rejects.toMatchObject({ code: 'invalid_params' });
 });

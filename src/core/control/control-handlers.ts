@@ -1,4 +1,5 @@
-import { CONTROL_METHODS, type ControlMethod, type ControlResult } from '../../shared/control-api.js';
+import { CONTROL_METHODS, SYSTEM_LINKS, type ControlMethod, type ControlResult } from '../../shared/control-api.js';
+import { probeThroughGateway } from '../mappings/probe.js';
 import { agentEnv } from '../agents/agent-env.js';
 import { DEFAULT_AGENT } from '../agents/agent-registry.js';
 import { ControlError } from '../control-error.js';
@@ -129,11 +130,66 @@ export const CONTROL_HANDLERS: Handlers = {
     await core.supervisor.restart().catch(() => undefined);
     return { sha256: describeCa(ca.ca.certPem).sha256 };
   },
+  'ui.loginUrl': async (core) => ({ url: core.uiLoginUrl() }),
+  'settings.get': async (core) => settingsView(core),
+  'settings.update': async (core, p) => {
+    const before = core.deps.settings.get();
+    core.deps.settings.update((s) => ({
+      ...s,
+      gateway: { port: p.gatewayPort ?? s.gateway.port },
+      preferences: { launchAtLogin: p.launchAtLogin ?? s.preferences.launchAtLogin, checkForUpdates: p.checkForUpdates ?? s.preferences.checkForUpdates },
+    }));
+    if (p.launchAtLogin !== undefined) core.deps.shell?.launchAtLogin?.set(p.launchAtLogin);
+    if (p.gatewayPort !== undefined && p.gatewayPort !== before.gateway.port && core.deps.port === undefined) await core.supervisor.restart().catch(() => undefined);
+    return settingsView(core);
+  },
+  'settings.reset': async (core) => {
+    const settings = core.deps.settings.get();
+    const locals = settings.mappings.map((m) => /^local:\/\/(.+)$/.exec(m.reference)?.[1]).filter((n): n is string => n !== undefined && LOCAL_SECRET_NAME.test(n));
+    for (const agent of settings.agents) await core.agents.revoke(agent.name);
+    for (const name of locals) await core.deps.secrets.delete(localSecretName(name));
+    await core.deps.secrets.delete(SERVICE_ACCOUNT_TOKEN);
+    core.deps.settings.update((s) => ({ ...s, source: { kind: 'none' }, mappings: [], agents: [] }));
+    await core.agents.ensureDefault();
+    await core.syncGateway();
+    return { ok: true as const };
+  },
+  'mappings.probe': async (core, p) => {
+    const key = safeKey(p.host);
+    const mapping = core.deps.settings.get().mappings.find((m) => m.host === key);
+    if (!mapping) throw new ControlError('not_found', `${key} is not mapped.`);
+    const { host, port } = mappingKey(key);
+    if (host.startsWith('*.')) throw new ControlError('invalid_params', 'A wildcard mapping has no single host to test; test one of its hosts with curl through the gateway.');
+    if (core.supervisor.status.state !== 'running') throw new ControlError('unavailable', 'The gateway is not running; start it first.');
+    await core.agents.ensureDefault();
+    const agent = core.agents.list()[0]!.name;
+    const token = (await core.agents.token(agent)) ?? '';
+    const ca = await core.ensureCa();
+    const outcome = await probeThroughGateway({ gatewayPort: core.agentPort, agentToken: token, host, port, caPem: ca.ca.certPem });
+    return { ...outcome, header: ruleHeaderName(mapping.rule) };
+  },
+  'system.openLink': async (core, p) => {
+    if (!core.deps.shell?.openExternal) return { opened: false };
+    await core.deps.shell.openExternal(SYSTEM_LINKS[p.link]);
+    return { opened: true };
+  },
   'gateway.restart': async (core) => {
     await core.supervisor.restart().catch(() => undefined);
     return { state: core.supervisor.status.state };
   },
 };
+
+function settingsView(core: LauncherCore) {
+  const s = core.deps.settings.get();
+  const shell = core.deps.shell;
+  return {
+    gatewayPort: s.gateway.port,
+    launchAtLogin: shell?.launchAtLogin?.get() ?? s.preferences.launchAtLogin,
+    checkForUpdates: s.preferences.checkForUpdates,
+    dataDir: core.deps.dataDir,
+    capabilities: { launchAtLogin: Boolean(shell?.launchAtLogin), updates: Boolean(shell?.updates), openLinks: Boolean(shell?.openExternal), platform: shell?.platform ?? process.platform },
+  };
+}
 
 function safeKey(host: string): string {
   try {

@@ -5,7 +5,9 @@ import { CONTROL_METHODS, ControlMethodName, type ControlErrorCode, type Control
 import { ControlError } from '../control-error.js';
 import { toControlError } from './to-control-error.js';
 import type { LauncherCore } from '../launcher-core.js';
+import { SESSION_COOKIE } from './browser-sessions.js';
 import { CONTROL_HANDLERS } from './control-handlers.js';
+import { serveStatic } from './static-files.js';
 
 const STATUS_FOR: Partial<Record<ControlErrorCode, number>> = {
   invalid_params: 400,
@@ -61,13 +63,29 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * `GET /api/events` for live events. A bearer token (constant-time compare), a Host check
  * against DNS rebinding, and no CORS: a web page can neither read nor forge a call.
  */
-export async function serveControlApi(core: LauncherCore, opts: { port: number; token: string; log: { warn(o: object, m?: string): void; error(o: object, m?: string): void } }): Promise<ControlServer> {
+export interface ControlServerOptions {
+  readonly port: number;
+  /** The bearer token CLI commands present. */
+  readonly token: string;
+  /** The built renderer, served at `/` (headless UI). */
+  readonly staticDir?: string | undefined;
+  readonly log: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+export async function serveControlApi(core: LauncherCore, opts: ControlServerOptions): Promise<ControlServer> {
   const expected = digest(opts.token);
   let allowedHosts: ReadonlySet<string> = new Set();
-  const authorized = (req: IncomingMessage) => {
+  let allowedOrigins: ReadonlySet<string> = new Set();
+  /** A CLI's bearer token, or a browser's session cookie from a page of our own origin. */
+  const authorized = (req: IncomingMessage): 'cli' | 'browser' | undefined => {
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), expected);
+    if (m?.[1] !== undefined) return timingSafeEqual(digest(m[1]), expected) ? 'cli' : undefined;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return undefined;
+    return core.browserSessions.isSession(req.headers.cookie) ? 'browser' : undefined;
   };
+  /** Methods a browser session may not call: it must not mint sign-in links for others. */
+  const CLI_ONLY = new Set(['ui.loginUrl']);
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
       const known = toControlError(err);
@@ -82,13 +100,19 @@ export async function serveControlApi(core: LauncherCore, opts: { port: number; 
     if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 'unauthorized', 'Wrong Host header: the control API answers only to 127.0.0.1 and localhost.');
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/api/health') return send(res, 200, { ok: true });
-    if (!url.pathname.startsWith('/api/')) return fail(res, 'not_found', 'Unknown path.');
-    if (!authorized(req)) return fail(res, 'unauthorized', 'Missing or wrong control token.');
+    if (url.pathname === '/api/session' && req.method === 'POST') return startSession(req, res);
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method === 'GET' && opts.staticDir && (await serveStatic(opts.staticDir, url.pathname, res))) return;
+      return fail(res, 'not_found', 'Unknown path.');
+    }
+    const caller = authorized(req);
+    if (!caller) return fail(res, 'unauthorized', 'Missing or wrong control token.');
     if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res);
     const m = /^\/api\/call\/([a-zA-Z.]+)$/.exec(url.pathname);
     if (!m || req.method !== 'POST') return fail(res, 'not_found', 'Use POST /api/call/<method> or GET /api/events.');
     const method = ControlMethodName.safeParse(m[1]);
     if (!method.success) return fail(res, 'unknown_method', `No method "${m[1]}".`);
+    if (caller === 'browser' && CLI_ONLY.has(method.data)) return fail(res, 'unauthorized', 'Only the CLI may call this.');
     if (!(req.headers['content-type'] ?? '').startsWith('application/json') && req.headers['content-length'] !== '0') {
       // A form post from a page cannot set this header without a CORS preflight we never answer.
       return fail(res, 'invalid_params', 'Send params as application/json.');
@@ -100,6 +124,17 @@ export async function serveControlApi(core: LauncherCore, opts: { port: number; 
     }
     const handler = CONTROL_HANDLERS[method.data] as (c: LauncherCore, p: unknown) => Promise<unknown>;
     send(res, 200, { result: await handler(core, params.data) });
+  }
+
+  /** The UI trades the one-time code from its URL fragment for an HttpOnly session cookie. */
+  async function startSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return fail(res, 'unauthorized', 'Wrong origin.');
+    const body = (await readJson(req)) as { code?: unknown };
+    const session = typeof body.code === 'string' ? core.browserSessions.redeem(body.code) : undefined;
+    if (!session) return fail(res, 'unauthorized', 'This sign-in link was used or has expired: run onecli-launcher ui for a new one.');
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+    send(res, 200, { ok: true });
   }
 
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -120,6 +155,7 @@ export async function serveControlApi(core: LauncherCore, opts: { port: number; 
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   return {
     url: `http://127.0.0.1:${port}`,
     port,

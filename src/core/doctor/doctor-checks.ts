@@ -22,6 +22,8 @@ export interface DoctorFacts {
   readonly exists: (file: string) => boolean;
   /** The result of asking the current source for its vaults. */
   readonly source: { ok: true; vaults: number } | { ok: false; message: string } | undefined;
+  /** When the gateway is not running: whether its port could be bound. */
+  readonly portFree?: boolean | undefined;
   /** Whether this process was started by a terminal rather than LaunchServices (macOS). */
   readonly startedFromTerminal: boolean;
 }
@@ -44,8 +46,17 @@ const keychain: Check = ({ status }) => ({
   ...(status.secretStore.kind !== 'keychain' ? { fix: 'Make the OS keychain reachable (on Linux: install and unlock gnome-keyring in your session), then restart. The file store is only for machines without one.' } : {}),
 });
 
-const gateway: Check = ({ status }) => {
+const gateway: Check = ({ status, portFree }) => {
   const gw = status.gateway;
+  if (gw.state === 'stopped' && portFree !== undefined) {
+    return {
+      id: 'gateway.port',
+      title: 'Gateway',
+      status: portFree ? 'ok' : 'fail',
+      detail: portFree ? `not running; port ${gw.port} is free for it` : `not running, and port ${gw.port} is taken by another program`,
+      ...(portFree ? {} : { fix: `Stop the other program, or run the launcher with --port <free port>.` }),
+    };
+  }
   const inUse = gw.reason?.includes('EADDRINUSE');
   return {
     id: 'gateway.port',

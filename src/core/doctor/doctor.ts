@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { promisify } from 'node:util';
 import type { DoctorCheck } from '../../shared/control-api.js';
@@ -38,6 +39,15 @@ async function userGroups(): Promise<string[] | undefined> {
   }
 }
 
+/** True when nothing listens on 127.0.0.1:port (we could bind it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 /** Runs every check against this machine. Each has a stable id, a status and a fix. */
 export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLocation>, env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck[]> {
   const status = core.status();
@@ -67,6 +77,7 @@ export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLoca
     source,
     // LaunchServices starts apps with no TERM_PROGRAM; a shell always sets one of these.
     startedFromTerminal: Boolean(env.TERM_PROGRAM ?? env.TERM),
+    portFree: status.gateway.state === 'stopped' && status.gateway.port > 0 ? await portIsFree(status.gateway.port) : undefined,
   };
   // Real clients (node, curl, python) against a throwaway server with a leaf from our CA:
   // the only proof that what `env` prints makes agents trust the gateway.

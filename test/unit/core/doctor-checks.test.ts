@@ -81,6 +81,12 @@ describe('doctor checks', () => {
     expect(byId(checks, 'source.desktop')).toMatchObject({ status: 'fail', fix: 'Unlock the 1Password app, then retry.' });
   });
 
+  test('a stopped gateway: whether its port is free', () => {
+    const stopped = status({ gateway: { state: 'stopped', port: 10255 } });
+    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: true })), 'gateway.port')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/port 10255 is free/) });
+    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: false })), 'gateway.port')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--port/) });
+  });
+
   test('no 1Password source: a warning that says how to pair; op is optional then', () => {
     const checks = runDoctorChecks(facts({ status: status({ source: { kind: 'none' } }), source: undefined, op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } }));
     expect(byId(checks, 'source.connected')).toMatchObject({ status: 'warn', fix: expect.stringMatching(/pair --service-account/) });
