@@ -55,13 +55,7 @@ export function probeThroughGateway(input: ProbeInput): Promise<ProbeOutcome> {
           response.on('end', () => {
             if (typeof kind !== 'string') return resolve({ status: response.statusCode ?? 0, ms: ms() });
             // Our own error body: its message is ours (never upstream text, never a value).
-            let message = '';
-            try {
-              message = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? '';
-            } catch {
-              message = '';
-            }
-            resolve({ status: response.statusCode ?? 0, ms: ms(), error: kind, message });
+            resolve({ status: response.statusCode ?? 0, ms: ms(), error: kind, message: errorMessage(body) });
           });
         },
       );
@@ -71,4 +65,12 @@ export function probeThroughGateway(input: ProbeInput): Promise<ProbeOutcome> {
     });
     connect.end();
   });
+}
+
+function errorMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? '';
+  } catch {
+    return '';
+  }
 }
