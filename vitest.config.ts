@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The Electron binary cannot be had here: src/main is tested against a small stub.
+  resolve: { alias: { electron: path.resolve(import.meta.dirname, 'test/support/electron-stub.ts') } },
   test: {
     include: ['test/**/*.test.ts'],
     // Integration tests spawn real processes and real clients; 2 cores share them.

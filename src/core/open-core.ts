@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LauncherCore, type CoreLogger } from './launcher-core.js';
+import { LauncherCore, type CoreLogger, type ShellHooks } from './launcher-core.js';
 import { napiKeyring } from './secrets/napi-keyring.js';
 import { MemorySecretStore } from './secrets/memory-secret-store.js';
 import { openSecretStore } from './secrets/open-secret-store.js';
@@ -29,6 +29,8 @@ export interface OpenCoreOptions {
   readonly spawnGateway?: Spawner;
   readonly gatewayEntry?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** What the shell can do (the Electron app: login item, links, updates). */
+  readonly shell?: ShellHooks;
 }
 
 /** The gateway program as built next to the core (dist/gateway/main.js). */
@@ -65,5 +67,6 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
     extraCaPem,
     log: options.log,
     locateOp: desktop.locate,
+    ...(options.shell ? { shell: options.shell } : {}),
   });
 }

@@ -1,0 +1,91 @@
+/**
+ * OneCLI.app's main process: builds the core and the shell around it. Wiring only; each part
+ * lives in its own module.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
+import { SYSTEM_LINKS } from '../shared/control-api.js';
+import { IPC } from '../shared/ipc-channels.js';
+import { openCore } from '../core/open-core.js';
+import { registerAppProtocol } from './app-protocol.js';
+import { registerControlBridge } from './ipc-bridge.js';
+import { loginItem } from './login-item.js';
+import { createNotifier } from './notifier.js';
+import { Popover } from './popover-window.js';
+import { holdQuitUntilStopped } from './quit-guard.js';
+import { RendererOutbox } from './renderer-outbox.js';
+import { TRAY_TOOLTIP, trayIconPath, trayStateFor } from './tray-icons.js';
+import { startUpdater } from './updater.js';
+import { utilitySpawner } from './utility-spawner.js';
+import { denyAllPermissions } from './window-security.js';
+
+const ALLOWED_LINKS: ReadonlySet<string> = new Set(Object.values(SYSTEM_LINKS));
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.dock?.hide();
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const appRoot = app.getAppPath();
+  const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
+  const log = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
+
+  const core = await openCore({
+    dataDir: app.getPath('userData'),
+    allowFileStore: false,
+    memoryWithoutKeychain: true,
+    log,
+    spawnGateway: utilitySpawner((entry, args, options) => utilityProcess.fork(entry, args, options)),
+    gatewayEntry: path.join(appRoot, 'dist', 'gateway', 'main.js'),
+    shell: {
+      platform: process.platform,
+      launchAtLogin: loginItem(app),
+      updates: app.isPackaged,
+      // Constant deep links only (src/shared SYSTEM_LINKS); nothing from the page is opened.
+      openExternal: async (url) => {
+        if (ALLOWED_LINKS.has(url)) await shell.openExternal(url);
+      },
+    },
+  });
+
+  registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
+  denyAllPermissions(session.defaultSession);
+  registerControlBridge(ipcMain, core);
+
+  const popover = new Popover({
+    createWindow: (options) => new BrowserWindow(options),
+    workAreaNear: (point) => screen.getDisplayNearestPoint(point).workArea,
+    preload: path.join(appRoot, 'dist', 'main', 'preload.cjs'),
+  });
+  const outbox = new RendererOutbox((event) => popover.window.webContents.send(IPC.event, event));
+  ipcMain.on(IPC.ready, (event) => {
+    if (event.sender === popover.window.webContents) outbox.markReady();
+  });
+  popover.window.webContents.on('did-start-loading', () => outbox.markReloading());
+
+  const tray = new Tray(nativeImage.createFromPath(trayIconPath(resources, 'stopped')));
+  tray.on('click', () => popover.toggle(tray.getBounds()));
+  app.on('second-instance', () => popover.show(tray.getBounds()));
+
+  const notify = createNotifier((title, body) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  });
+  core.events.on('event', (event) => {
+    outbox.post(event);
+    notify(event);
+    if (event.type === 'status') {
+      const state = trayStateFor(event.status.gateway.state, event.status.lastErrors.filter((e) => Date.now() - e.at < 60_000).length);
+      tray.setImage(nativeImage.createFromPath(trayIconPath(resources, state)));
+      tray.setToolTip(TRAY_TOOLTIP[state]);
+    }
+  });
+
+  holdQuitUntilStopped(app, () => core.stop(), (err) => log.error({ err: String(err) }, 'stopping the gateway failed'));
+  await core.start();
+  if (app.isPackaged && core.deps.settings.get().preferences.checkForUpdates) startUpdater(log);
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { POPOVER_CSP, rendererFile } from '../../../src/main/app-protocol.js';
+import { loginItem } from '../../../src/main/login-item.js';
+import { createNotifier } from '../../../src/main/notifier.js';
+import { POPOVER_SIZE, positionUnderTray } from '../../../src/main/popover-position.js';
+import { holdQuitUntilStopped } from '../../../src/main/quit-guard.js';
+import { RendererOutbox } from '../../../src/main/renderer-outbox.js';
+import { trayIconPath, trayStateFor } from '../../../src/main/tray-icons.js';
+import { utilitySpawner } from '../../../src/main/utility-spawner.js';
+import { denyAllPermissions, lockDownContents, secureWebPreferences } from '../../../src/main/window-security.js';
+import { IPC } from '../../../src/shared/ipc-channels.js';
+import type { ControlEvent, StatusView } from '../../../src/shared/control-api.js';
+import { utilityProcess } from '../../support/electron-stub.js';
+
+const status = (state: StatusView['gateway']['state'], reason?: string): ControlEvent => ({
+  type: 'status',
+  status: { gateway: { state, port: 10255, ...(reason ? { reason } : {}) }, source: { kind: 'none' }, secretStore: { kind: 'keychain', detail: '' }, settings: { file: '', health: 'ok' }, mappings: 0, agents: 1, lastErrors: [] },
+});
+
+describe('utility-process spawner', () => {
+  test('forks the gateway without disclaiming TCC responsibility, and maps its events', async () => {
+    const spawn = utilitySpawner((entry, args, options) => utilityProcess.fork(entry, args, options as Record<string, unknown>) as never);
+    const child = spawn('/app/dist/gateway/main.js', { PATH: '/usr/bin' });
+    const fork = utilityProcess.forks.at(-1)!;
+    expect(fork.modulePath).toBe('/app/dist/gateway/main.js');
+    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, stdio: 'pipe', serviceName: 'OneCLI Gateway' });
+    expect(fork.options.disclaim).toBeUndefined(); // never true: the app's Full Disk Access must cover the gateway
+    const messages: unknown[] = [];
+    child.onMessage((m) => messages.push(m));
+    const exited = new Promise<number | null>((r) => child.onExit((code) => r(code)));
+    child.send({ type: 'configure', config: {} as never });
+    await new Promise((r) => setImmediate(r));
+    expect(messages).toEqual([{ type: 'ready', address: { host: '127.0.0.1', port: 10255 } }]);
+    child.kill();
+    expect(await exited).toBe(0);
+    child.send({ type: 'shutdown' }); // after exit: dropped, not thrown
+  });
+
+  test('no module in src/main passes disclaim: true', () => {
+    const dir = path.resolve(import.meta.dirname, '../../../src/main');
+    for (const file of ['utility-spawner.ts', 'index.ts']) expect(readFileSync(path.join(dir, file), 'utf8')).not.toMatch(/disclaim\s*:\s*true/);
+  });
+});
+
+describe('popover position', () => {
+  const workArea = { x: 0, y: 25, width: 1440, height: 875 };
+  test('centred under the icon', () => {
+    expect(positionUnderTray({ x: 1000, y: 0, width: 22, height: 22 }, POPOVER_SIZE, workArea)).toEqual({ x: 821, y: 26 });
+  });
+  test('kept on screen near the right edge', () => {
+    expect(positionUnderTray({ x: 1420, y: 0, width: 22, height: 22 }, POPOVER_SIZE, workArea).x).toBe(1440 - 380 - 4);
+  });
+  test('zero tray bounds fall back to the top-right corner', () => {
+    expect(positionUnderTray({ x: 0, y: 0, width: 0, height: 0 }, POPOVER_SIZE, workArea)).toEqual({ x: 1056, y: 29 });
+  });
+  test('a taskbar at the bottom puts it above the icon', () => {
+    expect(positionUnderTray({ x: 600, y: 870, width: 24, height: 30 }, POPOVER_SIZE, { x: 0, y: 0, width: 1440, height: 870 }).y).toBe(870 - 560 - 4);
+  });
+});
+
+describe('window security', () => {
+  test('isolated, sandboxed, no Node in the page', () => {
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+  });
+  test('navigation away and new windows are blocked', () => {
+    const handlers = new Map<string, (e: { preventDefault(): void; defaultPrevented?: boolean }, url: string) => void>();
+    let openHandler: (() => { action: string }) | undefined;
+    lockDownContents({ on: ((ev: string, fn: never) => handlers.set(ev, fn)) as never, setWindowOpenHandler: ((fn: () => { action: string }) => (openHandler = fn)) as never });
+    const navigate = (url: string) => {
+      let prevented = false;
+      handlers.get('will-navigate')!({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate('app://onecli/index.html')).toBe(false);
+    expect(openHandler!()).toEqual({ action: 'deny' });
+  });
+  test('every permission request is denied', () => {
+    let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
+    let check: (() => boolean) | undefined;
+    denyAllPermissions({ setPermissionRequestHandler: ((fn: never) => (request = fn)) as never, setPermissionCheckHandler: ((fn: never) => (check = fn)) as never });
+    let granted: boolean | undefined;
+    request!(null, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+    expect(check!()).toBe(false);
+  });
+  test('app:// serves the renderer folder only, with a CSP that allows no network', () => {
+    expect(rendererFile('/app/dist/renderer', 'app://onecli/')).toBe('/app/dist/renderer/index.html');
+    expect(rendererFile('/app/dist/renderer', 'app://onecli/assets/x.js')).toBe('/app/dist/renderer/assets/x.js');
+    expect(rendererFile('/app/dist/renderer', 'app://onecli/..%2f..%2fmain/index.js')).toBeUndefined();
+    expect(rendererFile('/app/dist/renderer', 'app://evil/index.html')).toBeUndefined();
+    expect(POPOVER_CSP).toMatch(/connect-src 'none'/);
+  });
+});
+
+describe('renderer outbox', () => {
+  test('holds events until ready, keeps only the latest status, then delivers live', () => {
+    const delivered: ControlEvent[] = [];
+    const outbox = new RendererOutbox((e) => delivered.push(e));
+    outbox.post(status('starting'));
+    outbox.post({ type: 'activity', entries: [] });
+    outbox.post(status('running'));
+    expect(delivered).toEqual([]);
+    outbox.markReady();
+    expect(delivered.map((e) => (e.type === 'status' ? e.status.gateway.state : e.type))).toEqual(['activity', 'running']);
+    outbox.markReloading();
+    outbox.post(status('failed'));
+    expect(delivered).toHaveLength(2);
+    outbox.markReady();
+    expect(delivered).toHaveLength(3);
+  });
+});
+
+describe('quit, tray, notifications, login item', () => {
+  test('quit waits for the gateway to stop, once', async () => {
+    const listeners: ((e: { preventDefault(): void }) => void)[] = [];
+    let quits = 0;
+    let stops = 0;
+    let release: () => void = () => undefined;
+    holdQuitUntilStopped({ on: ((_: string, fn: never) => listeners.push(fn)) as never, quit: () => void quits++ }, () => new Promise<void>((r) => (stops++, (release = r))), () => undefined);
+    let prevented = 0;
+    listeners[0]!({ preventDefault: () => void prevented++ });
+    listeners[0]!({ preventDefault: () => void prevented++ });
+    expect([prevented, stops, quits]).toEqual([2, 1, 0]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(quits).toBe(1);
+    listeners[0]!({ preventDefault: () => void prevented++ });
+    expect(prevented).toBe(2); // the second will-quit goes through
+  });
+
+  test('tray state and template icon names', () => {
+    expect(trayStateFor('running', 0)).toBe('running');
+    expect(trayStateFor('running', 3)).toBe('degraded');
+    expect(trayStateFor('restarting', 0)).toBe('degraded');
+    expect(trayStateFor('failed', 0)).toBe('stopped');
+    expect(trayIconPath('/r', 'running')).toBe('/r/tray/tray-runningTemplate.png');
+  });
+
+  test('notifications: gateway failure once, a failing mapping at most every ten minutes, never a value', () => {
+    const shown: string[] = [];
+    let now = 0;
+    const notifier = createNotifier((title, body) => shown.push(`${title}|${body}`), () => now);
+    notifier(status('failed', 'cannot listen on port 10255 (EADDRINUSE)'));
+    notifier(status('failed', 'again'));
+    const failing: ControlEvent = { type: 'activity', entries: [{ at: 0, agent: 'a', door: 'proxy', method: 'GET', host: 'h:443', mapping: 'api.x', status: 502, ms: 1, error: 'auth_required' }] };
+    notifier(failing);
+    notifier(failing);
+    now += 11 * 60_000;
+    notifier(failing);
+    expect(shown).toEqual([
+      'OneCLI gateway stopped|cannot listen on port 10255 (EADDRINUSE)',
+      'OneCLI: api.x is failing|Requests get auth_required. Open OneCLI to see what to do.',
+      'OneCLI: api.x is failing|Requests get auth_required. Open OneCLI to see what to do.',
+    ]);
+  });
+
+  test('launch at login reports the system status, not our setting', () => {
+    const item = loginItem({ getLoginItemSettings: () => ({ openAtLogin: true, status: 'requires-approval' }) as never, setLoginItemSettings: () => undefined });
+    expect(item.get()).toBe(false);
+  });
+});
+
+test('the preload and src/shared name the same IPC channels', () => {
+  const preload = readFileSync(path.resolve(import.meta.dirname, '../../../src/main/preload.cts'), 'utf8');
+  for (const channel of Object.values(IPC)) expect(preload).toContain(`'${channel}'`);
+  expect(preload).toMatch(/exposeInMainWorld\('onecli', bridge\)/);
+  expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+});
