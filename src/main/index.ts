@@ -36,7 +36,8 @@ async function start(): Promise<void> {
   const log = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
 
   const core = await openCore({
-    dataDir: app.getPath('userData'),
+    // ONECLI_DATA_DIR lets the smoke spec (and the CLI) point at another folder; the app's own is userData.
+    dataDir: process.env.ONECLI_DATA_DIR ?? app.getPath('userData'),
     allowFileStore: false,
     memoryWithoutKeychain: true,
     log,
