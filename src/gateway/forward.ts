@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import { sendError } from './error-responses.js';
 import { CLIENT_CREDENTIAL_HEADERS } from './header-rules.js';
@@ -110,7 +111,8 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
     path: plan.path,
     headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, plan.inject) as unknown as http.OutgoingHttpHeaders,
   };
-  if (plan.secure) options.servername = plan.host;
+  // SNI is a host name; for IP targets it is left out (RFC 6066).
+  if (plan.secure && !isIP(plan.host)) options.servername = plan.host;
   const upReq = (plan.secure ? https : http).request(options);
   let finished = false;
   const finish: ForwardDone = (status, error) => {

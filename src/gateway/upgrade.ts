@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { writeRawError } from './error-responses.js';
@@ -27,7 +28,7 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
     headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, plan.inject, true) as unknown as http.OutgoingHttpHeaders,
   };
   if (plan.secure) {
-    options.servername = plan.host;
+    if (!isIP(plan.host)) options.servername = plan.host; // no SNI for IP targets (RFC 6066)
     options.secureContext = upstream.trust;
   }
   const upReq = (plan.secure ? https : http).request(options);

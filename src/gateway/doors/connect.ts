@@ -52,6 +52,13 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
     if (socket.destroyed) return;
     socket.write(ESTABLISHED);
     if (head.length) socket.unshift(head);
+    // The TLSSocket takes over the raw socket's handle (and its timeout from here on).
+    socket.setTimeout(0);
+    // http.Server sockets allow half-open connections, and the TLSSocket inherits that: a client
+    // that closed would never be noticed, and each such socket would hold ~50 KiB of native TLS
+    // state until a timer fired (test/integration/connection-lifetime.test.ts). HTTP clients do
+    // not half-close mid-request, so the terminated side closes with its client.
+    socket.allowHalfOpen = false;
     const tlsSocket = new TLSSocket(socket, {
       isServer: true,
       secureContext,
@@ -66,12 +73,14 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
         }
       },
     });
+    tlsSocket.setTimeout(state.timeouts.handshakeMs, () => tlsSocket.destroy());
+    tlsSocket.once('close', () => socket.destroy());
     tlsSocket.on('error', (err) => {
       state.log.debug({ err: describeError(err), authority: formatAuthority(authority) }, 'client TLS error');
       tlsSocket.destroy();
     });
     tlsSocket.once('secure', () => {
-      socket.setTimeout(0);
+      tlsSocket.setTimeout(0); // from here the MITM server's idle timeout applies
       setMitmContext(tlsSocket, { authority, mapping, agent });
       mitmServer.emit('connection', tlsSocket);
     });
