@@ -1,0 +1,67 @@
+/** Starts everything a bench run measures: upstream, gateways (1 and 10,000 mappings), mitmdump. */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createBenchPki, type BenchPki } from './bench-pki.js';
+import { startGateway, startMitmdump, startUpstream, type ProxyProcess, type UpstreamProcess } from './bench-processes.js';
+import type { ChildProcesses } from './child-processes.js';
+import { writeGatewayConfig } from './gateway-config.js';
+import { freePort } from './wait.js';
+import type { BenchSettings } from './settings.js';
+import { proxyUrl, type Target, type TargetName } from './targets.js';
+
+/** The first `command` on PATH, as a file path. */
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, command);
+    if (dir && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+export interface Setup {
+  upstream: UpstreamProcess;
+  pki: BenchPki;
+  origin: string;
+  newHostOrigins: string[];
+  proxies: ProxyProcess[];
+  targets: Map<TargetName, Target>;
+}
+
+export async function setUp(settings: BenchSettings, children: ChildProcesses, workDir: string, logDir: string, log: (line: string) => void): Promise<Setup> {
+  const token = randomBytes(24).toString('hex');
+  const injectValue = `bench-${randomBytes(12).toString('hex')}`;
+  const ips = ['127.0.0.1', ...Array.from({ length: settings.newHosts }, (_, i) => `127.0.0.${i + 2}`)];
+  const pki = await createBenchPki(workDir, ips);
+  const upstream = await startUpstream(children, workDir, pki, ips, injectValue);
+  const authorities = upstream.listeners.map((l) => `${l.ip}:${l.port}`);
+  const [mainAuthority, ...newHostAuthorities] = authorities;
+  log(`upstream: https://${mainAuthority} (+${newHostAuthorities.length} new-host listeners), pid ${upstream.child.pid}`);
+
+  const secrets = { token, value: injectValue };
+  const startOne = async (name: 'gateway' | 'gateway-10k', dummyMappings: number) => {
+    const listenPort = await freePort();
+    const config = writeGatewayConfig(path.join(workDir, name), pki, { listenPort, mappedHosts: authorities, dummyMappings, logLevel: settings.logLevel }, secrets);
+    return startGateway(children, name, config, listenPort, path.join(logDir, `${name}.log`));
+  };
+  const gateway = await startOne('gateway', 0);
+  const gateway10k = await startOne('gateway-10k', settings.dummyMappings);
+  log(`gateway: 127.0.0.1:${gateway.port} pid ${gateway.pid}; gateway with ${settings.dummyMappings} extra mappings: 127.0.0.1:${gateway10k.port} pid ${gateway10k.pid} (log level ${settings.logLevel})`);
+
+  const targets = new Map<TargetName, Target>([
+    ['direct', { name: 'direct' }],
+    ['gateway', { name: 'gateway', proxy: { url: proxyUrl(token, gateway.port), caPem: pki.gatewayCa.certPem, process: gateway } }],
+    ['gateway-10k', { name: 'gateway-10k', proxy: { url: proxyUrl(token, gateway10k.port), caPem: pki.gatewayCa.certPem, process: gateway10k } }],
+  ]);
+  const proxies = [gateway, gateway10k];
+  const mitmdump = findOnPath('mitmdump');
+  if (mitmdump) {
+    const mitm = await startMitmdump(children, { mitmdump, pki, token, injectValue, mappedHosts: authorities }, path.join(logDir, 'mitmdump.log'));
+    log(`mitmproxy: 127.0.0.1:${mitm.port} pid ${mitm.pid}`);
+    targets.set('mitmproxy', { name: 'mitmproxy', proxy: { url: proxyUrl(token, mitm.port), caPem: pki.mitmCaPem, process: mitm } });
+    proxies.push(mitm);
+  } else {
+    log('mitmproxy: not installed (apt-get install mitmproxy)');
+  }
+  return { upstream, pki, origin: `https://${mainAuthority}`, newHostOrigins: newHostAuthorities.map((a) => `https://${a}`), proxies, targets };
+}

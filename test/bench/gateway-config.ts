@@ -1,0 +1,47 @@
+/** Writes a standalone gateway config (docs/gateway.md format) for the bench. */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchPki } from './bench-pki.js';
+
+export const INJECT_HEADER = 'x-api-key';
+const VALUE_ENV = 'BENCH_INJECT_VALUE';
+const TOKEN_ENV = 'BENCH_PROXY_TOKEN';
+
+export interface GatewayConfigSpec {
+  /** Chosen by the bench: at log levels above "info" the gateway does not log its address. */
+  listenPort: number;
+  /** `ip:port` authorities to map (MITM + inject). */
+  mappedHosts: readonly string[];
+  /** Extra mappings for hosts nobody calls: only the size of the mapping table changes. */
+  dummyMappings: number;
+  logLevel: string;
+}
+
+export interface WrittenGatewayConfig {
+  file: string;
+  env: Record<string, string>;
+}
+
+function dummyHost(i: number): string {
+  return `svc-${String(i).padStart(5, '0')}.bench.invalid:${443 + (i % 7)}`;
+}
+
+export function writeGatewayConfig(dir: string, pki: BenchPki, spec: GatewayConfigSpec, secrets: { token: string; value: string }): WrittenGatewayConfig {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'ca.pem'), pki.gatewayCa.certPem);
+  writeFileSync(path.join(dir, 'ca-key.pem'), pki.gatewayCa.keyPem, { mode: 0o600 });
+  copyFileSync(pki.upstreamCaFile, path.join(dir, 'upstream-ca.pem'));
+  const mapping = (host: string) => ({ host, header: INJECT_HEADER, valueEnv: VALUE_ENV });
+  const dummies = Array.from({ length: spec.dummyMappings }, (_, i) => mapping(dummyHost(i)));
+  const config = {
+    listen: `127.0.0.1:${spec.listenPort}`,
+    ca: { certFile: 'ca.pem', keyFile: 'ca-key.pem' },
+    extraCaFile: 'upstream-ca.pem',
+    agentTokensEnv: TOKEN_ENV,
+    mappings: [...spec.mappedHosts.map(mapping), ...dummies],
+    logLevel: spec.logLevel,
+  };
+  const file = path.join(dir, 'gateway.json');
+  writeFileSync(file, JSON.stringify(config, null, 1));
+  return { file, env: { [TOKEN_ENV]: secrets.token, [VALUE_ENV]: secrets.value } };
+}

@@ -1,0 +1,48 @@
+/** Runs every measurement phase, interleaving targets, and collects the raw samples. */
+import type { Setup } from './bench-setup.js';
+import type { ChildProcesses } from './child-processes.js';
+import { runNewHostPhase, runPostEchoPhase, runSsePhase } from './client-phases.js';
+import { runLoadPhase, type LoadContext } from './load-phase.js';
+import { clockTicksPerSecond, peakRssMiB, rssMiB } from './proc-stats.js';
+import type { RawResults } from './results.js';
+import type { BenchSettings } from './settings.js';
+import type { Target, TargetName } from './targets.js';
+
+function pickTargets(all: Map<TargetName, Target>, names: readonly TargetName[]): Target[] {
+  return names.flatMap((n) => all.get(n) ?? []);
+}
+
+export async function measure(settings: BenchSettings, children: ChildProcesses, setup: Setup, exits: RawResults['exits'], log: (line: string) => void): Promise<RawResults> {
+  const loadCtx: LoadContext = { children, upstream: setup.upstream, origin: setup.origin, ticksPerSecond: await clockTicksPerSecond(), log };
+  const clientCtx = { upstreamCaPem: setup.pki.upstreamCaPem, origin: setup.origin, log };
+  const main = pickTargets(setup.targets, ['direct', 'gateway', 'mitmproxy']);
+  const withTenK = pickTargets(setup.targets, ['direct', 'gateway', 'mitmproxy', 'gateway-10k']);
+
+  const running = () => setup.proxies.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+  const peakRssByPhase: RawResults['peakRssByPhase'] = [];
+  const phaseDone = (phase: string) => peakRssByPhase.push({ phase, peakRssMiB: Object.fromEntries(running().map((p) => [p.name, peakRssMiB(p.pid)])) });
+
+  phaseDone('start');
+  log(`warm-up: ${settings.warmupS} s at c=8 per target`);
+  await runLoadPhase(loadCtx, withTenK, { label: 'warm-up', concurrency: 8, durationS: settings.warmupS, reps: 1 });
+  phaseDone('warm-up');
+  log(`small GET, c=1: ${settings.c1.reps} reps × ${settings.c1.durationS} s`);
+  const c1 = await runLoadPhase(loadCtx, main, { label: 'c=1', concurrency: 1, ...settings.c1 });
+  phaseDone('c=1');
+  log(`small GET, c=32: ${settings.c32.reps} reps × ${settings.c32.durationS} s`);
+  const c32 = await runLoadPhase(loadCtx, withTenK, { label: 'c=32', concurrency: 32, ...settings.c32 });
+  phaseDone('c=32');
+  log(`SSE first event: ${settings.sseSamples} samples per target`);
+  const sse = await runSsePhase(clientCtx, main, settings.sseSamples);
+  phaseDone('sse');
+  log(`1 MiB POST echo: ${settings.postEcho.reps} reps × ${settings.postEcho.requestsPerRep} requests`);
+  const postEcho = await runPostEchoPhase(clientCtx, main, settings.postEcho.reps, settings.postEcho.requestsPerRep);
+  phaseDone('1 MiB echo');
+  log(`first request to a new host: ${setup.newHostOrigins.length} hosts`);
+  const newHost = await runNewHostPhase(clientCtx, main, setup.newHostOrigins);
+  phaseDone('new host');
+
+  const memory: RawResults['memory'] = {};
+  for (const proxy of running()) memory[proxy.name] = { peakRssMiB: peakRssMiB(proxy.pid), rssMiB: rssMiB(proxy.pid) };
+  return { targets: withTenK.map((t) => t.name), c1, c32, sse, postEcho, newHost, memory, peakRssByPhase, logs: {}, exits };
+}

@@ -1,0 +1,80 @@
+/** Prints the target table and the anomalies seen during the run. */
+import type { LoadFigures, RawResults, Row } from './results.js';
+import type { TargetName } from './targets.js';
+
+function formatValue(value: number | undefined, unit: string): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  if (unit === 'req/s') return value.toFixed(0);
+  if (unit === 'MiB/s' || unit === 'MiB' || unit.startsWith('%')) return value.toFixed(1);
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function formatComparison(row: Row, value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return row.comparison === 'none' ? '' : '—';
+  switch (row.comparison) {
+    case 'ratio':
+      return `×${value.toFixed(2)}`;
+    case 'added-ms':
+      return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} ms`;
+    case 'change-vs-1-mapping':
+      return `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} % vs 1 mapping`;
+    case 'none':
+      return '';
+  }
+}
+
+function resultCell(row: Row): string {
+  if (row.pass === undefined) return '';
+  return row.pass ? 'PASS' : 'MISS';
+}
+
+export function formatTable(rows: readonly Row[], hasMitm: boolean): string {
+  const header = ['metric', 'unit', 'direct', 'gateway', 'gw vs direct', ...(hasMitm ? ['mitmproxy', 'mitm vs direct'] : []), 'target (gateway)', 'result'];
+  const body = rows.map((row) => [
+    row.metric,
+    row.unit,
+    formatValue(row.direct, row.unit),
+    formatValue(row.gateway, row.unit),
+    formatComparison(row, row.gatewayVsDirect),
+    ...(hasMitm ? [formatValue(row.mitmproxy, row.unit), row.comparison === 'change-vs-1-mapping' ? '' : formatComparison(row, row.mitmproxyVsDirect)] : []),
+    row.target ?? '',
+    resultCell(row),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i <= 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+function statusSummary(figures: LoadFigures): string {
+  const codes = Object.entries(figures.statusCodes).map(([code, n]) => `[${code}] ${n}`).join(', ') || 'no responses';
+  return `${codes}; errors ${figures.errors.length ? figures.errors.join(' / ') : 'none'}`;
+}
+
+/** Lines describing anything off: non-2xx, hey errors, missing injection, log warnings, exits. */
+export function formatAnomalies(raw: RawResults, load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> }): string[] {
+  const lines: string[] = [];
+  for (const [phase, figures] of Object.entries(load)) {
+    for (const [name, f] of Object.entries(figures)) {
+      const reps = f.repsReqPerSec.map((r, i) => `${r.toFixed(0)}/${f.repsTcpOpens[i]}`).join(' ');
+      const churn = f.churnedRetries || f.churnedKept ? `; churned runs discarded ${f.churnedRetries}, kept ${f.churnedKept}` : '';
+      lines.push(`hey ${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}${churn}`);
+      const proxied = name !== 'direct';
+      const missing = proxied ? f.upstreamRequests - f.upstreamInjected : f.upstreamInjected;
+      if (missing !== 0) lines.push(`  ! upstream saw ${f.upstreamRequests} requests, ${f.upstreamInjected} with the injected header (expected ${proxied ? 'all' : 'none'})`);
+    }
+  }
+  for (const name of raw.targets) {
+    const memory = raw.memory[name];
+    if (!memory) continue;
+    const steps = raw.peakRssByPhase.map((p) => `${p.phase} ${p.peakRssMiB[name]?.toFixed(0) ?? '—'}`).join(', ');
+    lines.push(`${name} VmHWM MiB after each phase: ${steps}; VmRSS at end ${memory.rssMiB.toFixed(0)}`);
+  }
+  for (const [name, n] of Object.entries(raw.newHost.notInjected)) lines.push(`! new-host phase: ${n} first requests via ${name} arrived without the injected header`);
+  for (const [name, log] of Object.entries(raw.logs)) {
+    const notable = Object.entries(log.notable).map(([msg, n]) => `    ${n}× ${msg}`);
+    lines.push(`${name} log: ${log.lines} lines ${JSON.stringify(log.levels)}${notable.length ? '\n' + notable.join('\n') : ''}`);
+  }
+  for (const [name, how] of Object.entries(raw.exits)) lines.push(`! ${name} exited during the run: ${how}`);
+  return lines;
+}
