@@ -3,6 +3,7 @@
  *   node dist/gateway/main.js --config FILE   standalone (tests, benchmarks; docs/gateway.md)
  *   forked by the launcher                    driven over the inherited IPC channel
  */
+import { applyHeapLimits } from './heap-limits.js';
 import { ToGateway } from '../shared/gateway-messages.js';
 import { ConfigError, environmentSource, loadConfigFile } from './config-file.js';
 import { startGateway, type RunningGateway } from './gateway.js';
@@ -112,6 +113,7 @@ function runWithLauncher(channel: LauncherChannel): void {
   });
 }
 
+applyHeapLimits();
 const configFile = configPathFrom(process.argv.slice(2));
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
 if (configFile) await runStandalone(configFile);

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { UtilityProcess } from 'electron';
-import type { GatewayChild, Spawner } from '../core/supervisor/spawner.js';
+import { GATEWAY_EXEC_ARGV, type GatewayChild, type Spawner } from '../core/supervisor/spawner.js';
 
 type Fork = (modulePath: string, args: string[], options: Electron.ForkOptions) => UtilityProcess;
 
@@ -11,7 +11,7 @@ type Fork = (modulePath: string, args: string[], options: Electron.ForkOptions) 
  */
 export function utilitySpawner(fork: Fork): Spawner {
   return (entry, env) => {
-    const child = fork(entry, [], { env, stdio: 'pipe', serviceName: 'OneCLI Gateway' });
+    const child = fork(entry, [], { env, execArgv: GATEWAY_EXEC_ARGV, stdio: 'pipe', serviceName: 'OneCLI Gateway' });
     let exited = false;
     child.once('exit', () => (exited = true));
     const gateway: GatewayChild = {

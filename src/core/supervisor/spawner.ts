@@ -29,8 +29,14 @@ export function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** Headless: `child_process.fork` with IPC, in its own process group so a stop can take the whole group. */
+/**
+ * V8 flags for the gateway process (a small young generation: see src/gateway/heap-limits.ts,
+ * which the core may not import). The gateway also sets them itself at start.
+ */
+export const GATEWAY_EXEC_ARGV = ['--max-semi-space-size=2'];
+
 export const forkSpawner: Spawner = (entry, env) => {
-  const child = fork(entry, [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(entry, [], { env, execArgv: GATEWAY_EXEC_ARGV, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
   return {
     pid: child.pid,
     send: (message) => {

@@ -25,7 +25,7 @@ describe('utility-process spawner', () => {
     const child = spawn('/app/dist/gateway/main.js', { PATH: '/usr/bin' });
     const fork = utilityProcess.forks.at(-1)!;
     expect(fork.modulePath).toBe('/app/dist/gateway/main.js');
-    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, stdio: 'pipe', serviceName: 'OneCLI Gateway' });
+    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, execArgv: ['--max-semi-space-size=2'], stdio: 'pipe', serviceName: 'OneCLI Gateway' });
     expect(fork.options.disclaim).toBeUndefined(); // never true: the app's Full Disk Access must cover the gateway
     const messages: unknown[] = [];
     child.onMessage((m) => messages.push(m));
