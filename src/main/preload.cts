@@ -9,19 +9,12 @@ import type { ControlEvent, ControlTransport } from '../shared/control-api.js';
 const { contextBridge, ipcRenderer } = electron;
 const IPC = { call: 'onecli:control-call', event: 'onecli:control-event', ready: 'onecli:renderer-ready' } as const;
 
-class ControlCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const bridge: ControlTransport = {
   call: async (method, params) => {
     const reply = (await ipcRenderer.invoke(IPC.call, { method, params })) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
-    if (!reply.ok) throw new ControlCallError(reply.error?.code ?? 'internal', reply.error?.message ?? 'failed');
+    // Only an Error's message crosses the context bridge, so the code rides in front of it
+    // ("<code>: <message>"); the renderer's IPC transport splits them again.
+    if (!reply.ok) throw new Error(`${reply.error?.code ?? 'internal'}: ${reply.error?.message ?? 'failed'}`);
     return reply.result as never;
   },
   subscribe: (onEvent) => {

@@ -57,3 +57,19 @@ export function startServe(args: readonly string[], env: NodeJS.ProcessEnv): Pro
     });
   });
 }
+
+/**
+ * The one-time sign-in link for the headless UI that `serve` prints (`UI (sign in)    http://…/#login=…`)
+ * when the built renderer exists. The line follows the control API's, so it may land a moment later.
+ */
+export async function uiSignInUrl(serve: ServeProcess, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of serve.stdout) {
+      const m = /^UI \(sign in\)\s+(http:\/\/\S+#login=\S+)/.exec(line);
+      if (m?.[1]) return m[1];
+    }
+    if (Date.now() > deadline) throw new Error(`serve printed no UI sign-in link (is dist/renderer built?):\n${serve.stdout.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

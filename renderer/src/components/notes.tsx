@@ -1,0 +1,30 @@
+import type { ReactNode } from 'react';
+import type { ControlCallError } from '../transport/control-call-error.js';
+
+/** A failed call: its message is the fix, so it is shown as is. Announced when it appears. */
+export function ErrorNote({ error, id }: { error: ControlCallError | undefined; id?: string }) {
+  if (!error) return null;
+  return (
+    <p className="note note-error" role="alert" id={id} data-code={error.code}>
+      {error.message}
+    </p>
+  );
+}
+
+/** A call in flight. */
+export function BusyNote({ children }: { children: ReactNode }) {
+  return (
+    <p className="note note-busy" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {children}
+    </p>
+  );
+}
+
+export function SuccessNote({ children }: { children: ReactNode }) {
+  return (
+    <p className="note note-ok" role="status">
+      {children}
+    </p>
+  );
+}

@@ -1,0 +1,29 @@
+import type { GatewayErrorCode } from '../../../src/shared/gateway-errors.js';
+
+/** What to do about each error the gateway reports in status and activity. Every code must have one. */
+export const GATEWAY_ERROR_FIXES: Record<GatewayErrorCode, string> = {
+  not_found: 'The 1Password item or field is gone or renamed: pick it again under Mappings.',
+  bad_reference: 'The mapping’s reference is malformed: edit it under Mappings.',
+  auth_required: 'Unlock the 1Password app (or reconnect 1Password), then retry the request.',
+  rate_limited: '1Password is rate-limiting requests: wait a minute, then retry.',
+  unavailable: '1Password could not be reached: check that the app or network is up, then retry.',
+  proxy_auth_required: 'An agent used a missing or revoked token: copy its setup again from Agents.',
+  agent_auth_required: 'An agent used a missing or revoked token: copy its setup again from Agents.',
+  misdirected: 'A client sent a request for another host through a tunnel: use one connection per host.',
+  insecure_http: 'Credentials are only added over HTTPS: use the https:// URL.',
+  unknown_route: 'The base URL names no mapping: copy the agent setup again.',
+  bad_request: 'A client sent a malformed proxy request: check its proxy settings.',
+  upstream_tls: 'The API’s certificate was not trusted: check the host, or add its CA with --extra-ca.',
+  upstream_unreachable: 'The API did not answer: check the host and your network.',
+};
+
+export function fixForGatewayError(code: string): string {
+  return (GATEWAY_ERROR_FIXES as Record<string, string | undefined>)[code] ?? 'See the launcher log for details.';
+}
+
+/** The gateway's own words for why it is down, plus what to do; EADDRINUSE gets the port. */
+export function gatewayDownFix(reason: string | undefined, port: number): string {
+  if (reason?.includes('EADDRINUSE')) return `Port ${port} is taken by another program: stop it, or choose another port in Settings (headless: start with --port <free port>).`;
+  if (reason?.includes('EACCES')) return `Port ${port} may not be opened by this user: choose a port above 1024 in Settings.`;
+  return 'Fix what the reason above says, then press Restart. The Doctor screen checks everything else.';
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { ControlResult } from '../../../../src/shared/control-api.js';
+import type { ActivityEntry } from '../../../../src/shared/gateway-messages.js';
+import { useAction } from '../../api/use-call.js';
+import { ActionButton } from '../../components/action-button.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { calendarDay, timeAgo } from '../../format/time.js';
+import { AgentSetup } from './agent-setup.js';
+
+type Agent = ControlResult<'agents.list'>[number];
+
+/** Hosts this agent reached lately, newest first, with how many requests and when. */
+function usage(activity: readonly ActivityEntry[], agent: string) {
+  const byHost = new Map<string, { count: number; last: number; failed: number }>();
+  for (const e of activity) {
+    if (e.agent !== agent) continue;
+    const u = byHost.get(e.host) ?? { count: 0, last: 0, failed: 0 };
+    byHost.set(e.host, { count: u.count + 1, last: Math.max(u.last, e.at), failed: u.failed + (e.error || e.status >= 400 ? 1 : 0) });
+  }
+  return [...byHost.entries()].sort((a, b) => b[1].last - a[1].last);
+}
+
+export function AgentRow({ agent, activity, onRevoked }: { agent: Agent; activity: readonly ActivityEntry[]; onRevoked(): void }) {
+  const revoke = useAction('agents.revoke');
+  const [confirming, setConfirming] = useState(false);
+  const [showSetup, setShowSetup] = useState(false);
+  const used = usage(activity, agent.name);
+  return (
+    <li className="list-row agent-row">
+      <div className="row-main">
+        <strong>{agent.name}</strong>
+        <span className="small muted">
+          Created {calendarDay(agent.createdAt)} · {agent.lastUsed ? `last used ${timeAgo(agent.lastUsed)}` : 'not used yet'}
+        </span>
+        {used.length > 0 && (
+          <ul className="usage" aria-label={`Hosts ${agent.name} used`}>
+            {used.map(([host, u]) => (
+              <li key={host} className="small">
+                {host}: {u.count} request{u.count === 1 ? '' : 's'}
+                {u.failed ? `, ${u.failed} failed` : ''}, {timeAgo(u.last)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="row-actions" role="group" aria-label={`Actions for ${agent.name}`}>
+        <ActionButton small aria-expanded={showSetup} onClick={() => setShowSetup((s) => !s)}>
+          {showSetup ? 'Hide setup' : 'Setup'}
+        </ActionButton>
+        <ActionButton small variant="danger" onClick={() => setConfirming(true)}>
+          Revoke
+        </ActionButton>
+      </div>
+      {showSetup && (
+        <div className="row-result">
+          <AgentSetup agent={agent.name} />
+        </div>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={`Revoke “${agent.name}”?`}
+          confirmLabel="Revoke"
+          busyLabel="Revoking…"
+          busy={revoke.busy}
+          error={revoke.error}
+          onClose={() => {
+            revoke.reset();
+            setConfirming(false);
+          }}
+          onConfirm={() =>
+            void revoke.run({ name: agent.name }).then((r) => {
+              if (!r) return;
+              setConfirming(false);
+              onRevoked();
+            })
+          }
+        >
+          <p>The gateway refuses its token from now on. Anything still using it gets 407 until you give it a new agent’s setup.</p>
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
