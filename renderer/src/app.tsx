@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiContext } from './api/api-context.js';
+import { ApiContext, useApi } from './api/api-context.js';
 import { LiveProvider, useLive } from './api/live-state.js';
 import { ActionButton } from './components/action-button.js';
 import { BusyNote, ErrorNote } from './components/notes.js';
@@ -25,15 +25,21 @@ export function App({ connection }: { connection: Connection }) {
 }
 
 /**
- * First run (no 1Password source and no mapping) starts the onboarding; the choice is made
- * once, so connecting 1Password mid-way does not jump out of it. A reset starts it again.
+ * First run (setup not finished or skipped, no 1Password source and no mapping) starts the
+ * onboarding; the choice is made once, so connecting 1Password mid-way does not jump out of
+ * it. Finishing or skipping is remembered (`onboarded`); a reset starts it again.
  */
 function Screens() {
-  const { status, statusError, settings, settingsError, refreshStatus } = useLive();
+  const api = useApi();
+  const { status, statusError, settings, settingsError, refreshStatus, setSettings } = useLive();
   const [mode, setMode] = useState<'onboarding' | 'main'>();
   useEffect(() => {
-    if (mode === undefined && status) setMode(status.source.kind === 'none' && status.mappings === 0 ? 'onboarding' : 'main');
-  }, [mode, status]);
+    if (mode === undefined && status && settings) setMode(!settings.onboarded && status.source.kind === 'none' && status.mappings === 0 ? 'onboarding' : 'main');
+  }, [mode, status, settings]);
+  const finishOnboarding = () => {
+    setMode('main');
+    void api.call('settings.update', { onboarded: true }).then(setSettings, () => undefined);
+  };
 
   if (!mode || (!settings && !settingsError)) {
     return (
@@ -52,6 +58,6 @@ function Screens() {
       </div>
     );
   }
-  if (mode === 'onboarding') return <Onboarding onFinish={() => setMode('main')} />;
+  if (mode === 'onboarding') return <Onboarding onFinish={finishOnboarding} />;
   return <MainShell onReset={() => setMode('onboarding')} />;
 }

@@ -42,6 +42,8 @@ export interface ShellHooks {
   readonly launchAtLogin?: { get(): boolean; set(enabled: boolean): void };
   readonly openExternal?: (url: string) => Promise<void>;
   readonly updates?: boolean;
+  /** The user turned update checks on or off. */
+  readonly onUpdatesPreference?: (enabled: boolean) => void;
 }
 
 export interface CoreDeps {
@@ -200,8 +202,8 @@ export class LauncherCore {
   }
 
   /** Runs the doctor and tells every subscriber (the UI shows the result wherever it was asked for). */
-  async doctor(): Promise<DoctorCheck[]> {
-    const checks = await runDoctor(this, this.deps.locateOp);
+  async doctor(only?: readonly string[]): Promise<DoctorCheck[]> {
+    const checks = await runDoctor(this, this.deps.locateOp, process.env, only);
     this.events.emit('event', { type: 'doctor', checks });
     return checks;
   }
@@ -220,7 +222,7 @@ export class LauncherCore {
         state: gw.state,
         port: gw.state === 'running' ? gw.port : this.port,
         ...(gw.state === 'running' ? { address: `127.0.0.1:${gw.port}`, ...(gw.pid ? { pid: gw.pid } : {}) } : {}),
-        ...(gw.state === 'failed' ? { reason: gw.reason, output: [...gw.output] } : {}),
+        ...(gw.state === 'failed' ? { reason: gw.reason, fix: gatewayFix(gw.reason, this.port), output: [...gw.output] } : {}),
         ...(gw.state === 'restarting' ? { reason: `restarting in ${gw.inMs} ms after it ${gw.lastExit}` } : {}),
       },
       source: { kind: source.kind, ...(source.kind === 'desktop' && source.account ? { detail: source.account } : {}) },
@@ -255,6 +257,8 @@ export class LauncherCore {
     this.#activity.push(...entries);
     if (this.#activity.length > ACTIVITY_KEPT) this.#activity = this.#activity.slice(-ACTIVITY_KEPT);
     this.events.emit('event', { type: 'activity', entries });
+    // Status carries the last errors: keep subscribers' copy current.
+    if (entries.some((e) => e.error)) this.#emitStatus();
   }
 
   #onGatewayStatus(status: GatewayStatus): void {
@@ -265,4 +269,12 @@ export class LauncherCore {
   #emitStatus(): void {
     this.events.emit('event', { type: 'status', status: this.status() });
   }
+}
+
+/** What to do when the gateway could not start or keeps crashing. */
+export function gatewayFix(reason: string, port: number): string {
+  if (reason.includes('EADDRINUSE')) return `Port ${port} is taken by another program: stop it, or pick another port in Settings (or start with --port).`;
+  if (reason.includes('EACCES')) return `Port ${port} may not be used by this user: pick a port above 1024 in Settings (or --port).`;
+  if (reason.includes('crashed')) return 'Restart the gateway; if it keeps crashing, the last lines it printed (below) say why.';
+  return 'Restart the gateway; run onecli-launcher doctor if it fails again.';
 }

@@ -22,7 +22,16 @@ export const MappingView = z.object({
 export type MappingView = z.infer<typeof MappingView>;
 
 export const StatusView = z.object({
-  gateway: z.object({ state: GatewayState, port: z.number().int(), pid: z.number().int().optional(), address: z.string().optional(), reason: z.string().optional(), output: z.array(z.string()).optional() }),
+  gateway: z.object({
+    state: GatewayState,
+    port: z.number().int(),
+    pid: z.number().int().optional(),
+    address: z.string().optional(),
+    reason: z.string().optional(),
+    /** What to do about `reason`. */
+    fix: z.string().optional(),
+    output: z.array(z.string()).optional(),
+  }),
   source: z.object({ kind: z.enum(['none', 'service-account', 'desktop']), detail: z.string().optional() }),
   secretStore: z.object({ kind: z.enum(['keychain', 'file', 'none']), detail: z.string() }),
   settings: z.object({ file: z.string(), health: z.string() }),
@@ -62,6 +71,9 @@ export const SYSTEM_LINKS = {
 
 export const SettingsView = z.object({
   gatewayPort: z.number().int(),
+  /** Set when `--port` overrides the saved port for this run. */
+  portOverride: z.number().int().optional(),
+  onboarded: z.boolean(),
   launchAtLogin: z.boolean(),
   checkForUpdates: z.boolean(),
   dataDir: z.string(),
@@ -100,13 +112,16 @@ export const CONTROL_METHODS = {
   },
   'import.suggestions': { params: Empty, result: z.array(z.object({ host: z.string(), reference: z.string(), item: z.string(), vault: z.string() })) },
   'activity.recent': { params: z.object({ limit: z.number().int().min(1).max(1000).optional() }), result: z.array(ActivityEntry) },
-  'doctor.run': { params: Empty, result: z.array(DoctorCheck) },
+  /** Every check, or only those whose id starts with one of `only` (the real-client CA probe is slow). */
+  'doctor.run': { params: z.object({ only: z.array(z.string().max(64)).max(32).optional() }).strict(), result: z.array(DoctorCheck) },
   'ca.rotate': { params: Empty, result: z.object({ sha256: z.string() }) },
   'gateway.restart': { params: Empty, result: z.object({ state: GatewayState }) },
   'settings.get': { params: Empty, result: SettingsView },
   /** A new port applies at the next gateway restart, which this call does. */
   'settings.update': {
-    params: z.object({ gatewayPort: z.number().int().min(1024).max(65_535).optional(), launchAtLogin: z.boolean().optional(), checkForUpdates: z.boolean().optional() }).strict(),
+    params: z
+      .object({ gatewayPort: z.number().int().min(1024).max(65_535).optional(), launchAtLogin: z.boolean().optional(), checkForUpdates: z.boolean().optional(), onboarded: z.boolean().optional() })
+      .strict(),
     result: SettingsView,
   },
   /** Forget mappings, agents and the 1Password connection (keychain entries included). */

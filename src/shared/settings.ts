@@ -40,8 +40,13 @@ export const Settings = z.object({
   mappings: z.array(Mapping).default([]),
   agents: z.array(AgentRecord).default([]),
   preferences: z
-    .object({ launchAtLogin: z.boolean().default(false), checkForUpdates: z.boolean().default(true) })
-    .default({ launchAtLogin: false, checkForUpdates: true }),
+    .object({
+      launchAtLogin: z.boolean().default(false),
+      checkForUpdates: z.boolean().default(true),
+      /** The user finished or skipped first-run setup; the UI stops offering it. */
+      onboarded: z.boolean().default(false),
+    })
+    .default({ launchAtLogin: false, checkForUpdates: true, onboarded: false }),
 });
 export type Settings = z.infer<typeof Settings>;
 

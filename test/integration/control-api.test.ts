@@ -170,6 +170,9 @@ describe('control API: what it does', () => {
     const after = await api().call('settings.update', { checkForUpdates: false });
     expect(after.checkForUpdates).toBe(false);
     expect(h.core.deps.settings.get().preferences.checkForUpdates).toBe(false);
+    expect((await api().call('settings.update', { onboarded: true })).onboarded).toBe(true);
+    expect(after.portOverride).toBe(0); // the harness runs with --port 0
+    expect((await api().call('doctor.run', { only: ['gateway.'] })).map((c) => c.id)).toEqual(['gateway.port']);
     expect(await api().call('system.openLink', { link: 'fullDiskAccess' })).toEqual({ opened: false });
     await expect(api().call('system.openLink', { link: 'https://evil.example' as 'fullDiskAccess' })).rejects.toMatchObject({ code: 'invalid_params' });
   });

@@ -124,7 +124,7 @@ export const CONTROL_HANDLERS: Handlers = {
     vault(async () => (await (await core.vaultSource()).listFields(p.vaultId, p.itemId)).map(({ section, ...f }) => ({ ...f, ...(section ? { section } : {}) }))),
   'import.suggestions': async (core) => vault(async () => importSuggestions(await core.vaultSource(), new Set(core.deps.settings.get().mappings.map((m) => m.host)))),
   'activity.recent': async (core, p) => core.recentActivity(p.limit ?? 100),
-  'doctor.run': async (core) => core.doctor(),
+  'doctor.run': async (core, p) => core.doctor(p.only),
   'ca.rotate': async (core) => {
     const ca = await core.loadCa(true);
     await core.supervisor.restart().catch(() => undefined);
@@ -137,9 +137,14 @@ export const CONTROL_HANDLERS: Handlers = {
     core.deps.settings.update((s) => ({
       ...s,
       gateway: { port: p.gatewayPort ?? s.gateway.port },
-      preferences: { launchAtLogin: p.launchAtLogin ?? s.preferences.launchAtLogin, checkForUpdates: p.checkForUpdates ?? s.preferences.checkForUpdates },
+      preferences: {
+        launchAtLogin: p.launchAtLogin ?? s.preferences.launchAtLogin,
+        checkForUpdates: p.checkForUpdates ?? s.preferences.checkForUpdates,
+        onboarded: p.onboarded ?? s.preferences.onboarded,
+      },
     }));
     if (p.launchAtLogin !== undefined) core.deps.shell?.launchAtLogin?.set(p.launchAtLogin);
+    if (p.checkForUpdates !== undefined) core.deps.shell?.onUpdatesPreference?.(p.checkForUpdates);
     if (p.gatewayPort !== undefined && p.gatewayPort !== before.gateway.port && core.deps.port === undefined) await core.supervisor.restart().catch(() => undefined);
     return settingsView(core);
   },
@@ -149,7 +154,7 @@ export const CONTROL_HANDLERS: Handlers = {
     for (const agent of settings.agents) await core.agents.revoke(agent.name);
     for (const name of locals) await core.deps.secrets.delete(localSecretName(name));
     await core.deps.secrets.delete(SERVICE_ACCOUNT_TOKEN);
-    core.deps.settings.update((s) => ({ ...s, source: { kind: 'none' }, mappings: [], agents: [] }));
+    core.deps.settings.update((s) => ({ ...s, source: { kind: 'none' }, mappings: [], agents: [], preferences: { ...s.preferences, onboarded: false } }));
     await core.agents.ensureDefault();
     await core.syncGateway();
     return { ok: true as const };
@@ -184,6 +189,8 @@ function settingsView(core: LauncherCore) {
   const shell = core.deps.shell;
   return {
     gatewayPort: s.gateway.port,
+    ...(core.deps.port !== undefined ? { portOverride: core.deps.port } : {}),
+    onboarded: s.preferences.onboarded,
     launchAtLogin: shell?.launchAtLogin?.get() ?? s.preferences.launchAtLogin,
     checkForUpdates: s.preferences.checkForUpdates,
     dataDir: core.deps.dataDir,

@@ -49,7 +49,8 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Runs every check against this machine. Each has a stable id, a status and a fix. */
-export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLocation>, env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck[]> {
+export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLocation>, env: NodeJS.ProcessEnv = process.env, only?: readonly string[]): Promise<DoctorCheck[]> {
+  const wanted = (id: string) => !only || only.some((prefix) => id.startsWith(prefix));
   const status = core.status();
   const [op, source] = await Promise.all([
     locate(),
@@ -81,7 +82,8 @@ export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLoca
   };
   // Real clients (node, curl, python) against a throwaway server with a leaf from our CA:
   // the only proof that what `env` prints makes agents trust the gateway.
-  const ca = await core.ensureCa().catch(() => undefined);
+  const probeTrust = !only || only.some((prefix) => 'ca.trusted'.startsWith(prefix) || prefix.startsWith('ca.trusted') || prefix === 'ca.bundle');
+  const ca = probeTrust ? await core.ensureCa().catch(() => undefined) : undefined;
   const trust = ca ? await probeCaTrust({ certPem: ca.ca.certPem, keyPem: ca.ca.keyPem, caFile: ca.certFile, bundleFile: ca.bundleFile }) : [];
-  return [...runDoctorChecks(facts), ...trust];
+  return [...runDoctorChecks(facts), ...trust].filter((c) => wanted(c.id));
 }

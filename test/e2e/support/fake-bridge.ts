@@ -18,6 +18,7 @@ export function fakeDesktopBridge(): string {
   };
   const settings = {
     gatewayPort: 10255,
+    onboarded: false,
     launchAtLogin: false,
     checkForUpdates: true,
     dataDir: '/Users/dev/Library/Application Support/OneCLI',
