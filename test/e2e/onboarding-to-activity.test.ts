@@ -7,7 +7,12 @@ import { launchChromium, popoverPage } from './support/browser.js';
 import { fixtureSecretValues, startHeadlessLauncher, type HeadlessLauncher } from './support/headless-launcher.js';
 import { expectAccessibleInBothSchemes, focused, parseExports, visibleText } from './support/page-checks.js';
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+/**
+ * Every run takes the screenshots; `UPDATE_SCREENSHOTS=1 npm run test:e2e` writes them over the
+ * README's copies in docs/screenshots, other runs keep them in test-results/ (gitignored), so a
+ * test run never dirties the checkout.
+ */
+const SCREENSHOTS = path.resolve(import.meta.dirname, process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots' : '../../test-results/screenshots');
 const BAD_SA_TOKEN = 'ops_not-a-real-token-123';
 const REFERENCE = 'op://API Keys/Anthropic/Admin/credential';
 const SCREENS = ['Status', 'Mappings', 'Agents', 'Activity', 'Doctor', 'Settings'] as const;
