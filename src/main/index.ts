@@ -3,7 +3,8 @@
  * lives in its own module.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
+import { existsSync } from 'node:fs';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
 import { SYSTEM_LINKS } from '../shared/control-api.js';
 import { IPC } from '../shared/ipc-channels.js';
 import { openCore } from '../core/open-core.js';
@@ -15,7 +16,8 @@ import { Popover } from './popover-window.js';
 import { holdQuitUntilStopped } from './quit-guard.js';
 import { RendererOutbox } from './renderer-outbox.js';
 import { TRAY_TOOLTIP, trayIconPath, trayStateFor } from './tray-icons.js';
-import { startUpdater } from './updater.js';
+import { trayMenuTemplate } from './tray-menu.js';
+import { createUpdater, type Updater } from './updater.js';
 import { utilitySpawner } from './utility-spawner.js';
 import { denyAllPermissions } from './window-security.js';
 
@@ -31,11 +33,27 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // A translocated or downloaded copy cannot update itself and would hold a second identity.
+  if (app.isPackaged && process.platform === 'darwin' && !app.isInApplicationsFolder()) {
+    try {
+      if (app.moveToApplicationsFolder()) return;
+    } catch {
+      // The user declined or the move failed: run from here.
+    }
+  }
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
   const log = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
 
+  const notifyUser = (title: string, body: string) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  };
+  let updater: Updater | undefined;
+  // Extra upstream trust (a corporate CA): Electron ignores NODE_EXTRA_CA_CERTS with the
+  // NodeOptions fuse off, so the launcher reads it and hands it to the gateway in its config.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
   const core = await openCore({
+    ...(extraCa && existsSync(extraCa) ? { extraCaFile: extraCa } : {}),
     // ONECLI_DATA_DIR lets the smoke spec (and the CLI) point at another folder; the app's own is userData.
     dataDir: process.env.ONECLI_DATA_DIR ?? app.getPath('userData'),
     allowFileStore: false,
@@ -47,6 +65,7 @@ async function start(): Promise<void> {
       platform: process.platform,
       launchAtLogin: loginItem(app),
       updates: app.isPackaged,
+      onUpdatesPreference: (enabled) => updater?.setEnabled(enabled),
       // Constant deep links only (src/shared SYSTEM_LINKS); nothing from the page is opened.
       openExternal: async (url) => {
         if (ALLOWED_LINKS.has(url)) await shell.openExternal(url);
@@ -73,9 +92,20 @@ async function start(): Promise<void> {
   tray.on('click', () => popover.toggle(tray.getBounds()));
   app.on('second-instance', () => popover.show(tray.getBounds()));
 
-  const notify = createNotifier((title, body) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
-  });
+  const notify = createNotifier(notifyUser);
+  if (app.isPackaged) updater = createUpdater(log, notifyUser);
+  const showMenu = () =>
+    tray.popUpContextMenu(
+      Menu.buildFromTemplate(
+        trayMenuTemplate({
+          open: () => popover.show(tray.getBounds()),
+          checkForUpdates: updater ? () => void updater?.checkNow() : undefined,
+          restartToUpdate: updater?.downloadedVersion ? () => updater?.installNow() : undefined,
+          quit: () => app.quit(),
+        }),
+      ),
+    );
+  tray.on('right-click', showMenu);
   core.events.on('event', (event) => {
     outbox.post(event);
     notify(event);
@@ -88,5 +118,5 @@ async function start(): Promise<void> {
 
   holdQuitUntilStopped(app, () => core.stop(), (err) => log.error({ err: String(err) }, 'stopping the gateway failed'));
   await core.start();
-  if (app.isPackaged && core.deps.settings.get().preferences.checkForUpdates) startUpdater(log);
+  updater?.setEnabled(core.deps.settings.get().preferences.checkForUpdates);
 }

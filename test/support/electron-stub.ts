@@ -23,6 +23,8 @@ class StubApp extends EventEmitter {
   getAppPath = () => path.resolve(import.meta.dirname, '../..');
   getPath = (name: string) => (name === 'userData' ? this.userData : tmpdir());
   quit = () => record('app.quit');
+  isInApplicationsFolder = () => true;
+  moveToApplicationsFolder = () => false;
   getLoginItemSettings = () => ({ openAtLogin: false, status: 'not-registered' });
   setLoginItemSettings = (s: unknown) => record('app.setLoginItemSettings', s);
 }
@@ -69,8 +71,12 @@ export class Tray extends EventEmitter {
   }
   setImage = (image: { path: string }) => void this.images.push(image.path);
   setToolTip = (t: string) => void (this.tooltip = t);
+  menus: { template: { label?: string; click?: () => void }[] }[] = [];
+  popUpContextMenu = (menu: { template: { label?: string; click?: () => void }[] }) => void this.menus.push(menu);
   getBounds = () => ({ x: 1000, y: 0, width: 22, height: 22 });
 }
+
+export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
 
 export const nativeImage = { createFromPath: (p: string) => ({ path: p }) };
 export const screen = { getDisplayNearestPoint: () => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }) };
@@ -117,4 +123,4 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   send: (channel: string) => record('ipcRenderer.send', channel),
 });
 
-export default { app, ipcMain, BrowserWindow, Tray, nativeImage, screen, session, shell, protocol, Notification, utilityProcess, contextBridge, ipcRenderer };
+export default { app, ipcMain, BrowserWindow, Tray, Menu, nativeImage, screen, session, shell, protocol, Notification, utilityProcess, contextBridge, ipcRenderer };

@@ -38,6 +38,10 @@ test('the shell wires tray, popover, IPC, protocol and a utility-process gateway
   expect(popover.visible).toBe(true);
   expect(popover.position).toEqual([821, 26]);
 
+  // Right click: the menu a menu-bar app needs (no updater in an unpackaged run).
+  tray.emit('right-click');
+  expect(tray.menus.at(-1)?.template.map((i) => i.label).filter(Boolean)).toEqual(['Open OneCLI', 'Quit OneCLI']);
+
   // A call from the popover over IPC reaches the real core.
   const handler = ipcMain.handlers.get(IPC.call)!;
   const reply = (await handler({ senderFrame: { url: 'app://onecli/index.html' } }, { method: 'status.get', params: {} })) as { ok: boolean; result: { gateway: { state: string } } };

@@ -170,3 +170,12 @@ test('the preload and src/shared name the same IPC channels', () => {
   expect(preload).toMatch(/exposeInMainWorld\('onecli', bridge\)/);
   expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
 });
+
+test('tray menu: update items follow the updater, quit is always there', async () => {
+  const { trayMenuTemplate } = await import('../../../src/main/tray-menu.js');
+  const labels = (t: ReturnType<typeof trayMenuTemplate>) => t.map((i) => i.label).filter(Boolean);
+  const noop = () => undefined;
+  expect(labels(trayMenuTemplate({ open: noop, quit: noop }))).toEqual(['Open OneCLI', 'Quit OneCLI']);
+  expect(labels(trayMenuTemplate({ open: noop, quit: noop, checkForUpdates: noop }))).toEqual(['Open OneCLI', 'Check for Updates…', 'Quit OneCLI']);
+  expect(labels(trayMenuTemplate({ open: noop, quit: noop, checkForUpdates: noop, restartToUpdate: noop }))).toEqual(['Open OneCLI', 'Restart to Update', 'Quit OneCLI']);
+});

@@ -1,0 +1,26 @@
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface TrayMenuActions {
+  open(): void;
+  checkForUpdates?: (() => void) | undefined;
+  /** Set once an update is downloaded. */
+  restartToUpdate?: (() => void) | undefined;
+  quit(): void;
+}
+
+/**
+ * The tray's right-click menu: a menu-bar app has no app menu, so quitting and updating live
+ * here. A left click opens the popover.
+ */
+export function trayMenuTemplate(actions: TrayMenuActions): MenuItemConstructorOptions[] {
+  return [
+    { label: 'Open OneCLI', click: actions.open },
+    { type: 'separator' },
+    ...(actions.restartToUpdate
+      ? [{ label: 'Restart to Update', click: actions.restartToUpdate }]
+      : actions.checkForUpdates
+        ? [{ label: 'Check for Updates…', click: actions.checkForUpdates }]
+        : []),
+    { label: 'Quit OneCLI', accelerator: 'Command+Q', click: actions.quit },
+  ];
+}
