@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The plain closing line (`N passed, N failed, N skipped`) after vitest's own summary.
+    reporters: ['default', './build/test-summary-reporter.ts'],
     maxWorkers: 2,
   },
 });
