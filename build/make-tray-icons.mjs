@@ -3,7 +3,7 @@
 // menu bars): 16 px @1x and 32 px @2x for each gateway state. Run: node build/make-tray-icons.mjs
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { coverage, encodePng } from './png.mjs';
 
 const OUT = path.resolve(import.meta.dirname, '../resources/tray');
 const SUPERSAMPLE = 4;
@@ -26,37 +26,9 @@ function dot(x, y, r) {
   return Math.hypot(x - 8, y - 8) <= r;
 }
 
+/** Black, with the glyph's coverage as alpha: what a template image is. */
 function png(size, inside) {
-  const raw = Buffer.alloc((size * 4 + 1) * size);
-  for (let py = 0; py < size; py++) {
-    raw[py * (size * 4 + 1)] = 0; // filter: none
-    for (let px = 0; px < size; px++) {
-      let hits = 0;
-      for (let sy = 0; sy < SUPERSAMPLE; sy++) {
-        for (let sx = 0; sx < SUPERSAMPLE; sx++) {
-          const x = ((px + (sx + 0.5) / SUPERSAMPLE) * 16) / size;
-          const y = ((py + (sy + 0.5) / SUPERSAMPLE) * 16) / size;
-          if (inside(x, y)) hits++;
-        }
-      }
-      const o = py * (size * 4 + 1) + 1 + px * 4;
-      raw[o + 3] = Math.round((255 * hits) / SUPERSAMPLE ** 2); // black, alpha only
-    }
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body) >>> 0);
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return encodePng(size, (x, y) => [0, 0, 0, Math.round(255 * coverage(x, y, size, (u, v) => inside(u * 16, v * 16), SUPERSAMPLE))]);
 }
 
 for (const [state, inside] of Object.entries(GLYPHS)) {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
 import { SYSTEM_LINKS } from '../shared/control-api.js';
 import { IPC } from '../shared/ipc-channels.js';
 import { openCore } from '../core/open-core.js';
@@ -29,18 +29,20 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.dock?.hide();
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // Without this an app that fails to start would be invisible: no tray icon, no window.
+      dialog.showErrorBox('OneCLI could not start', err instanceof Error ? err.message : String(err));
+      app.quit();
+    });
 }
 
 async function start(): Promise<void> {
-  // A translocated or downloaded copy cannot update itself and would hold a second identity.
-  if (app.isPackaged && process.platform === 'darwin' && !app.isInApplicationsFolder()) {
-    try {
-      if (app.moveToApplicationsFolder()) return;
-    } catch {
-      // The user declined or the move failed: run from here.
-    }
-  }
+  // A translocated or downloaded copy cannot update itself; offer to move it (never silently,
+  // and never over another copy without asking).
+  if (app.isPackaged && process.platform === 'darwin' && !app.isInApplicationsFolder() && offerMoveToApplications()) return;
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
   const log = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
@@ -119,4 +121,27 @@ async function start(): Promise<void> {
   holdQuitUntilStopped(app, () => core.stop(), (err) => log.error({ err: String(err) }, 'stopping the gateway failed'));
   await core.start();
   updater?.setEnabled(core.deps.settings.get().preferences.checkForUpdates);
+}
+
+/** Asks before moving to /Applications; true when the move started (the app then relaunches). */
+function offerMoveToApplications(): boolean {
+  const choice = dialog.showMessageBoxSync({
+    type: 'question',
+    message: 'Move OneCLI to the Applications folder?',
+    detail: 'OneCLI can only update itself, and keep its Full Disk Access, from the Applications folder.',
+    buttons: ['Move to Applications', 'Not Now'],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  if (choice !== 0) return false;
+  try {
+    return app.moveToApplicationsFolder({
+      conflictHandler: (conflict) =>
+        conflict === 'existsAndRunning'
+          ? false
+          : dialog.showMessageBoxSync({ type: 'warning', message: 'Replace the OneCLI in Applications?', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1 }) === 0,
+    });
+  } catch {
+    return false; // the move failed (permissions): run from here
+  }
 }

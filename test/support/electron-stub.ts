@@ -76,6 +76,11 @@ export class Tray extends EventEmitter {
   getBounds = () => ({ x: 1000, y: 0, width: 22, height: 22 });
 }
 
+export const dialog = {
+  showErrorBox: (title: string, content: string) => record('dialog.showErrorBox', title, content),
+  showMessageBoxSync: () => 1,
+};
+
 export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
 
 export const nativeImage = { createFromPath: (p: string) => ({ path: p }) };
@@ -123,4 +128,4 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   send: (channel: string) => record('ipcRenderer.send', channel),
 });
 
-export default { app, ipcMain, BrowserWindow, Tray, Menu, nativeImage, screen, session, shell, protocol, Notification, utilityProcess, contextBridge, ipcRenderer };
+export default { app, dialog, ipcMain, BrowserWindow, Tray, Menu, nativeImage, screen, session, shell, protocol, Notification, utilityProcess, contextBridge, ipcRenderer };

@@ -51,7 +51,7 @@ describe('release-macos.yml', () => {
   });
 
   test('every signature check runs only when signed; layout, fuses and the unpackaged smoke spec always run', () => {
-    for (const cmd of [/check-designated-requirement/, /check-entitlements/, /check-code-signature/, /spctl/, /\bopen "\$app"/]) {
+    for (const cmd of [/check-designated-requirement/, /check-entitlements/, /check-code-signature/, /spctl/, /\bopen -a "\$app"/]) {
       const found = runOf(cmd);
       expect(found.length, String(cmd)).toBeGreaterThan(0);
       for (const s of found) expect(s.if, `${String(cmd)} in "${s.name}"`).toBe("steps.signing.outputs.signed == 'true'");
@@ -71,8 +71,9 @@ describe('release-macos.yml', () => {
   });
 
   test('the signed app is smoke-tested through LaunchServices: health check, quit, port closed', () => {
-    const smoke = runOf(/\bopen "\$app"/)[0]?.run ?? '';
+    const smoke = runOf(/\bopen -a "\$app"/)[0]?.run ?? '';
     expect(smoke).toContain('/healthz');
+    expect(smoke).toMatch(/ditto "\$app" \/Applications\/OneCLI\.app/); // installed first, so it never offers to move itself
     expect(smoke).toContain(`osascript -e 'quit app "OneCLI"'`);
     expect(smoke).toMatch(/nc -z 127\.0\.0\.1 "\$GATEWAY_PORT"/);
     expect(smoke).not.toMatch(/playwright/i);
