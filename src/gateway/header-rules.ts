@@ -11,11 +11,6 @@ export function injectedHeader(rule: HeaderRule, value: string): [string, string
   return (applyRule[rule.type] as (r: HeaderRule, v: string) => [string, string])(rule, value);
 }
 
-/** The header name a rule writes, without needing the value (logs, UI). */
-export function ruleHeaderName(rule: HeaderRule): string {
-  return injectedHeader(rule, '')[0];
-}
-
 /**
  * Credentials a client may send to a mapped host (a phantom key, a stale token). The gateway
  * owns authentication for mapped hosts, so all of them are dropped before injecting.

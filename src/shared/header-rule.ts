@@ -36,3 +36,15 @@ export function headerRuleFrom(host: string, header?: string, template?: string)
     template: template ?? (header === undefined && fallback === 'authorization' ? 'Bearer {value}' : '{value}'),
   };
 }
+
+/** The header a rule writes, without its value: for display, and for stripping client copies. */
+export function ruleHeaderName(rule: HeaderRule): string {
+  switch (rule.type) {
+    case 'x-api-key':
+      return 'x-api-key';
+    case 'bearer':
+      return 'authorization';
+    case 'custom':
+      return rule.header;
+  }
+}

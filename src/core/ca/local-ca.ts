@@ -1,11 +1,6 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect polyfill first.
-import 'reflect-metadata';
 import { X509Certificate, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-type DomKey = Parameters<typeof x509.SubjectKeyIdentifierExtension.create>[0];
+import { x509, type X509Key } from './x509.js';
 
 /** Long enough not to nag, short enough that a leaked key ages out; rotation is one command. */
 const CA_VALIDITY_DAYS = 825;
@@ -30,12 +25,12 @@ export async function createLocalCa(now: Date = new Date()): Promise<LocalCaPem>
     notBefore: new Date(now.getTime() - 3600_000),
     notAfter: new Date(now.getTime() + CA_VALIDITY_DAYS * 86_400_000),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    keys: keys as unknown as { publicKey: DomKey; privateKey: DomKey },
+    keys: keys as unknown as { publicKey: X509Key; privateKey: X509Key },
     extensions: [
       // pathLen 0: this CA signs leaves only, never another CA.
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as DomKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as X509Key),
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };

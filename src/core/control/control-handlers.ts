@@ -1,4 +1,5 @@
 import { CONTROL_METHODS, SYSTEM_LINKS, type ControlMethod, type ControlResult } from '../../shared/control-api.js';
+import { ruleHeaderName } from '../../shared/header-rule.js';
 import { probeThroughGateway } from '../mappings/probe.js';
 import { agentEnv } from '../agents/agent-env.js';
 import { DEFAULT_AGENT } from '../agents/agent-registry.js';
@@ -6,7 +7,6 @@ import { ControlError } from '../control-error.js';
 import type { LauncherCore } from '../launcher-core.js';
 import { importSuggestions } from '../mappings/import-suggestions.js';
 import { MappingInputError, buildMapping, mappingKey, maskValue } from '../mappings/mapping-rules.js';
-import { ruleHeaderName } from '../mappings/rule-header.js';
 import { localSecretName, SERVICE_ACCOUNT_TOKEN } from '../secrets/secret-names.js';
 import { VaultError } from '../vault/vault-error.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';

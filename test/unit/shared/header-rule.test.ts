@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { HeaderRule, defaultHeaderRule, headerRuleFrom } from '../../../src/shared/header-rule.js';
-import { injectedHeader, ruleHeaderName } from '../../../src/gateway/header-rules.js';
+import { HeaderRule, defaultHeaderRule, headerRuleFrom, ruleHeaderName } from '../../../src/shared/header-rule.js';
+import { injectedHeader } from '../../../src/gateway/header-rules.js';
 
 test('defaults follow OneCLI: Anthropic reads x-api-key, everyone else Authorization: Bearer', () => {
   expect(injectedHeader(defaultHeaderRule('api.anthropic.com'), 'v')).toEqual(['x-api-key', 'v']);
@@ -20,6 +20,8 @@ test('a custom rule needs {value} and a valid header name', () => {
   expect(HeaderRule.parse({ type: 'custom', header: 'X-Key', template: '{value}' })).toEqual({ type: 'custom', header: 'x-key', template: '{value}' });
 });
 
-test('ruleHeaderName names the header without a value', () => {
-  expect(ruleHeaderName({ type: 'bearer' })).toBe('authorization');
+test('ruleHeaderName names the header the gateway writes, for every rule kind', () => {
+  for (const rule of [{ type: 'bearer' }, { type: 'x-api-key' }, { type: 'custom', header: 'x-goog-api-key', template: 'k {value}' }] as const) {
+    expect(ruleHeaderName(rule)).toBe(injectedHeader(rule, 'v')[0]);
+  }
 });
