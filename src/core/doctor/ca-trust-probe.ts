@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { DoctorCheck } from '../../shared/control-api.js';
 import { mintProbeLeaf, PROBE_LEAF_IP, ProbeLeafError } from './probe-leaf-certificate.js';
+import { bundleCheck, inspectTrustFile, ourCertDer, type TrustFile } from './trust-file.js';
 
 /**
  * Does each kind of agent client really trust the local CA, set up the way `onecli-launcher env`
@@ -93,62 +94,6 @@ export function defaultCaTrustProbeDeps(): CaTrustProbeDeps {
     readFile: (file) => readFile(file, 'utf8'),
     now: () => Date.now(),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The certificates a trust file holds
-
-type TrustFile = { readonly readable: false; readonly reason: string } | { readonly readable: true; readonly certs: number; readonly unparsable: number; readonly holdsOurs: boolean };
-
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-async function inspectTrustFile(read: CaTrustProbeDeps['readFile'], file: string, ours: Buffer | undefined): Promise<TrustFile> {
-  let text: string;
-  try {
-    text = await read(file);
-  } catch (err) {
-    return { readable: false, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' };
-  }
-  let certs = 0;
-  let unparsable = 0;
-  let holdsOurs = false;
-  for (const block of text.match(PEM_CERT) ?? []) {
-    try {
-      const raw = new X509Certificate(block).raw;
-      certs += 1;
-      if (ours && raw.equals(ours)) holdsOurs = true;
-    } catch {
-      unparsable += 1;
-    }
-  }
-  return { readable: true, certs, unparsable, holdsOurs };
-}
-
-function ourCertDer(certPem: string): Buffer | undefined {
-  try {
-    return new X509Certificate(certPem).raw;
-  } catch {
-    return undefined;
-  }
-}
-
-function bundleCheck(bundleFile: string, info: TrustFile): DoctorCheck {
-  const base = { id: CA_TRUST_CHECK_IDS.bundle, title: 'CA bundle: public roots + the local CA' };
-  const rewrite = `Restart the launcher: it rewrites ${bundleFile} from the system's roots and the current local CA at every start.`;
-  if (!info.readable) return { ...base, status: 'fail', detail: `${bundleFile} cannot be read (${info.reason})`, fix: rewrite };
-  const roots = info.certs - (info.holdsOurs ? 1 : 0);
-  const skipped = info.unparsable ? `; ${info.unparsable} block(s) that are not certificates were ignored` : '';
-  const detail = `${bundleFile} holds ${roots} other certificate(s)${info.holdsOurs ? ' and the local CA' : ', but not the current local CA'}${skipped}`;
-  if (!info.holdsOurs) return { ...base, status: 'fail', detail, fix: rewrite };
-  if (roots === 0) {
-    return {
-      ...base,
-      status: 'warn',
-      detail: `${detail}: clients whose trust store it replaces (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, GIT_SSL_CAINFO) will reject every unmapped host`,
-      fix: `Install the system's CA certificates (Debian/Ubuntu: ca-certificates), then restart the launcher so it rewrites ${bundleFile}.`,
-    };
-  }
-  return { ...base, status: 'ok', detail };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +363,7 @@ export async function probeCaTrust(input: CaTrustProbeInput, deps: Partial<CaTru
   const timeoutMs = input.timeoutMs ?? CA_TRUST_TIMEOUT_MS;
   const ours = ourCertDer(input.certPem);
   const [caInfo, bundleInfo] = await Promise.all([inspectTrustFile(d.readFile, input.caFile, ours), inspectTrustFile(d.readFile, input.bundleFile, ours)]);
-  const bundle = bundleCheck(input.bundleFile, bundleInfo);
+  const bundle = bundleCheck(input.bundleFile, bundleInfo, CA_TRUST_CHECK_IDS.bundle);
 
   let leaf: Awaited<ReturnType<typeof mintProbeLeaf>>;
   try {
