@@ -80,13 +80,15 @@ export class LauncherCore {
   readonly supervisor: GatewaySupervisor;
   readonly events = new EventEmitter<{ event: [ControlEvent] }>();
   /** One-time sign-in codes and sessions for the headless UI in a browser. */
-  readonly browserSessions = new BrowserSessions();
+  readonly browserSessions: BrowserSessions;
   #ca: CaState | undefined;
   #activity: ActivityEntry[] = [];
   #controlUrl: string | undefined;
 
   constructor(readonly deps: CoreDeps) {
     this.agents = new AgentRegistry(deps.settings, deps.secrets, deps.now);
+    const now = deps.now;
+    this.browserSessions = new BrowserSessions(now ? () => now().getTime() : Date.now);
     this.supervisor = new GatewaySupervisor({
       spawn: deps.spawnGateway,
       entry: deps.gatewayEntry,

@@ -88,7 +88,7 @@ describe('the headless UI in a browser', () => {
     const json = { 'content-type': 'application/json', origin: `http://127.0.0.1:${server.port}` };
     const signIn = await request('POST', '/api/session', json, JSON.stringify({ code }));
     expect(signIn.status).toBe(200);
-    expect(signIn.headers['set-cookie']).toMatch(/^onecli_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(signIn.headers['set-cookie']).toMatch(/^onecli_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/);
     expect((await request('POST', '/api/session', json, JSON.stringify({ code }))).status).toBe(401);
     const cookie = signIn.headers['set-cookie']!.split(';')[0]!;
 

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { CONTROL_METHODS, ControlMethodName, type ControlErrorCode, type ControlEvent } from '../../shared/control-api.js';
 import { ControlError } from '../control-error.js';
 import { toControlError } from './to-control-error.js';
 import type { LauncherCore } from '../launcher-core.js';
-import { SESSION_COOKIE } from './browser-sessions.js';
+import { SESSION_COOKIE, SESSION_COOKIE_MAX_AGE_S } from './browser-sessions.js';
 import { CONTROL_HANDLERS } from './control-handlers.js';
 import { serveStatic } from './static-files.js';
 
@@ -23,6 +24,7 @@ const STATUS_FOR: Partial<Record<ControlErrorCode, number>> = {
   unavailable: 503,
 };
 const MAX_BODY_BYTES = 256 * 1024;
+/** Also how soon a browser's event stream notices that its session ended. */
 const HEARTBEAT_MS = 15_000;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -38,25 +40,50 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(json);
 }
 
-function fail(res: ServerResponse, code: ControlErrorCode, message: string): void {
-  send(res, STATUS_FOR[code] ?? 400, { error: { code, message } });
+function fail(res: ServerResponse, code: ControlErrorCode, message: string, status = STATUS_FOR[code] ?? 400): void {
+  if (res.headersSent) return void res.destroy();
+  send(res, status, { error: { code, message } });
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ControlError('invalid_params', 'The request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new ControlError('invalid_params', 'The request body is not JSON.');
+/** A body over the limit: answered 413 and the connection closed, so the rest is never read. */
+class BodyTooLarge extends ControlError {
+  constructor() {
+    super('invalid_params', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
 }
+
+/** The body as JSON; `{}` when empty. Stops reading (and never buffers) past the limit. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        return reject(new BodyTooLarge());
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', () => reject(new ControlError('invalid_params', 'The request body ended early.')));
+    req.once('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      if (size === 0) return resolve({});
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new ControlError('invalid_params', 'The request body is not JSON.'));
+      }
+    });
+  });
+}
+
+/** What the UI sends to trade its one-time code for a session. */
+const SessionRequest = z.object({ code: z.string().min(1).max(200) });
 
 /**
  * The control API over HTTP + SSE on 127.0.0.1: `POST /api/call/<method>` with JSON params,
@@ -70,6 +97,8 @@ export interface ControlServerOptions {
   /** The built renderer, served at `/` (headless UI). */
   readonly staticDir?: string | undefined;
   readonly log: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+  /** How often an event stream gets a keep-alive, and a browser's is checked for an ended session. */
+  readonly heartbeatMs?: number;
 }
 
 export async function serveControlApi(core: LauncherCore, opts: ControlServerOptions): Promise<ControlServer> {
@@ -88,6 +117,10 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
   const CLI_ONLY = new Set(['ui.loginUrl']);
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        return fail(res, err.code, err.message, 413);
+      }
       const known = toControlError(err);
       if (known) return fail(res, known.code, known.message);
       opts.log.error({ kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' }, 'control call failed');
@@ -98,7 +131,12 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
     if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 'unauthorized', 'Wrong Host header: the control API answers only to 127.0.0.1 and localhost.');
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      return fail(res, 'invalid_params', 'The request target is not a path.');
+    }
     if (url.pathname === '/api/health') return send(res, 200, { ok: true });
     if (url.pathname === '/api/session' && req.method === 'POST') return startSession(req, res);
     if (!url.pathname.startsWith('/api/')) {
@@ -107,7 +145,7 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
     }
     const caller = authorized(req);
     if (!caller) return fail(res, 'unauthorized', 'Missing or wrong control token.');
-    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res);
+    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res, caller);
     const m = /^\/api\/call\/([a-zA-Z.]+)$/.exec(url.pathname);
     if (!m || req.method !== 'POST') return fail(res, 'not_found', 'Use POST /api/call/<method> or GET /api/events.');
     const method = ControlMethodName.safeParse(m[1]);
@@ -130,23 +168,30 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
   async function startSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return fail(res, 'unauthorized', 'Wrong origin.');
-    const body = (await readJson(req)) as { code?: unknown };
-    const session = typeof body.code === 'string' ? core.browserSessions.redeem(body.code) : undefined;
+    const body = SessionRequest.safeParse(await readJson(req));
+    if (!body.success) return fail(res, 'invalid_params', 'Send {"code": "<the code after #login= in the sign-in link>"} as JSON; onecli-launcher ui prints a link.');
+    const session = core.browserSessions.redeem(body.data.code);
     if (!session) return fail(res, 'unauthorized', 'This sign-in link was used or has expired: run onecli-launcher ui for a new one.');
-    res.setHeader('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_COOKIE_MAX_AGE_S}`);
     send(res, 200, { ok: true });
   }
 
-  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+  function streamEvents(req: IncomingMessage, res: ServerResponse, caller: 'cli' | 'browser'): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     const write = (event: ControlEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     write({ type: 'status', status: core.status() });
     core.events.on('event', write);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.once('close', () => {
+    const stop = () => {
       clearInterval(heartbeat);
       core.events.off('event', write);
-    });
+    };
+    // A browser's stream ends with its session: the page reconnects, gets 401, and signs in again.
+    const heartbeat = setInterval(() => {
+      if (caller === 'cli' || core.browserSessions.isLive(req.headers.cookie)) return void res.write(': keep-alive\n\n');
+      stop();
+      res.end();
+    }, opts.heartbeatMs ?? HEARTBEAT_MS);
+    req.once('close', stop);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
+import { ControlError } from '../control-error.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,9 +25,21 @@ export const UI_SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 } as const;
 
+/** The path as the file system sees it; a malformed escape (`%zz`, a cut UTF-8 sequence) or a NUL is the client's error. */
+function decodePath(pathname: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new ControlError('invalid_params', 'The path has a malformed percent-escape.');
+  }
+  if (decoded.includes('\0')) throw new ControlError('invalid_params', 'The path holds a NUL character.');
+  return decoded;
+}
+
 /** Serves the built renderer; unknown paths get index.html (one-page app). Never leaves `root`. */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
-  const decoded = decodeURIComponent(pathname);
+  const decoded = decodePath(pathname);
   const file = path.resolve(root, `.${decoded === '/' ? '/index.html' : decoded}`);
   if (!file.startsWith(path.resolve(root) + path.sep)) return false;
   let body: Buffer;
