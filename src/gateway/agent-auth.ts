@@ -4,6 +4,13 @@ import type { AgentCredential } from '../shared/gateway-config.js';
 interface AgentDigest {
   readonly name: string;
   readonly digest: Buffer;
+  readonly key: string;
+}
+
+/** Who a connection belongs to: the name, and a key (the token's digest) that revocation checks. */
+export interface AgentIdentity {
+  readonly name: string;
+  readonly key: string;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -14,36 +21,62 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export class AgentAuth {
   #agents: readonly AgentDigest[] = [];
+  /** digest (hex) → name: O(1) "is this connection's agent still current?" on every request. */
+  #current = new Map<string, string>();
 
   constructor(agents: readonly AgentCredential[]) {
     this.set(agents);
   }
 
   set(agents: readonly AgentCredential[]): void {
-    this.#agents = agents.map((a) => ({ name: a.name, digest: digest(a.token) }));
+    this.#agents = agents.map((a) => {
+      const d = digest(a.token);
+      return { name: a.name, digest: d, key: d.toString('hex') };
+    });
+    this.#current = new Map(this.#agents.map((a) => [a.key, a.name]));
   }
 
-  /** The agent's name, or undefined. Compares against every agent, so timing says nothing. */
-  verify(token: string | undefined): string | undefined {
+  /** The agent and its key, for connections that outlive one request (tunnels, upgrades). */
+  identify(token: string | undefined): AgentIdentity | undefined {
     if (!token) return undefined;
     const given = digest(token);
-    let match: string | undefined;
+    let match: AgentIdentity | undefined;
     for (const agent of this.#agents) {
-      if (timingSafeEqual(given, agent.digest) && match === undefined) match = agent.name;
+      if (timingSafeEqual(given, agent.digest) && match === undefined) match = { name: agent.name, key: agent.key };
     }
     return match;
   }
 
+  identifyProxy(header: string | undefined): AgentIdentity | undefined {
+    return this.identify(basicPassword(header));
+  }
+
+  /** False once the agent's token was revoked or replaced. */
+  isCurrent(identity: AgentIdentity): boolean {
+    return this.#current.get(identity.key) === identity.name;
+  }
+
+  isCurrentKey = (key: string): boolean => this.#current.has(key);
+
+  /** The agent's name, or undefined. Compares against every agent, so timing says nothing. */
+  verify(token: string | undefined): string | undefined {
+    return this.identify(token)?.name;
+  }
+
   /** `Proxy-Authorization: Basic base64("x:<token>")`; the user part is ignored. */
   fromProxyAuthorization(header: string | undefined): string | undefined {
-    return this.verify(basicPassword(header));
+    return this.identifyProxy(header)?.name;
   }
 
   /** The base-URL door: the token rides where the SDK puts its API key. */
   fromApiKeyHeaders(xApiKey: string | undefined, authorization: string | undefined): string | undefined {
-    if (xApiKey) return this.verify(xApiKey);
+    return this.identifyApiKey(xApiKey, authorization)?.name;
+  }
+
+  identifyApiKey(xApiKey: string | undefined, authorization: string | undefined): AgentIdentity | undefined {
+    if (xApiKey) return this.identify(xApiKey);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    return this.verify(bearer?.[1]);
+    return this.identify(bearer?.[1]);
   }
 }
 

@@ -16,6 +16,10 @@ export const ERROR_STATUS: Record<GatewayErrorCode, number> = {
   bad_request: 400,
   upstream_tls: 502,
   upstream_unreachable: 502,
+  invalid_value: 502,
+  method_not_allowed: 405,
+  unscannable_response: 502,
+  internal_error: 500,
 };
 
 const REASONS: Record<number, string> = {
@@ -23,10 +27,12 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   407: 'Proxy Authentication Required',
   408: 'Request Timeout',
   421: 'Misdirected Request',
   431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
   502: 'Bad Gateway',
   504: 'Gateway Timeout',
 };

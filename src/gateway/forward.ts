@@ -1,10 +1,16 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import { sendError } from './error-responses.js';
+import { guarded, INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
+import type { GatewayState } from './gateway-state.js';
 import { CLIENT_CREDENTIAL_HEADERS } from './header-rules.js';
-import { isTlsVerificationError, type Upstream } from './upstream.js';
+import type { Injection } from './injection.js';
+import { decodedBody } from './response-coding.js';
+import { isTlsVerificationError } from './upstream.js';
+import type { MaskingStream } from './value-mask.js';
 
 /** Where a request goes and what it carries. */
 export interface ForwardPlan {
@@ -15,10 +21,12 @@ export interface ForwardPlan {
   readonly path: string;
   /** The Host header the upstream sees. */
   readonly hostHeader: string;
-  /** Header to add, after every client-sent credential header is dropped. */
-  readonly inject?: readonly [string, string] | undefined;
+  /** The credential to add (after every client-sent credential is dropped) and to mask on the way back. */
+  readonly credential?: Injection | undefined;
   /** Mapping id for error bodies. */
   readonly mapping: string | null;
+  /** Ask the client to open a new connection after this response (the tunnel's decision changed). */
+  readonly closeAfter?: boolean;
 }
 
 /** Called once per request with the status the client got and, when we made it, our error code. */
@@ -43,7 +51,9 @@ function connectionListed(rawHeaders: readonly string[]): Set<string> | undefine
 
 /**
  * The upstream request's headers as a flat raw array (Node's fast path): Host first, no hop-by-hop
- * fields, and when injecting, no client credential of any kind.
+ * fields, and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
+ * response is scanned for the value; docs/security.md) and no WebSocket extensions (a compressed
+ * frame could carry the value past the scan).
  */
 export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader: string, inject: readonly [string, string] | undefined, keepUpgrade = false): string[] {
   const out: string[] = ['host', hostHeader];
@@ -55,10 +65,10 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader
     if (lower === 'host') continue;
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     if (listed?.has(lower)) continue;
-    if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName)) continue;
+    if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName || lower === 'accept-encoding' || lower === 'sec-websocket-extensions')) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
-  if (inject) out.push(inject[0], inject[1]);
+  if (inject) out.push('accept-encoding', 'identity', inject[0], inject[1]);
   return out;
 }
 
@@ -101,15 +111,43 @@ export function upstreamFailure(err: unknown, plan: ForwardPlan): { code: Gatewa
   };
 }
 
+/** RFC 9110 §9.3.8: TRACE echoes the request, credential included. TRACK is IIS's copy of it. */
+export function echoesRequest(method: string | undefined): boolean {
+  return method === 'TRACE' || method === 'TRACK';
+}
+
+/** Sends a body through the masking scanner, keeping backpressure: nothing is buffered beyond a partial needle. */
+export function pipeMasked(source: Readable, sink: NodeJS.WritableStream & { destroy(): void }, scanner: MaskingStream): void {
+  const resume = () => source.resume();
+  source.on('data', (chunk: Buffer) => {
+    const out = scanner.push(chunk);
+    if (out.length && !sink.write(out)) {
+      source.pause();
+      sink.once('drain', resume);
+    }
+  });
+  source.once('end', () => {
+    const rest = scanner.end();
+    if (rest.length) sink.end(rest);
+    else sink.end();
+  });
+}
+
 /** Streams one request to its upstream and the response back, both ways without buffering. */
-export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, upstream: Upstream, connectTimeoutMs: number, done: ForwardDone, attempt = 0): void {
+export function forwardRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, done: ForwardDone, attempt = 0): void {
+  const { upstream, timeouts, log } = state;
+  const credential = plan.credential;
+  if (credential && echoesRequest(req.method)) {
+    sendError(res, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
+    return done(405, 'method_not_allowed');
+  }
   const options: https.RequestOptions = {
     agent: plan.secure ? upstream.httpsAgent : upstream.httpAgent,
     host: plan.host,
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, plan.inject) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header) as unknown as http.OutgoingHttpHeaders,
   };
   // SNI is a host name; for IP targets it is left out (RFC 6066).
   if (plan.secure && !isIP(plan.host)) options.servername = plan.host;
@@ -120,28 +158,55 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
     finished = true;
     done(status, error);
   };
+  const fault = () => {
+    upReq.destroy();
+    if (res.headersSent) res.destroy();
+    else sendError(res, 'internal_error', plan.mapping, INTERNAL_ERROR_MESSAGE);
+    finish(500, 'internal_error');
+  };
 
   upReq.on('socket', (socket) => {
     socket.setNoDelay(true);
     if (!(socket as { connecting?: boolean }).connecting) return;
-    const timer = setTimeout(() => upReq.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), connectTimeoutMs);
+    const timer = setTimeout(() => upReq.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), timeouts.upstreamConnectMs);
     socket.once(plan.secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   });
 
-  upReq.on('response', (upRes) => {
-    const headers = responseHeaders(upRes.rawHeaders);
-    res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers as unknown as http.OutgoingHttpHeaders);
-    // Streams (SSE) have no length: send the headers now rather than with the first event.
-    if (upRes.headers['content-length'] === undefined) res.flushHeaders();
-    upRes.pipe(res);
-    upRes.on('error', () => res.destroy());
-    res.once('finish', () => finish(upRes.statusCode ?? 502));
-  });
+  upReq.on(
+    'response',
+    guarded(log, fault, (upRes: IncomingMessage) => {
+      const status = upRes.statusCode ?? 502;
+      let headers = responseHeaders(upRes.rawHeaders);
+      let body: Readable = upRes;
+      let statusMessage = upRes.statusMessage;
+      if (credential) {
+        const decoded = decodedBody(upRes, headers, req.method === 'HEAD' || status === 204 || status === 304);
+        if (!decoded.ok) {
+          upRes.destroy();
+          log.warn({ mapping: plan.mapping, encoding: decoded.encoding }, 'refused: a response the gateway cannot scan for the credential');
+          sendError(res, 'unscannable_response', plan.mapping, `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`);
+          return finish(502, 'unscannable_response');
+        }
+        body = decoded.body;
+        headers = credential.mask.maskHeaders(decoded.headers);
+        if (statusMessage) statusMessage = credential.mask.maskText(statusMessage);
+      }
+      if (plan.closeAfter) headers.push('connection', 'close');
+      res.writeHead(status, statusMessage, headers as unknown as http.OutgoingHttpHeaders);
+      // Streams (SSE) have no length: send the headers now rather than with the first event.
+      if (body !== upRes || upRes.headers['content-length'] === undefined) res.flushHeaders();
+      if (credential) pipeMasked(body, res, credential.mask.stream());
+      else body.pipe(res);
+      body.on('error', () => res.destroy());
+      if (body !== upRes) upRes.on('error', () => res.destroy());
+      res.once('finish', () => finish(status));
+    }),
+  );
 
   upReq.on('error', (err: NodeJS.ErrnoException) => {
     if (!res.headersSent && attempt === 0 && retryable(req, err, upReq)) {
-      forwardRequest(req, res, plan, upstream, connectTimeoutMs, done, 1);
+      forwardRequest(state, req, res, plan, done, 1);
       finished = true;
       return;
     }

@@ -2,11 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.js';
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import type { GatewayDoor } from '../shared/gateway-messages.js';
-import type { VaultErrorCode } from '../shared/vault-errors.js';
 import type { ActivityRecorder } from './activity.js';
 import type { AgentAuth } from './agent-auth.js';
+import type { AgentConnections } from './agent-connections.js';
 import type { CredentialCache } from './credential-cache.js';
-import { injectedHeader } from './header-rules.js';
+import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
+import { injectionFor, type Injection } from './injection.js';
 import type { LeafCertificates } from './leaf-certificates.js';
 import type { Logger } from './log.js';
 import type { MappingTable } from './mapping-table.js';
@@ -22,25 +23,33 @@ export interface GatewayState {
   readonly timeouts: GatewayTimeouts;
   readonly log: Logger;
   readonly activity: ActivityRecorder;
+  readonly connections: AgentConnections;
 }
 
+export type CredentialFailed = (code: GatewayErrorCode, message: string) => void;
+
 /**
- * Gets the mapping's credential header, synchronously when cached (the hot path), and calls
- * exactly one of the callbacks.
+ * Gets the mapping's injection, synchronously when cached (the hot path), and calls exactly one
+ * of the callbacks. A value that cannot be a header value fails as `invalid_value`. A throw in
+ * `ready` after an asynchronous resolve fails this request as `internal_error` (it would
+ * otherwise be an unhandled rejection, which ends the process).
  */
-export function withCredential(
-  state: GatewayState,
-  mapping: GatewayMapping,
-  ready: (inject: [string, string]) => void,
-  failed: (code: VaultErrorCode, message: string) => void,
-): void {
+export function withCredential(state: GatewayState, mapping: GatewayMapping, ready: (injection: Injection) => void, failed: CredentialFailed): void {
   const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
-    if (result.ok) ready(injectedHeader(mapping.rule, result.value));
-    else failed(result.code, result.message);
+    if (!result.ok) return failed(result.code, result.message);
+    const built = injectionFor(mapping, result);
+    if (built.ok) ready(built.injection);
+    else {
+      state.log.warn({ mapping: mapping.id }, 'refused: the resolved value cannot be sent in a header');
+      failed('invalid_value', built.message);
+    }
   };
   const result = state.cache.get(mapping.id);
-  if (result instanceof Promise) result.then(apply, () => failed('unavailable', 'resolving the credential failed'));
-  else apply(result);
+  if (!(result instanceof Promise)) return apply(result);
+  result.then(apply, () => failed('unavailable', 'resolving the credential failed')).catch((err: unknown) => {
+    state.log.error({ err, mapping: mapping.id }, 'a request failed inside the gateway');
+    failed('internal_error', INTERNAL_ERROR_MESSAGE);
+  });
 }
 
 /** Starts timing a request; the returned function records it in the activity log once. */

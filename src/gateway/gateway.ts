@@ -4,10 +4,12 @@ import type { Duplex } from 'node:stream';
 import type { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from '../shared/gateway-config.js';
 import { ActivityRecorder, type ActivitySink } from './activity.js';
 import { AgentAuth } from './agent-auth.js';
+import { AgentConnections } from './agent-connections.js';
+import { guardRequest, guardSocket } from './fault-isolation.js';
 import { CredentialCache, type Clock, type ResolveSource } from './credential-cache.js';
 import { handleConnect } from './doors/connect.js';
 import { handleMitmRequest, handleMitmUpgrade } from './doors/mitm.js';
-import { handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
+import { addressedToGateway, handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
 import { handleRouteRequest, handleRouteUpgrade, isRoutePath } from './doors/route.js';
 import { errorJson, sendError, writeRawStatus } from './error-responses.js';
 import type { GatewayState } from './gateway-state.js';
@@ -68,31 +70,56 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     timeouts: config.timeouts,
     log: deps.log,
     activity: new ActivityRecorder(deps.activitySink, deps.log),
+    connections: new AgentConnections(),
   };
+  const log = deps.log;
 
   // Terminated CONNECT tunnels are fed to this server; it never listens on a port.
-  const mitm = http.createServer(serverOptions(config), (req, res) => handleMitmRequest(state, req, res));
+  const mitm = http.createServer(
+    serverOptions(config),
+    guardRequest(log, (req, res) => handleMitmRequest(state, req, res)),
+  );
   mitm.timeout = config.timeouts.idleMs;
-  mitm.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleMitmUpgrade(state, req, socket, head));
-  mitm.on('clientError', onClientError(deps.log));
+  mitm.on(
+    'upgrade',
+    guardSocket(log, (req: IncomingMessage, socket: Duplex, head: Buffer) => handleMitmUpgrade(state, req, socket, head)),
+  );
+  mitm.on('clientError', onClientError(log));
 
-  const front = http.createServer(serverOptions(config), (req: IncomingMessage, res: ServerResponse) => {
-    if (isRoutePath(req.url)) return handleRouteRequest(state, req, res);
-    if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpRequest(state, req, res);
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      return;
-    }
-    sendError(res, 'unknown_route', null, ABOUT, { body: errorJson('unknown_route', null, ABOUT) });
-  });
+  // Known once listening: absolute-form requests to our own port are ours to answer.
+  let ownPort = -1;
+  const ownTarget = (req: IncomingMessage) => {
+    const path = addressedToGateway(req.url, ownPort);
+    if (path !== undefined) req.url = path;
+  };
+  const front = http.createServer(
+    serverOptions(config),
+    guardRequest(log, (req: IncomingMessage, res: ServerResponse) => {
+      ownTarget(req);
+      if (isRoutePath(req.url)) return handleRouteRequest(state, req, res);
+      if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpRequest(state, req, res);
+      if (req.url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        return;
+      }
+      sendError(res, 'unknown_route', null, ABOUT, { body: errorJson('unknown_route', null, ABOUT) });
+    }),
+  );
   front.timeout = config.timeouts.idleMs;
-  front.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => handleConnect(state, mitm, req, socket, head));
-  front.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (isRoutePath(req.url)) return handleRouteUpgrade(state, req, socket, head);
-    if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpUpgrade(state, req, socket, head);
-    writeRawStatus(socket, 404);
-  });
-  front.on('clientError', onClientError(deps.log));
+  front.on(
+    'connect',
+    guardSocket(log, (req: IncomingMessage, socket: Socket, head: Buffer) => handleConnect(state, mitm, req, socket, head)),
+  );
+  front.on(
+    'upgrade',
+    guardSocket(log, (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      ownTarget(req);
+      if (isRoutePath(req.url)) return handleRouteUpgrade(state, req, socket, head);
+      if (isAbsoluteHttpUrl(req.url)) return handlePlainHttpUpgrade(state, req, socket, head);
+      writeRawStatus(socket, 404);
+    }),
+  );
+  front.on('clientError', onClientError(log));
 
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
@@ -103,6 +130,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
   });
   const bound = front.address() as AddressInfo;
   const address = { host: bound.address, port: bound.port };
+  ownPort = bound.port;
   deps.log.info({ address: `${address.host}:${address.port}`, mappings: state.table.size, agents: config.agents.length }, 'gateway listening');
 
   return {
@@ -114,7 +142,8 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     },
     setAgents(agents) {
       state.auth.set(agents);
-      deps.log.info({ agents: agents.length }, 'agents updated');
+      const closed = state.connections.closeRevoked(state.auth.isCurrentKey);
+      deps.log.info({ agents: agents.length, closedConnections: closed }, 'agents updated');
     },
     invalidate(ids) {
       state.cache.invalidate(ids);

@@ -9,6 +9,7 @@ import { ConfigError, environmentSource, loadConfigFile } from './config-file.js
 import { startGateway, type RunningGateway } from './gateway.js';
 import { nodeIpcChannel, parentPortChannel, type LauncherChannel, type ParentPortLike } from './launcher-channel.js';
 import { LauncherResolver } from './launcher-resolver.js';
+import { keepServingOnUncaught } from './fault-isolation.js';
 import { createLogger, describeError, type Logger } from './log.js';
 
 const EXIT_BAD_CONFIG = 2;
@@ -44,6 +45,7 @@ async function runStandalone(file: string): Promise<void> {
     throw err;
   }
   const log = createLogger(config.runtime.logLevel);
+  keepServingOnUncaught(log);
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values) });
@@ -78,6 +80,7 @@ function runWithLauncher(channel: LauncherChannel): void {
         if (gateway || starting) return void log.warn('already configured; the launcher restarts the gateway to reconfigure it');
         starting = true;
         log = createLogger(msg.config.logLevel);
+        keepServingOnUncaught(log);
         resolveTimeoutMs = msg.config.timeouts.resolveMs;
         startGateway(msg.config, { log, resolve: resolver.resolve, activitySink: (entries) => channel.send({ type: 'activity', entries }) }).then(
           (running) => {

@@ -1,11 +1,13 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { writeRawError } from './error-responses.js';
-import { responseHeaders, upstreamFailure, upstreamRequestHeaders, type ForwardDone, type ForwardPlan } from './forward.js';
-import type { Upstream } from './upstream.js';
+import { failSocket, guarded } from './fault-isolation.js';
+import { echoesRequest, pipeMasked, responseHeaders, upstreamFailure, upstreamRequestHeaders, type ForwardDone, type ForwardPlan } from './forward.js';
+import type { GatewayState } from './gateway-state.js';
+import { decodedBody } from './response-coding.js';
 
 function rawResponseHead(status: number, message: string | undefined, headers: readonly string[]): string {
   let head = `HTTP/1.1 ${status} ${message ?? ''}\r\n`;
@@ -16,8 +18,17 @@ function rawResponseHead(status: number, message: string | undefined, headers: r
 /**
  * Forwards an HTTP upgrade (WebSocket) with the credential injected, then splices the two
  * sockets. Agents such as Codex open a WebSocket first, so this is a main path, not a nicety.
+ * On a mapped host the upstream's bytes are scanned for the value for the life of the socket:
+ * extensions are not offered (no compressed frames), and server frames are unmasked by the
+ * protocol, so a same-length mask keeps every frame valid.
  */
-export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffer, plan: ForwardPlan, upstream: Upstream, connectTimeoutMs: number, done: ForwardDone): void {
+export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client: Duplex, head: Buffer, plan: ForwardPlan, done: ForwardDone): void {
+  const { upstream, timeouts, log } = state;
+  const credential = plan.credential;
+  if (credential && echoesRequest(req.method)) {
+    writeRawError(client, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
+    return done(405, 'method_not_allowed');
+  }
   const options: https.RequestOptions & ConnectionOptions = {
     // An upgraded connection is never returned to a pool.
     agent: false,
@@ -25,37 +36,76 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, plan.inject, true) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, true) as unknown as http.OutgoingHttpHeaders,
   };
   if (plan.secure) {
     if (!isIP(plan.host)) options.servername = plan.host; // no SNI for IP targets (RFC 6066)
     options.secureContext = upstream.trust;
   }
   const upReq = (plan.secure ? https : http).request(options);
-  const timer = setTimeout(() => upReq.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), connectTimeoutMs);
+  const timer = setTimeout(() => upReq.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), timeouts.upstreamConnectMs);
   client.on('error', () => upReq.destroy());
   client.once('close', () => upReq.destroy());
+  const fault = () => {
+    upReq.destroy();
+    failSocket(client);
+    done(500, 'internal_error');
+  };
+  const mask = (headers: string[]) => (credential ? credential.mask.maskHeaders(headers) : headers);
+  const maskText = (text: string | undefined) => (credential && text ? credential.mask.maskText(text) : text);
 
-  upReq.on('upgrade', (upRes, upSocket, upHead) => {
-    clearTimeout(timer);
-    client.write(rawResponseHead(upRes.statusCode ?? 101, upRes.statusMessage, keepUpgradeHeaders(upRes.rawHeaders)));
-    if (upHead.length) client.write(upHead);
-    if (head.length) upSocket.write(head);
-    (upSocket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
-    upSocket.on('error', () => client.destroy());
-    client.on('error', () => upSocket.destroy());
-    upSocket.pipe(client).on('close', () => upSocket.destroy());
-    client.pipe(upSocket).on('close', () => client.destroy());
-    done(upRes.statusCode ?? 101);
-  });
+  upReq.on(
+    'upgrade',
+    guarded(log, fault, (upRes: IncomingMessage, upSocket: Duplex, upHead: Buffer) => {
+      clearTimeout(timer);
+      client.write(rawResponseHead(upRes.statusCode ?? 101, maskText(upRes.statusMessage), mask(keepUpgradeHeaders(upRes.rawHeaders))));
+      if (head.length) upSocket.write(head);
+      (upSocket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
+      upSocket.on('error', () => client.destroy());
+      client.on('error', () => upSocket.destroy());
+      if (credential) {
+        const scanner = credential.mask.stream();
+        if (upHead.length) {
+          const out = scanner.push(upHead);
+          if (out.length) client.write(out);
+        }
+        pipeMasked(upSocket, client, scanner);
+        upSocket.once('close', () => client.destroy());
+      } else {
+        if (upHead.length) client.write(upHead);
+        upSocket.pipe(client).on('close', () => upSocket.destroy());
+      }
+      client.pipe(upSocket).on('close', () => client.destroy());
+      done(upRes.statusCode ?? 101);
+    }),
+  );
 
   // The upstream answered without upgrading (401, 404…): relay that answer and close.
-  upReq.on('response', (upRes) => {
-    clearTimeout(timer);
-    client.write(rawResponseHead(upRes.statusCode ?? 502, upRes.statusMessage, [...responseHeaders(upRes.rawHeaders), 'connection', 'close']));
-    upRes.pipe(client);
-    done(upRes.statusCode ?? 502);
-  });
+  upReq.on(
+    'response',
+    guarded(log, fault, (upRes: IncomingMessage) => {
+      clearTimeout(timer);
+      const status = upRes.statusCode ?? 502;
+      let headers = responseHeaders(upRes.rawHeaders);
+      let body: Readable = upRes;
+      if (credential) {
+        const decoded = decodedBody(upRes, headers, status === 204 || status === 304);
+        if (!decoded.ok) {
+          upRes.destroy();
+          writeRawError(client, 'unscannable_response', plan.mapping, `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`);
+          return done(502, 'unscannable_response');
+        }
+        // A decoded body has no Content-Length: the closing connection ends it.
+        headers = decoded.headers;
+        body = decoded.body;
+      }
+      client.write(rawResponseHead(status, maskText(upRes.statusMessage), [...mask(headers), 'connection', 'close']));
+      body.on('error', () => client.destroy());
+      if (credential) pipeMasked(body, client, credential.mask.stream());
+      else body.pipe(client);
+      done(status);
+    }),
+  );
 
   upReq.on('error', (err) => {
     clearTimeout(timer);

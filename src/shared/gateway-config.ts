@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HeaderName, HeaderRule } from './header-rule.js';
+import { HeaderName, HeaderRule, ValueTemplate } from './header-rule.js';
 
 /** A base-URL route name: `/r/<route>/…` on the gateway's port. */
 export const RouteName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "anthropic"');
@@ -75,7 +75,7 @@ export const GatewayConfigFile = z
           .object({
             host: z.string().min(1),
             header: HeaderName.optional(),
-            template: z.string().max(200).includes('{value}', { message: 'must contain {value}, such as "Bearer {value}"' }).optional(),
+            template: ValueTemplate.optional(),
             valueEnv: EnvName,
             route: RouteName.optional(),
           })

@@ -18,6 +18,10 @@ export const GatewayErrorCode = z.enum([
   'bad_request', // malformed proxy request (400)
   'upstream_tls', // the upstream's certificate failed verification (502)
   'upstream_unreachable', // connect, reset or timeout talking to the upstream (502/504)
+  'invalid_value', // the resolved value cannot be sent in a header (CR/LF, non-ASCII…) (502)
+  'method_not_allowed', // TRACE/TRACK to a mapped host: it would echo the credential (405)
+  'unscannable_response', // a mapped host's response in an encoding the gateway cannot scan for the value (502)
+  'internal_error', // a bug in the gateway ended this one request; every other connection goes on (500)
 ]);
 export type GatewayErrorCode = z.infer<typeof GatewayErrorCode>;
 

@@ -1,10 +1,21 @@
 import { z } from 'zod';
+import { headerTextProblem } from './credential-value.js';
 
 /** An HTTP header name (RFC 9110 token), stored lower-case. */
 export const HeaderName = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-api-key')
   .transform((s) => s.toLowerCase());
+
+/** A value template such as `Bearer {value}`: must hold `{value}` and be sendable in a header. */
+export const ValueTemplate = z
+  .string()
+  .max(200)
+  .includes('{value}', { message: 'must contain {value}, such as "Bearer {value}"' })
+  .superRefine((template, ctx) => {
+    const problem = headerTextProblem(template.replaceAll('{value}', 'v'), 'the template');
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: a template is written into an HTTP header as it is` });
+  });
 
 /**
  * How a mapping's credential is written into a request. Plain data: settings store it,
@@ -16,7 +27,7 @@ export const HeaderRule = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('custom'),
     header: HeaderName,
-    template: z.string().max(200).includes('{value}', { message: 'must contain {value}' }),
+    template: ValueTemplate,
   }),
 ]);
 export type HeaderRule = z.infer<typeof HeaderRule>;

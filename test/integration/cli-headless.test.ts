@@ -97,21 +97,26 @@ describe('headless: every command, end to end, with a real keychain and real cli
     // curl finds the proxy and the CA bundle in the environment `env` prints, as an agent would.
     const r = await run('curl', ['-sS', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], { env: { PATH: process.env.PATH, ...vars } });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe(LOCAL_VALUE);
+    // The upstream got the key; its echo of it reaches the agent masked.
+    expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(LOCAL_VALUE);
+    expect(r.stdout).not.toContain(LOCAL_VALUE);
   });
 
   test('run -- <command> gives the command the same environment', async () => {
-    // `cli`, not `onecli`: the echo upstream reflects the injected header into this output by design.
     const r = await cli(['run', '--', 'curl', '-sS', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], env);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe(LOCAL_VALUE);
+    // The upstream got the key; its echo of it reaches the agent masked.
+    expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(LOCAL_VALUE);
+    expect(r.stdout).not.toContain(LOCAL_VALUE);
   });
 
   test('while serve runs, changes go through it and reach the gateway at once', async () => {
     await onecli(['secrets', 'set', 'rotated', '-'], 'sk-rotated-value-000000000000000');
     await onecli(['mappings', 'add', `${UPSTREAM_HOST}:${upstream.port}`, 'local://rotated', '--header', 'x-api-key', '--replace']);
     const r = await cli(['run', '--', 'curl', '-sS', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], env);
-    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe('sk-rotated-value-000000000000000');
+    // The upstream got the key; its echo of it reaches the agent masked.
+    expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe('sk-rotated-value-000000000000000');
+    expect(r.stdout).not.toContain('sk-rotated-value-000000000000000');
     const status = JSON.parse((await onecli(['status', '--json'])).stdout);
     expect(status.gateway).toMatchObject({ state: 'running', port: serve!.gatewayPort });
     expect(status.secretStore.kind).toBe('keychain');
@@ -127,7 +132,9 @@ describe('headless: every command, end to end, with a real keychain and real cli
     // A value from 1Password (through op), injected by the gateway into a real request.
     await onecli(['mappings', 'add', `${UPSTREAM_HOST}:${upstream.port}`, 'op://API Keys/Anthropic/Admin/credential', '--header', 'x-api-key', '--replace']);
     const echo = await cli(['run', '--', 'curl', '-sS', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], env);
-    expect(JSON.parse(echo.stdout).headers['x-api-key']).toBe(OP_VALUE);
+    // The upstream got the key; its echo of it reaches the agent masked.
+    expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(OP_VALUE);
+    expect(echo.stdout).not.toContain(OP_VALUE);
     const vars = JSON.parse((await onecli(['env', '--json'])).stdout);
     expect(vars.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${serve!.gatewayPort}/r/anthropic`);
     expect(vars.ANTHROPIC_API_KEY).toMatch(/^oc_/);

@@ -41,7 +41,8 @@ test('serve without a keychain keeps secrets in memory for the run: it works, an
   expect((await cli(['mappings', 'add', `127.0.0.2:${upstream.port}`, 'local://k'], env)).code).toBe(0);
   const vars = JSON.parse((await cli(['env', '--json'], env)).stdout) as Record<string, string>;
   const echo = await run('curl', ['-sS', `https://127.0.0.2:${upstream.port}/echo`], { env: { PATH: process.env.PATH, ...vars } });
-  expect(JSON.parse(echo.stdout).headers.authorization).toBe(`Bearer ${VALUE}`);
+  expect(upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${VALUE}`);
+  expect(echo.stdout).not.toContain(VALUE);
   const status = JSON.parse((await cli(['status', '--json'], env)).stdout);
   expect(status.secretStore).toMatchObject({ kind: 'none', detail: expect.stringMatching(/memory only/) });
   const onDisk = readdirSync(dataDir).map((f) => readFileSync(path.join(dataDir, f), 'utf8')).join('\n');

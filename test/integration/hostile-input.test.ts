@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { basicAuth, rawRequest, readToEnd, run } from '../support/clients.js';
-import { SECRETS, startFixture, type Fixture } from '../support/fixture.js';
+import { MASKED_VALUE, SECRETS, startFixture, type Fixture } from '../support/fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -99,7 +99,8 @@ describe('bad input never crashes the gateway and never leaks', () => {
     await dispatcher.destroy();
     await stillServing();
     const again = await run('curl', ['-sS', '-x', f.proxy, '--cacert', f.caFile, `https://${f.upstream.authority}/echo`]);
-    expect(JSON.parse(again.stdout).headers.authorization).toBe(`Bearer ${SECRETS.value}`);
+    expect(JSON.parse(again.stdout).headers.authorization).toBe(`Bearer ${MASKED_VALUE}`);
+    expect(f.upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SECRETS.value}`);
   });
 
   test('an upstream that resets → 502 upstream_unreachable, JSON body', async () => {

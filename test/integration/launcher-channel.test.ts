@@ -7,7 +7,7 @@ import { GATEWAY_ERROR_HEADER } from '../../src/shared/gateway-errors.js';
 import type { GatewayRuntimeConfigInput } from '../../src/shared/gateway-config.js';
 import { VaultErrorCode, type ResolveResult } from '../../src/shared/vault-errors.js';
 import { run } from '../support/clients.js';
-import { SECRETS } from '../support/fixture.js';
+import { MASKED_VALUE, SECRETS } from '../support/fixture.js';
 import { GATEWAY_MAIN } from '../support/gateway-process.js';
 import { forkGateway, type ForkedGateway } from '../support/launcher-double.js';
 import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
@@ -56,7 +56,8 @@ describe('gateway driven by the launcher over IPC', () => {
     const dispatcher = new ProxyAgent({ uri: proxy(), requestTls: { ca: ca.certPem }, connections: 16 });
     const responses = await Promise.all(Array.from({ length: 100 }, () => undiciFetch(`https://localhost:${upstream.port}/echo`, { dispatcher }).then(async (r) => ({ status: r.status, body: (await r.json()) as { headers: Record<string, string> } }))));
     resolveDelayMs = 0;
-    expect(responses.every((r) => r.status === 200 && r.body.headers['x-api-key'] === SECRETS.value)).toBe(true);
+    expect(responses.every((r) => r.status === 200 && r.body.headers['x-api-key'] === MASKED_VALUE)).toBe(true);
+    expect(upstream.requests.slice(-100).every((q) => q.headers['x-api-key'] === SECRETS.value)).toBe(true);
     expect(gw.resolves.filter((id) => id === 'upstream')).toHaveLength(1);
     await dispatcher.close();
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { GATEWAY_ERROR_HEADER } from '../../src/shared/gateway-errors.js';
 import { basicAuth, rawRequest, readToEnd, run, tlsThroughProxy } from '../support/clients.js';
-import { SECRETS, startFixture, type Fixture } from '../support/fixture.js';
+import { MASKED_VALUE, SECRETS, startFixture, type Fixture } from '../support/fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -24,7 +24,9 @@ describe('proxy door, mapped host (MITM + injection)', () => {
   test('curl: the mapping header set replaces the credentials the client sent', async () => {
     const echo = await curlJson([`https://${f.upstream.authority}/echo?q=1`, '-H', `authorization: Bearer ${SECRETS.phantom}`, '-H', `x-api-key: ${SECRETS.phantom}`]);
     expect(echo.path).toBe('/echo?q=1');
-    expect(echo.headers['x-api-key']).toBe(SECRETS.value);
+    expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
+    // The upstream echoed the key: the agent gets it masked.
+    expect(echo.headers['x-api-key']).toBe(MASKED_VALUE);
     expect(echo.headers.authorization).toBeUndefined();
     expect(echo.headers['proxy-authorization']).toBeUndefined();
     expect(echo.headers.host).toBe(f.upstream.authority);
@@ -34,7 +36,8 @@ describe('proxy door, mapped host (MITM + injection)', () => {
     const dispatcher = new ProxyAgent({ uri: f.proxy, requestTls: { ca: f.ca.certPem } });
     const res = await undiciFetch(`https://${f.upstream.authority}/echo`, { dispatcher, headers: { 'x-api-key': SECRETS.phantom } });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { headers: Record<string, string> }).headers['x-api-key']).toBe(SECRETS.value);
+    expect(((await res.json()) as { headers: Record<string, string> }).headers['x-api-key']).toBe(MASKED_VALUE);
+    expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     await dispatcher.close();
   });
 
@@ -47,7 +50,8 @@ print(r.status_code); print(json.dumps(r.json()))`;
     const [status, body] = r.stdout.trim().split('\n');
     expect(status).toBe('200');
     const echo = JSON.parse(body as string);
-    expect(echo.headers['x-api-key']).toBe(SECRETS.value);
+    expect(echo.headers['x-api-key']).toBe(MASKED_VALUE);
+    expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     expect(echo.headers.authorization).toBeUndefined();
     expect(echo.bodyLength).toBe(5);
   });

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { GATEWAY_ERROR_HEADER } from '../../src/shared/gateway-errors.js';
-import { SECRETS, startFixture, type Fixture } from '../support/fixture.js';
+import { MASKED_VALUE, SECRETS, startFixture, type Fixture } from '../support/fixture.js';
 
 let f: Fixture;
 let base: string;
@@ -24,7 +24,8 @@ describe('base-URL door: /r/<route>/… with the agent token as a phantom API ke
     const client = new Anthropic({ baseURL: `${base}/anthropic`, apiKey: SECRETS.agentToken, maxRetries: 0 });
     const echo = (await client.messages.create({ model: 'claude-test', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })) as unknown as { path: string; headers: Record<string, string> };
     expect(echo.path).toBe('/v1/messages');
-    expect(echo.headers['x-api-key']).toBe(SECRETS.value);
+    expect(echo.headers['x-api-key']).toBe(MASKED_VALUE);
+    expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     expect(echo.headers.host).toBe(f.upstream.authority);
     expect(JSON.stringify(echo.headers)).not.toContain(SECRETS.agentToken);
   });
@@ -33,7 +34,8 @@ describe('base-URL door: /r/<route>/… with the agent token as a phantom API ke
     const client = new OpenAI({ baseURL: `${base}/openai/v1`, apiKey: SECRETS.agentToken, maxRetries: 0 });
     const echo = (await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })) as unknown as { path: string; headers: Record<string, string> };
     expect(echo.path).toBe('/v1/chat/completions');
-    expect(echo.headers.authorization).toBe(`Bearer ${SECRETS.value}`);
+    expect(echo.headers.authorization).toBe(`Bearer ${MASKED_VALUE}`);
+    expect(f.upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SECRETS.value}`);
     expect(JSON.stringify(echo.headers)).not.toContain(SECRETS.agentToken);
   });
 

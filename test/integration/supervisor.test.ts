@@ -5,7 +5,7 @@ import { GatewaySupervisor, type GatewayStatus, type SupervisorDeps } from '../.
 import { forkSpawner, gatewayEnv } from '../../src/core/supervisor/spawner.js';
 import { GatewayRuntimeConfig } from '../../src/shared/gateway-config.js';
 import { run } from '../support/clients.js';
-import { SECRETS } from '../support/fixture.js';
+import { MASKED_VALUE, SECRETS } from '../support/fixture.js';
 import { GATEWAY_MAIN } from '../support/gateway-process.js';
 import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream } from '../support/upstream.js';
@@ -121,7 +121,8 @@ describe('gateway supervisor (real processes)', () => {
     writeFileSync(caFile, ca.certPem);
     const port = (s.status as Extract<GatewayStatus, { state: 'running' }>).port;
     const r = await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}@127.0.0.1:${port}`, '--cacert', caFile, `https://localhost:${upstream.port}/echo`]);
-    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe(SECRETS.value);
+    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe(MASKED_VALUE);
+    expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     expect(resolved).toEqual(['up']);
     await upstream.close();
   });

@@ -12,6 +12,9 @@ export const SECRETS = {
   phantom: 'sk-phantom-CLIENT-9b1e2d3c',
 } as const;
 
+/** What an agent sees where an upstream echoed the injected value: `*` of the same length. */
+export const MASKED_VALUE = '*'.repeat(SECRETS.value.length);
+
 export interface Fixture {
   ca: CaPem;
   upstreamCa: CaPem;

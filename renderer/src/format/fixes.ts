@@ -15,6 +15,10 @@ export const GATEWAY_ERROR_FIXES: Record<GatewayErrorCode, string> = {
   bad_request: 'A client sent a malformed proxy request: check its proxy settings.',
   upstream_tls: 'The API’s certificate was not trusted: check the host, or add its CA with --extra-ca.',
   upstream_unreachable: 'The API did not answer: check the host and your network.',
+  invalid_value: 'The stored key holds a line break or a character a header cannot carry: copy the key again, on one line, into its 1Password item.',
+  method_not_allowed: 'TRACE would echo the credential back, so it is never sent to a mapped host.',
+  unscannable_response: 'The API answered in a compression the gateway cannot check for the key; the answer was withheld. See the launcher log.',
+  internal_error: 'The gateway hit a bug on this one request; other requests go on. Retry, and report it with the launcher log.',
 };
 
 export function fixForGatewayError(code: string): string {

@@ -1,4 +1,5 @@
 import { CONTROL_METHODS, SYSTEM_LINKS, type ControlMethod, type ControlResult } from '../../shared/control-api.js';
+import { credentialValueProblem } from '../../shared/credential-value.js';
 import { ruleHeaderName } from '../../shared/header-rule.js';
 import { probeThroughGateway } from '../mappings/probe.js';
 import { agentEnv } from '../agents/agent-env.js';
@@ -67,6 +68,8 @@ export const CONTROL_HANDLERS: Handlers = {
   },
   'secrets.set': async (core, p) => {
     if (!LOCAL_SECRET_NAME.test(p.name)) throw new ControlError('invalid_params', 'Secret names are lower-case letters, digits, ".", "_" and "-", such as my-key.');
+    const problem = credentialValueProblem(p.value);
+    if (problem) throw new ControlError('invalid_params', `Not saved: ${problem}, and a credential is sent in an HTTP header as it is. Paste the key alone, on one line.`);
     await core.deps.secrets.set(localSecretName(p.name), p.value);
     const reference = `local://${p.name}`;
     const users = core.deps.settings.get().mappings.filter((m) => m.reference === reference).map((m) => m.host);

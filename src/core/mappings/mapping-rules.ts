@@ -1,5 +1,5 @@
 import type { GatewayMapping } from '../../shared/gateway-config.js';
-import { defaultHeaderRule, headerRuleFrom } from '../../shared/header-rule.js';
+import { defaultHeaderRule, headerRuleFrom, ValueTemplate } from '../../shared/header-rule.js';
 import { formatAuthority, parseAuthority } from '../../shared/host-authority.js';
 import { providerForHost } from '../../shared/providers.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
@@ -27,7 +27,10 @@ export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
   const reference = parseSecretReference(input.reference.trim());
   if ('error' in reference) throw new MappingInputError(`the reference ${reference.error}`);
-  if (input.template !== undefined && !input.template.includes('{value}')) throw new MappingInputError('the template must contain {value}, such as "Bearer {value}"');
+  if (input.template !== undefined) {
+    const template = ValueTemplate.safeParse(input.template);
+    if (!template.success) throw new MappingInputError(`the template ${template.error.issues[0]?.message ?? 'is not valid'}`);
+  }
   if (input.header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(input.header)) throw new MappingInputError(`"${input.header.slice(0, 60)}" is not an HTTP header name`);
   const rule = input.header === undefined && input.template === undefined ? defaultHeaderRule(host) : headerRuleFrom(host, input.header, input.template);
   const provider = providerForHost(host);

@@ -7,6 +7,7 @@ import { writeRawError } from '../error-responses.js';
 import { startActivity, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { describeError } from '../log.js';
 import { setMitmContext } from './mitm.js';
+import type { AgentIdentity } from '../agent-auth.js';
 
 const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -25,14 +26,16 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
     activity.done(400, 'bad_request');
     return;
   }
-  const agent = state.auth.fromProxyAuthorization(req.headers['proxy-authorization']);
+  const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
   if (!agent) {
     writeRawError(socket, 'proxy_auth_required', null, 'Proxy authentication required: use the agent token as the proxy password (HTTPS_PROXY=http://x:<agent token>@host:port; `onecli-launcher env` prints it).');
     activity.done(407, 'proxy_auth_required');
     return;
   }
   const mapping = state.table.forAuthority(authority.host, authority.port);
-  activity.identify(agent, mapping?.id ?? null);
+  activity.identify(agent.name, mapping?.id ?? null);
+  // Revoking the agent closes this connection, whichever kind it becomes.
+  state.connections.add(agent.key, socket);
   if (mapping) terminateTls(state, mitmServer, socket, head, authority, mapping, agent, activity);
   else tunnel(state, socket, head, authority, activity);
 }
@@ -46,7 +49,7 @@ export function sniMatches(servername: string, authority: Authority): boolean {
   return name === authority.host || name === `${authority.host}:${authority.port}`;
 }
 
-function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, head: Buffer, authority: Authority, mapping: GatewayMapping, agent: string, activity: ActivityHandle): void {
+function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, head: Buffer, authority: Authority, mapping: GatewayMapping, agent: AgentIdentity, activity: ActivityHandle): void {
   socket.setTimeout(state.timeouts.handshakeMs, () => socket.destroy());
   const start = (secureContext: import('node:tls').SecureContext) => {
     if (socket.destroyed) return;
@@ -68,7 +71,7 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
       SNICallback: (servername, cb) => {
         if (sniMatches(servername, authority)) cb(null, secureContext);
         else {
-          state.log.warn({ authority: formatAuthority(authority), sni: servername.slice(0, 253), agent }, 'refused: TLS SNI differs from the CONNECT authority');
+          state.log.warn({ authority: formatAuthority(authority), sni: servername.slice(0, 253), agent: agent.name }, 'refused: TLS SNI differs from the CONNECT authority');
           cb(new Error('SNI does not match the CONNECT authority'));
         }
       },
@@ -81,7 +84,8 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
     });
     tlsSocket.once('secure', () => {
       tlsSocket.setTimeout(0); // from here the MITM server's idle timeout applies
-      setMitmContext(tlsSocket, { authority, mapping, agent });
+      setMitmContext(tlsSocket, { authority, agent });
+      state.connections.add(agent.key, tlsSocket);
       mitmServer.emit('connection', tlsSocket);
     });
     // No activity entry on success: each request inside the tunnel gets its own.

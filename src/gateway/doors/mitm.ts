@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import type { AgentIdentity } from '../agent-auth.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { formatAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
-import { sendError, writeRawError } from '../error-responses.js';
+import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
+import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
 
-/** What a terminated CONNECT tunnel is for: decided once, at CONNECT time. */
+/** What a terminated CONNECT tunnel is for: its authority and agent, fixed at CONNECT time. */
 export interface MitmContext {
   readonly authority: Authority;
-  readonly mapping: GatewayMapping;
-  readonly agent: string;
+  readonly agent: AgentIdentity;
 }
 
 const contexts = new WeakMap<Duplex, MitmContext>();
@@ -27,54 +29,119 @@ function hostMatches(hostHeader: string | undefined, authority: Authority): bool
   return inner !== undefined && inner.host === authority.host && inner.port === authority.port;
 }
 
-function plan(req: IncomingMessage, ctx: MitmContext, inject: [string, string]): ForwardPlan {
-  const { host, port } = ctx.authority;
-  return { secure: true, host, port, path: req.url ?? '/', hostHeader: req.headers.host ?? formatAuthority(ctx.authority), inject, mapping: ctx.mapping.id };
+/**
+ * The origin-form target to send upstream. RFC 9112 §3.2.2 lets a client send an absolute-form
+ * target, and a shared front end may route on its authority rather than on Host: so it is
+ * rewritten to origin-form when it names the tunnel's own authority, and refused otherwise.
+ */
+export function originFormTarget(url: string | undefined, method: string | undefined, authority: Authority): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (url.startsWith('/')) return url;
+  if (url === '*') return method === 'OPTIONS' ? url : undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
+  const target = parseAuthority(parsed.host, 443);
+  if (!target || target.host !== authority.host || target.port !== authority.port) return undefined;
+  return `${parsed.pathname}${parsed.search}`;
 }
 
-function begin(state: GatewayState, req: IncomingMessage): { ctx: MitmContext; activity: ActivityHandle } | undefined {
-  const ctx = contexts.get(req.socket);
-  if (!ctx) return undefined;
-  const activity = startActivity(state, 'proxy', req.method ?? 'GET', formatAuthority(ctx.authority));
-  activity.identify(ctx.agent, ctx.mapping.id);
-  return { ctx, activity };
+type Refuse = (code: GatewayErrorCode, mapping: string | null, message: string, status?: number) => void;
+
+interface Admitted {
+  readonly ctx: MitmContext;
+  readonly activity: ActivityHandle;
+  readonly path: string;
+  /** The mapping as it is now: a removed mapping gives no credential to a tunnel opened before. */
+  readonly mapping: GatewayMapping | undefined;
 }
 
 const MISDIRECTED = 'The Host header names another host than the CONNECT request: open a new tunnel for each host.';
+const REVOKED = 'This agent token was revoked or replaced: get a new one (`onecli-launcher env`) and reconnect.';
+
+/** The checks every request inside a tunnel passes, in order: agent still current, target, Host. */
+function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: ActivityHandle) => Refuse): Admitted | undefined {
+  const ctx = contexts.get(req.socket);
+  if (!ctx) return undefined;
+  const activity = startActivity(state, 'proxy', req.method ?? 'GET', formatAuthority(ctx.authority));
+  const mapping = state.table.forAuthority(ctx.authority.host, ctx.authority.port);
+  activity.identify(ctx.agent.name, mapping?.id ?? null);
+  const fail = refuse(activity);
+  if (!state.auth.isCurrent(ctx.agent)) {
+    fail('proxy_auth_required', null, REVOKED);
+    return undefined;
+  }
+  const path = originFormTarget(req.url, req.method, ctx.authority);
+  if (path === undefined) {
+    fail('bad_request', mapping?.id ?? null, `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`);
+    return undefined;
+  }
+  if (!hostMatches(req.headers.host, ctx.authority)) {
+    fail('misdirected', mapping?.id ?? null, MISDIRECTED);
+    return undefined;
+  }
+  return { ctx, activity, path, mapping };
+}
+
+function plan(req: IncomingMessage, a: Admitted, credential: Injection | undefined): ForwardPlan {
+  const { host, port } = a.ctx.authority;
+  return {
+    secure: true,
+    host,
+    port,
+    path: a.path,
+    hostHeader: req.headers.host ?? formatAuthority(a.ctx.authority),
+    credential,
+    mapping: a.mapping?.id ?? null,
+    // The host is no longer mapped: this request goes without a credential, the next on a new (blind) tunnel.
+    ...(a.mapping ? {} : { closeAfter: true }),
+  };
+}
 
 export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
-  const started = begin(state, req);
-  if (!started) return void res.destroy();
-  const { ctx, activity } = started;
-  if (!hostMatches(req.headers.host, ctx.authority)) {
-    sendError(res, 'misdirected', ctx.mapping.id, MISDIRECTED);
-    return activity.done(421, 'misdirected');
+  const admitted = admit(state, req, (activity) => (code, mapping, message) => {
+    res.shouldKeepAlive = false;
+    sendError(res, code, mapping, message);
+    activity.done(res.statusCode, code);
+  });
+  if (!admitted) {
+    if (!res.headersSent) res.destroy();
+    return;
   }
+  const { mapping, activity } = admitted;
+  if (!mapping) return forwardRequest(state, req, res, plan(req, admitted, undefined), activity.done);
   withCredential(
     state,
-    ctx.mapping,
-    (inject) => forwardRequest(req, res, plan(req, ctx, inject), state.upstream, state.timeouts.upstreamConnectMs, activity.done),
+    mapping,
+    (credential) => forwardRequest(state, req, res, plan(req, admitted, credential), activity.done),
     (code, message) => {
-      sendError(res, code, ctx.mapping.id, message);
-      activity.done(502, code);
+      sendError(res, code, mapping.id, message);
+      activity.done(res.statusCode, code);
     },
   );
 }
 
 export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const started = begin(state, req);
-  if (!started) return void socket.destroy();
-  const { ctx, activity } = started;
-  if (!hostMatches(req.headers.host, ctx.authority)) {
-    writeRawError(socket, 'misdirected', ctx.mapping.id, MISDIRECTED);
-    return activity.done(421, 'misdirected');
+  const admitted = admit(state, req, (activity) => (code, mapping, message) => {
+    writeRawError(socket, code, mapping, message);
+    activity.done(ERROR_STATUS[code], code);
+  });
+  if (!admitted) {
+    if (!socket.writableEnded) socket.destroy();
+    return;
   }
+  const { mapping, activity } = admitted;
+  if (!mapping) return forwardUpgrade(state, req, socket, head, plan(req, admitted, undefined), activity.done);
   withCredential(
     state,
-    ctx.mapping,
-    (inject) => forwardUpgrade(req, socket, head, plan(req, ctx, inject), state.upstream, state.timeouts.upstreamConnectMs, activity.done),
+    mapping,
+    (credential) => forwardUpgrade(state, req, socket, head, plan(req, admitted, credential), activity.done),
     (code, message) => {
-      writeRawError(socket, code, ctx.mapping.id, message);
+      writeRawError(socket, code, mapping.id, message);
       activity.done(502, code);
     },
   );

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { formatAuthority, isLoopbackHost, parseAuthority, type Authority } from '../../shared/host-authority.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
-import { sendError, writeRawError } from '../error-responses.js';
+import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
+import type { AgentIdentity } from '../agent-auth.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { forwardUpgrade } from '../upgrade.js';
@@ -12,11 +13,31 @@ export function isAbsoluteHttpUrl(url: string | undefined): boolean {
   return url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
 }
 
+/**
+ * The origin-form path of an absolute `http://` target that names the gateway itself (a loopback
+ * host on its own port), or undefined. Agents whose NO_PROXY leaves loopback to the proxy (so a
+ * mapped `localhost:4000` gets its credential) send the base-URL door through the proxy door:
+ * such requests are answered here, never forwarded to ourselves.
+ */
+export function addressedToGateway(url: string | undefined, gatewayPort: number): string | undefined {
+  if (url === undefined || !/^(http|ws):\/\//i.test(url)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const authority = parseAuthority(parsed.host, 80);
+  if (!authority || authority.port !== gatewayPort || !isLoopbackHost(authority.host)) return undefined;
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 interface PlainTarget {
   readonly authority: Authority;
   readonly path: string;
   readonly hostHeader: string;
   readonly mapping: GatewayMapping | undefined;
+  readonly agent: AgentIdentity;
 }
 
 type Reject = (code: GatewayErrorCode, mapping: string | null, message: string) => void;
@@ -42,9 +63,9 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('bad_request', null, 'The request target has no valid host.');
     return undefined;
   }
-  const agent = state.auth.fromProxyAuthorization(req.headers['proxy-authorization']);
+  const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
   const mapping = state.table.forAuthority(authority.host, authority.port);
-  activity.identify(agent ?? null, mapping?.id ?? null, formatAuthority(authority));
+  activity.identify(agent?.name ?? null, mapping?.id ?? null, formatAuthority(authority));
   if (!agent) {
     reject('proxy_auth_required', null, 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).');
     return undefined;
@@ -53,14 +74,14 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('insecure_http', mapping.id, `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`);
     return undefined;
   }
-  return { authority, mapping, path: `${url.pathname}${url.search}`, hostHeader: url.host };
+  return { authority, agent, mapping, path: `${url.pathname}${url.search}`, hostHeader: url.host };
 }
 
 function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan) => void, fail: Reject): void {
   const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
   if (!t.mapping) return go({ ...base, mapping: null });
   const mapping = t.mapping;
-  withCredential(state, mapping, (inject) => go({ ...base, inject, mapping: mapping.id }), (code, message) => fail(code, mapping.id, message));
+  withCredential(state, mapping, (credential) => go({ ...base, credential, mapping: mapping.id }), (code, message) => fail(code, mapping.id, message));
 }
 
 export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
@@ -70,15 +91,17 @@ export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage
     activity.done(res.statusCode, code);
   };
   const t = target(state, req, activity, reject);
-  if (t) run(state, t, (plan) => forwardRequest(req, res, plan, state.upstream, state.timeouts.upstreamConnectMs, activity.done), reject);
+  if (t) run(state, t, (plan) => forwardRequest(state, req, res, plan, activity.done), reject);
 }
 
 export function handlePlainHttpUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const activity = startActivity(state, 'http', req.method ?? 'GET', '');
   const reject: Reject = (code, mapping, message) => {
     writeRawError(socket, code, mapping, message);
-    activity.done(0, code);
+    activity.done(ERROR_STATUS[code], code);
   };
   const t = target(state, req, activity, reject);
-  if (t) run(state, t, (plan) => forwardUpgrade(req, socket, head, plan, state.upstream, state.timeouts.upstreamConnectMs, activity.done), reject);
+  if (!t) return;
+  state.connections.add(t.agent.key, socket);
+  run(state, t, (plan) => forwardUpgrade(state, req, socket, head, plan, activity.done), reject);
 }

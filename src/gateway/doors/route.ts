@@ -7,6 +7,8 @@ import { errorJson, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { forwardUpgrade } from '../upgrade.js';
+import type { AgentIdentity } from '../agent-auth.js';
+import type { Injection } from '../injection.js';
 
 const ROUTE_PATH = /^\/r\/([^/?#]+)(\/[^?#]*)?(\?[^#]*)?$/;
 
@@ -35,7 +37,7 @@ function agentAuthBody(mapping: GatewayMapping): string {
 interface RouteTarget {
   readonly mapping: GatewayMapping;
   readonly path: string;
-  readonly agent: string;
+  readonly agent: AgentIdentity;
 }
 
 type Reject = (code: 'unknown_route' | 'agent_auth_required' | 'bad_request', mapping: GatewayMapping | null, message: string, body?: string) => void;
@@ -52,8 +54,8 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('unknown_route', null, `No mapping has the route "${m[1].slice(0, 64)}". Add "route" to a mapping, or check the base URL.`);
     return undefined;
   }
-  const agent = state.auth.fromApiKeyHeaders(req.headers['x-api-key'] as string | undefined, req.headers.authorization);
-  activity.identify(agent ?? null, mapping.id, formatAuthority(mapping));
+  const agent = state.auth.identifyApiKey(req.headers['x-api-key'] as string | undefined, req.headers.authorization);
+  activity.identify(agent?.name ?? null, mapping.id, formatAuthority(mapping));
   if (!agent) {
     reject('agent_auth_required', mapping, AGENT_AUTH_MESSAGE, agentAuthBody(mapping));
     return undefined;
@@ -61,9 +63,9 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
   return { mapping, agent, path: (m[2] || '/') + (m[3] ?? '') };
 }
 
-function plan(t: RouteTarget, inject: [string, string]): ForwardPlan {
+function plan(t: RouteTarget, credential: Injection): ForwardPlan {
   const { host, port } = t.mapping;
-  return { secure: true, host, port, path: t.path, hostHeader: port === 443 ? host : formatAuthority(t.mapping), inject, mapping: t.mapping.id };
+  return { secure: true, host, port, path: t.path, hostHeader: port === 443 ? host : formatAuthority(t.mapping), credential, mapping: t.mapping.id };
 }
 
 export function handleRouteRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
@@ -76,10 +78,10 @@ export function handleRouteRequest(state: GatewayState, req: IncomingMessage, re
   withCredential(
     state,
     t.mapping,
-    (inject) => forwardRequest(req, res, plan(t, inject), state.upstream, state.timeouts.upstreamConnectMs, activity.done),
+    (credential) => forwardRequest(state, req, res, plan(t, credential), activity.done),
     (code, message) => {
       sendError(res, code, t.mapping.id, message);
-      activity.done(502, code);
+      activity.done(res.statusCode, code);
     },
   );
 }
@@ -91,10 +93,12 @@ export function handleRouteUpgrade(state: GatewayState, req: IncomingMessage, so
     activity.done(code === 'agent_auth_required' ? 401 : code === 'unknown_route' ? 404 : 400, code);
   });
   if (!t) return;
+  // A WebSocket outlives the request that opened it: revoking the agent closes it.
+  state.connections.add(t.agent.key, socket);
   withCredential(
     state,
     t.mapping,
-    (inject) => forwardUpgrade(req, socket, head, plan(t, inject), state.upstream, state.timeouts.upstreamConnectMs, activity.done),
+    (credential) => forwardUpgrade(state, req, socket, head, plan(t, credential), activity.done),
     (code, message) => {
       writeRawError(socket, code, t.mapping.id, message);
       activity.done(502, code);

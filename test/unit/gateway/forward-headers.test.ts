@@ -9,8 +9,21 @@ test('injecting replaces every client credential and keeps the rest in order', (
     ['host', 'api.example.com'],
     ['Accept', 'text/event-stream'],
     ['Cookie', 'a=b'],
+    ['accept-encoding', 'identity'],
     ['x-api-key', 'sk-real'],
   ]);
+});
+
+test('a mapped host is asked for an uncompressed answer (it is scanned for the value), and WebSockets for no extensions', () => {
+  const raw = ['Accept-Encoding', 'gzip, br', 'Sec-WebSocket-Extensions', 'permessage-deflate', 'Accept', '*/*'];
+  expect(pairs(upstreamRequestHeaders(raw, 'h', ['authorization', 'Bearer v'], true))).toEqual([
+    ['host', 'h'],
+    ['Accept', '*/*'],
+    ['accept-encoding', 'identity'],
+    ['authorization', 'Bearer v'],
+  ]);
+  // Unmapped (no injection): left as the client sent them.
+  expect(pairs(upstreamRequestHeaders(raw, 'h', undefined))).toEqual([['host', 'h'], ...pairs(raw)]);
 });
 
 test('a custom header rule also drops a client-sent copy of that header', () => {
@@ -18,6 +31,7 @@ test('a custom header rule also drops a client-sent copy of that header', () => 
   expect(pairs(upstreamRequestHeaders(raw, 'h', ['x-goog-api-key', 'real']))).toEqual([
     ['host', 'h'],
     ['Accept', '*/*'],
+    ['accept-encoding', 'identity'],
     ['x-goog-api-key', 'real'],
   ]);
 });
@@ -45,6 +59,7 @@ test('upgrades keep Connection and Upgrade', () => {
     ['Connection', 'Upgrade'],
     ['Upgrade', 'websocket'],
     ['Sec-WebSocket-Key', 'k'],
+    ['accept-encoding', 'identity'],
     ['authorization', 'Bearer v'],
   ]);
 });

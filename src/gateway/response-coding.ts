@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+/**
+ * A mapped host is asked for `Accept-Encoding: identity`, so its responses can be scanned for the
+ * credential as they stream. An upstream that compresses anyway is decoded here (and relayed
+ * uncompressed, without Content-Length); an encoding we cannot decode is never relayed unread.
+ */
+export type DecodedBody = { readonly ok: true; readonly body: Readable; readonly headers: string[] } | { readonly ok: false; readonly encoding: string };
+
+const DECODERS: Record<string, () => zlib.Gunzip | zlib.Unzip | zlib.BrotliDecompress> = {
+  gzip: () => zlib.createGunzip(),
+  'x-gzip': () => zlib.createGunzip(),
+  // RFC 9110 "deflate" is zlib-wrapped, but servers send raw deflate too: Unzip reads both headers.
+  deflate: () => zlib.createUnzip(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/** `bodyless`: a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent. */
+export function decodedBody(upRes: IncomingMessage, headers: string[], bodyless: boolean): DecodedBody {
+  const header = upRes.headers['content-encoding'];
+  if (header === undefined || bodyless) return { ok: true, body: upRes, headers };
+  const codings = header
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  if (codings.length === 0) return { ok: true, body: upRes, headers };
+  const unknown = codings.find((c) => !(c in DECODERS));
+  if (unknown !== undefined) return { ok: false, encoding: unknown.slice(0, 40) };
+  // Codings are listed in the order they were applied: undo them last to first.
+  let body: Readable = upRes;
+  for (const coding of codings.reverse()) {
+    const decoder = (DECODERS[coding] as () => zlib.Gunzip)();
+    body.on('error', (err) => decoder.destroy(err));
+    body = body.pipe(decoder);
+  }
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const lower = (headers[i] as string).toLowerCase();
+    if (lower === 'content-encoding' || lower === 'content-length') continue;
+    kept.push(headers[i] as string, headers[i + 1] as string);
+  }
+  return { ok: true, body, headers: kept };
+}

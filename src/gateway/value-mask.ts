@@ -1,0 +1,106 @@
+/**
+ * Keeps injected credentials from coming back to the agent. Every response from a mapped host
+ * passes through here: headers, and the body as it streams. Each occurrence of a needle (the
+ * value, and each form the gateway wrote it in) is overwritten in place with `*` of the same
+ * length, so Content-Length, byte offsets and WebSocket frame lengths stay right and nothing is
+ * buffered beyond the few bytes that could be the start of a needle.
+ */
+const MASK_BYTE = 0x2a; // '*'
+
+/** The forms of a value an upstream could echo: raw, and as JSON-escaped and percent-encoded text. */
+function valueForms(value: string): string[] {
+  const forms = new Set([value, Buffer.from(value).toString('base64')]);
+  const json = JSON.stringify(value).slice(1, -1);
+  forms.add(json);
+  forms.add(encodeURIComponent(value));
+  return [...forms];
+}
+
+export class ValueMask {
+  readonly needles: readonly Buffer[];
+  readonly #strings: readonly string[];
+  /** The longest needle less one: what a chunk may end with that the next chunk completes. */
+  readonly maxCarry: number;
+
+  /** `written` are the exact header values the gateway sent (e.g. a Basic token), if they differ. */
+  constructor(values: readonly string[], written: readonly string[] = []) {
+    const strings = new Set<string>();
+    for (const v of values) for (const form of valueForms(v)) if (form) strings.add(form);
+    for (const w of written) if (w && !values.some((v) => w.includes(v))) strings.add(w);
+    // Longest first: a longer form that holds a shorter one is masked whole.
+    this.#strings = [...strings].sort((a, b) => b.length - a.length);
+    this.needles = this.#strings.map((s) => Buffer.from(s, 'latin1'));
+    this.maxCarry = Math.max(0, ...this.needles.map((n) => n.length - 1));
+  }
+
+  /** Masks text (a header name or value). */
+  maskText(text: string): string {
+    let out = text;
+    for (const s of this.#strings) if (out.includes(s)) out = out.replaceAll(s, '*'.repeat(s.length));
+    return out;
+  }
+
+  /** Flat raw headers (name, value, name, value…), masked. Returns the same array when clean. */
+  maskHeaders(raw: readonly string[]): string[] {
+    let out: string[] | undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const masked = this.maskText(raw[i] as string);
+      if (masked !== raw[i]) (out ??= [...raw])[i] = masked;
+    }
+    return out ?? (raw as string[]);
+  }
+
+  /** A scanner for one body: feed chunks in order, then `end()`. */
+  stream(): MaskingStream {
+    return new MaskingStream(this);
+  }
+}
+
+/** Masks in place; returns how far the buffer is safe to send (the rest may start a needle). */
+function maskBuffer(buf: Buffer, needles: readonly Buffer[]): number {
+  for (const needle of needles) {
+    let at = buf.indexOf(needle);
+    while (at !== -1) {
+      buf.fill(MASK_BYTE, at, at + needle.length);
+      at = buf.indexOf(needle, at + needle.length);
+    }
+  }
+  let safe = buf.length;
+  for (const needle of needles) {
+    // The longest suffix of buf that is a proper prefix of the needle must wait for more bytes.
+    const first = needle[0] as number;
+    let at = buf.indexOf(first, Math.max(0, buf.length - needle.length + 1));
+    while (at !== -1) {
+      if (buf.compare(needle, 0, buf.length - at, at) === 0) {
+        if (at < safe) safe = at;
+        break;
+      }
+      at = buf.indexOf(first, at + 1);
+    }
+  }
+  return safe;
+}
+
+export class MaskingStream {
+  #carry: Buffer | undefined;
+
+  constructor(private readonly mask: ValueMask) {}
+
+  /** The bytes of `chunk` (with any held-back tail before it) that can be sent now, masked. */
+  push(chunk: Buffer): Buffer {
+    const buf = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
+    this.#carry = undefined;
+    const safe = maskBuffer(buf, this.mask.needles);
+    if (safe === buf.length) return buf;
+    // Copy the tail: `buf` may be a slice of a pooled buffer that the caller hands on.
+    this.#carry = Buffer.from(buf.subarray(safe));
+    return buf.subarray(0, safe);
+  }
+
+  /** What is left at the end of the body: it cannot complete a needle any more. */
+  end(): Buffer {
+    const rest = this.#carry ?? Buffer.alloc(0);
+    this.#carry = undefined;
+    return rest;
+  }
+}
