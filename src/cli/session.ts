@@ -1,5 +1,6 @@
 import type { ControlTransport } from '../shared/control-api.js';
 import { ControlError } from '../core/control-error.js';
+import { octal, secureDataDir } from '../core/data-dir-permissions.js';
 import { openCore } from '../core/open-core.js';
 import { readRuntimeInfo } from '../core/runtime-file.js';
 import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
@@ -29,6 +30,9 @@ export const cliLog = {
  * changes reach the gateway at once), or, when none runs, in process under the settings lock.
  */
 export async function withControl<T>(opts: GlobalOptions, work: (api: ControlTransport, mode: 'running' | 'direct') => Promise<T>): Promise<T> {
+  // runtime.json says where to send the control token: only trust it from a folder nobody else can write.
+  const secured = secureDataDir(opts.dataDir);
+  if (secured.tightenedFrom !== undefined) cliLog.warn({ dataDir: opts.dataDir, was: octal(secured.tightenedFrom), now: '0700' }, 'the data folder was open to other users; it is now closed to them');
   const running = readRuntimeInfo(opts.dataDir);
   if (running) {
     let token = running.controlToken;

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { octal, secureDataDir } from './data-dir-permissions.js';
 import { LauncherCore, type CoreLogger, type ShellHooks } from './launcher-core.js';
 import { napiKeyring } from './secrets/napi-keyring.js';
 import { MemorySecretStore } from './secrets/memory-secret-store.js';
@@ -39,7 +40,10 @@ export const DEFAULT_GATEWAY_ENTRY = fileURLToPath(new URL('../gateway/main.js',
 /** Wires the real core: settings, keychain, 1Password sources, gateway spawner. Used by both shells. */
 export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> {
   const env = options.env ?? process.env;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is read from or written to it: agents trust the CA bundle written there.
+  const secured = secureDataDir(options.dataDir);
+  if (secured.tightenedFrom !== undefined) options.log.warn({ dataDir: options.dataDir, was: octal(secured.tightenedFrom), now: '0700' }, 'the data folder was open to other users; it is now closed to them');
+  if (secured.tightenedEntries.length) options.log.warn({ dataDir: options.dataDir, entries: secured.tightenedEntries }, 'other users could write these files in the data folder; they no longer can');
   const settings = new SettingsRepository({ dataDir: options.dataDir });
   const opened = await openSecretStore({ dataDir: options.dataDir, allowFileStore: options.allowFileStore, keyring: napiKeyring() });
   let extraCaPem: string | undefined;

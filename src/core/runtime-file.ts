@@ -6,7 +6,8 @@ import { writeFileAtomic } from './files/write-file-atomic.js';
 /** Written by a running launcher so CLI commands find its control API: one writer for the settings. */
 export const RuntimeInfo = z.object({
   pid: z.number().int(),
-  controlUrl: z.string().url(),
+  /** Always loopback: the CLI sends its control token there. */
+  controlUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}$/),
   gatewayPort: z.number().int(),
   startedAt: z.string(),
   /** Present only when no keychain holds the control token (0600 file, same user). */

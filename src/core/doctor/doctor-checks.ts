@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DoctorCheck, StatusView } from '../../shared/control-api.js';
+import { dataDirProblem, octal, type DataDirInspection } from '../data-dir-permissions.js';
 import type { OpLocation } from '../vault/op-locator.js';
 
 /** The macOS pane for Full Disk Access: a constant, never built from input. */
@@ -26,6 +27,8 @@ export interface DoctorFacts {
   readonly portFree?: boolean | undefined;
   /** Whether this process was started by a terminal rather than LaunchServices (macOS). */
   readonly startedFromTerminal: boolean;
+  /** The data folder (settings, the CA files agents trust, runtime.json) as it is on disk now. */
+  readonly dataDir: { readonly path: string; readonly inspection: DataDirInspection };
 }
 
 type Check = (f: DoctorFacts) => DoctorCheck | undefined;
@@ -76,6 +79,23 @@ const caFiles: Check = ({ status, exists }) =>
         detail: `${status.ca.subject}, valid until ${status.ca.notAfter.slice(0, 10)}; agents trust ${status.ca.certFile} (NODE_EXTRA_CA_CERTS) and ${status.ca.bundleFile} (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, GIT_SSL_CAINFO)`,
       }
     : undefined;
+
+const dataDirPermissions: Check = ({ dataDir: { path: dir, inspection: found } }) => {
+  const base = { id: 'datadir.permissions', title: 'Data folder permissions' };
+  switch (found.kind) {
+    case 'not-checked':
+      return { ...base, status: 'skip', detail: `${dir}: not checked (${found.reason})`, fix: 'Make sure only your user may write this folder: it holds the CA bundle agents trust.' };
+    case 'missing':
+      return { ...base, status: 'warn', detail: `${dir} does not exist`, fix: 'Restart the launcher: it creates the folder (0700) and writes the CA files again.' };
+    case 'not-a-folder':
+      return { ...base, status: 'fail', detail: `${dir} is not a folder`, fix: dataDirProblem(dir, found)! };
+    case 'folder':
+      break;
+  }
+  const detail = `${dir}: ${octal(found.mode)}, owner uid ${found.ownerUid}${found.ownerUid === found.currentUid ? ' (you)' : ` (you are uid ${found.currentUid})`}`;
+  const problem = dataDirProblem(dir, found);
+  return problem ? { ...base, status: 'fail', detail, fix: problem } : { ...base, status: 'ok', detail: `${detail}; only you may write it` };
+};
 
 const opInstalled: Check = ({ op, status }) => {
   const list = op.installs.map((i) => `${i.path} (${i.version ?? i.error})`).join('; ');
@@ -143,7 +163,7 @@ const sshAgent: Check = ({ platform, home, env, exists }) => {
   };
 };
 
-export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, keychain, gateway, caFiles, source, opInstalled, opGroup, fullDiskAccess, sshAgent];
+export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, dataDirPermissions, keychain, gateway, caFiles, source, opInstalled, opGroup, fullDiskAccess, sshAgent];
 
 export function runDoctorChecks(facts: DoctorFacts): DoctorCheck[] {
   return DOCTOR_CHECKS.map((check) => check(facts)).filter((c): c is DoctorCheck => c !== undefined);

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { DoctorCheck } from '../../shared/control-api.js';
 import type { LauncherCore } from '../launcher-core.js';
 import type { OpLocation } from '../vault/op-locator.js';
+import { inspectDataDir } from '../data-dir-permissions.js';
 import { probeCaTrust } from './ca-trust-probe.js';
 import { runDoctorChecks, type DoctorFacts } from './doctor-checks.js';
 
@@ -78,6 +79,7 @@ export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLoca
     source,
     // LaunchServices starts apps with no TERM_PROGRAM; a shell always sets one of these.
     startedFromTerminal: Boolean(env.TERM_PROGRAM ?? env.TERM),
+    dataDir: { path: core.deps.dataDir, inspection: inspectDataDir(core.deps.dataDir) },
     portFree: status.gateway.state === 'stopped' && status.gateway.port > 0 ? await portIsFree(status.gateway.port) : undefined,
   };
   // Real clients (node, curl, python) against a throwaway server with a leaf from our CA:

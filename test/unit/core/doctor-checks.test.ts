@@ -25,6 +25,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   exists: () => true,
   source: { ok: true, vaults: 2 },
   startedFromTerminal: true,
+  dataDir: { path: '/home/u/.config/onecli-launcher', inspection: { kind: 'folder', mode: 0o700, ownerUid: 1000, currentUid: 1000, foreignEntries: [], looseEntries: [] } },
   ...over,
 });
 
