@@ -49,17 +49,19 @@ export const TestResult = z.discriminatedUnion('ok', [
 ]);
 export type TestResult = z.infer<typeof TestResult>;
 
-export const DoctorCheck = z.object({
+const DoctorCheckBase = {
   /** Stable id, e.g. `op.installed`: scripts and the UI key on it. */
   id: z.string(),
   title: z.string(),
-  status: z.enum(['ok', 'warn', 'fail', 'skip']),
   detail: z.string(),
-  /** What to do, when status is not ok. */
-  fix: z.string().optional(),
   /** A settings deep link the UI may open (macOS Full Disk Access). */
   link: z.string().optional(),
-});
+};
+/** A check's result. Anything but `ok` must say what to do: the type (and the wire) refuse one without a `fix`. */
+export const DoctorCheck = z.discriminatedUnion('status', [
+  z.object({ ...DoctorCheckBase, status: z.literal('ok'), fix: z.string().optional() }),
+  z.object({ ...DoctorCheckBase, status: z.enum(['warn', 'fail', 'skip']), fix: z.string().min(1) }),
+]);
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
 const Empty = z.object({}).strict();

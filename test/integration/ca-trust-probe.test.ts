@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { combinedBundle, systemRootsPem } from '../../src/core/ca/ca-files.js';
 import { createLocalCa, type LocalCaPem } from '../../src/core/ca/local-ca.js';
 import { CA_TRUST_CHECK_IDS, probeCaTrust } from '../../src/core/doctor/ca-trust-probe.js';
-import type { DoctorCheck } from '../../src/shared/control-api.js';
+import { DoctorCheck } from '../../src/shared/control-api.js';
 
 let dir: string;
 let ca: LocalCaPem;
@@ -34,6 +34,8 @@ function runs(file: string, args: string[]): boolean {
 }
 
 function byId(checks: DoctorCheck[]): Record<string, DoctorCheck> {
+  // The wire contract: a check that is not ok without a fix does not parse.
+  for (const c of checks) expect(DoctorCheck.safeParse(c).success, `${c.id} (${c.status}) must say what to do`).toBe(true);
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
 
@@ -140,7 +142,7 @@ describe('probeCaTrust with real clients', () => {
   test('a PATH without curl or python3: both are skipped, not failed; node still runs', async () => {
     const c = byId(await probeCaTrust({ ...ca, caFile, bundleFile }, { env: { PATH: emptyBin, HOME: machineEnv.HOME } }));
     expect(c['ca.trusted.curl']).toMatchObject({ status: 'skip', detail: expect.stringContaining('curl is not installed') });
-    expect(c['ca.trusted.curl']?.fix).toBeUndefined();
+    expect(c['ca.trusted.curl']?.fix).toMatch(/^Nothing to do unless your agents use curl: if they do, install it/); // a skip still says what to do
     expect(c['ca.trusted.python']).toMatchObject({ status: 'skip', detail: expect.stringContaining('python3 is not installed') });
     expect(c['ca.trusted.node']?.status).toBe('ok');
   });

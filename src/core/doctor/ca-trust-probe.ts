@@ -197,6 +197,9 @@ function complaint(stderr: string, maxLines = 2): string {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text || 'no error output';
 }
 
+/** A client that is not here: nothing to fix unless agents need it. */
+const notInstalledFix = (label: string) => `Nothing to do unless your agents use ${label.split(' ')[0]}: if they do, install it (on their PATH) and run the doctor again.`;
+
 function fixFor(spec: ClientSpec): string {
   const info = spec.fileInfo;
   const pointAt = `Run \`${ENV_COMMAND}\` in the agent's shell, or point ${spec.variable} at ${spec.file}.`;
@@ -210,7 +213,7 @@ function judge(spec: ClientSpec, outcome: ClientOutcome, ctx: ProbeContext, elap
   const using = `with ${spec.variable}=${spec.file}`;
   switch (outcome.kind) {
     case 'not-found':
-      return { ...base, status: 'skip', detail: `${spec.label} is not installed here, so it was not checked` };
+      return { ...base, status: 'skip', detail: `${spec.label} is not installed here, so it was not checked`, fix: notInstalledFix(spec.label) };
     case 'timed-out':
       return {
         ...base,
@@ -219,7 +222,7 @@ function judge(spec: ClientSpec, outcome: ClientOutcome, ctx: ProbeContext, elap
         fix: 'Run the doctor again; if it hangs again, something on this machine is holding up local TLS connections.',
       };
     case 'failed':
-      return { ...base, status: 'warn', detail: `${spec.label} could not be run (${outcome.message}), so its trust is unknown` };
+      return { ...base, status: 'warn', detail: `${spec.label} could not be run (${outcome.message}), so its trust is unknown`, fix: `Run the doctor again; if ${spec.label} still cannot run, start it by hand to see why (this is not a trust failure).` };
     case 'exited':
       break;
   }
@@ -227,12 +230,22 @@ function judge(spec: ClientSpec, outcome: ClientOutcome, ctx: ProbeContext, elap
     return { ...base, status: 'ok', detail: `${spec.label} accepted a certificate signed by the local CA ${using} (${elapsedMs} ms)` };
   }
   if (outcome.code === 0) {
-    return { ...base, status: 'warn', detail: `${spec.label} ${using} got an answer that is not the probe server's, so its trust is unknown` };
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${spec.label} ${using} got an answer that is not the probe server's, so its trust is unknown`,
+      fix: `Something stands between ${spec.label} and this machine (a wrapper script on PATH, or its own config file sending it elsewhere): check \`command -v\` for it and its config, then run the doctor again.`,
+    };
   }
   if (spec.rejected(outcome.code)) {
     return { ...base, status: 'fail', detail: `${spec.label} rejected a certificate signed by the local CA ${using}: ${complaint(outcome.stderr, spec.reasonLines)}`, fix: fixFor(spec) };
   }
-  return { ...base, status: 'warn', detail: `${spec.label} ${using} failed for another reason (exit ${outcome.code}: ${complaint(outcome.stderr)}), so its trust is unknown` };
+  return {
+    ...base,
+    status: 'warn',
+    detail: `${spec.label} ${using} failed for another reason (exit ${outcome.code}: ${complaint(outcome.stderr)}), so its trust is unknown`,
+    fix: `Run the doctor again; if ${spec.label} fails the same way, its error above says why (it is not a trust failure).`,
+  };
 }
 
 async function findOnPath(name: string, searchPath: string): Promise<string | undefined> {
@@ -295,7 +308,7 @@ async function checkCurl(ctx: ProbeContext, bundleFile: string, bundleInfo: Trus
 async function checkPython(ctx: ProbeContext, bundleFile: string, bundleInfo: TrustFile): Promise<DoctorCheck> {
   const pythonPath = await findOnPath('python3', ctx.baseEnv.PATH ?? FALLBACK_PATH);
   const base = { id: CA_TRUST_CHECK_IDS.python, title: 'Python agents trust the local CA' };
-  if (!pythonPath) return { ...base, status: 'skip', detail: 'python3 is not installed here, so it was not checked' };
+  if (!pythonPath) return { ...base, status: 'skip', detail: 'python3 is not installed here, so it was not checked', fix: notInstalledFix('python3') };
   // One budget for both runs, so the client as a whole stays within the timeout.
   const deadline = ctx.deps.now() + ctx.timeoutMs;
   const left = () => Math.max(1, Math.round(deadline - ctx.deps.now()));
@@ -304,7 +317,7 @@ async function checkPython(ctx: ProbeContext, bundleFile: string, bundleInfo: Tr
   if (detect.kind !== 'exited' || detect.code !== 0) {
     // A pyenv shim with no python3 behind it exits 127: as good as not installed.
     if (detect.kind === 'not-found' || (detect.kind === 'exited' && detect.code === 127)) {
-      return { ...base, status: 'skip', detail: `python3 (${pythonPath}) cannot run here${detect.kind === 'exited' ? ` (${complaint(detect.stderr)})` : ''}, so it was not checked` };
+      return { ...base, status: 'skip', detail: `python3 (${pythonPath}) cannot run here${detect.kind === 'exited' ? ` (${complaint(detect.stderr)})` : ''}, so it was not checked`, fix: notInstalledFix('python3') };
     }
     const spec: ClientSpec = { ...base, label: `python3 (${pythonPath})`, variable: 'REQUESTS_CA_BUNDLE', file: bundleFile, fileInfo: bundleInfo, rejected: () => false };
     return judge(spec, detect, ctx, 0);
@@ -347,9 +360,9 @@ async function closeServer(server: Server): Promise<void> {
   await closed;
 }
 
-function unprobed(detail: string, status: DoctorCheck['status'], fix?: string): DoctorCheck[] {
+function unprobed(detail: string, status: Exclude<DoctorCheck['status'], 'ok'>, fix: string): DoctorCheck[] {
   const titles = { node: 'Node.js agents trust the local CA', curl: 'curl trusts the local CA', python: 'Python agents trust the local CA' } as const;
-  return (['node', 'curl', 'python'] as const).map((k) => ({ id: CA_TRUST_CHECK_IDS[k], title: titles[k], status, detail, ...(fix ? { fix } : {}) }));
+  return (['node', 'curl', 'python'] as const).map((k) => ({ id: CA_TRUST_CHECK_IDS[k], title: titles[k], status, detail, fix }));
 }
 
 /**
@@ -384,7 +397,7 @@ export async function probeCaTrust(input: CaTrustProbeInput, deps: Partial<CaTru
     try {
       port = await listen(server);
     } catch (err) {
-      return [...unprobed(`not checked: the probe server could not listen on ${PROBE_LEAF_IP} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'warn'), bundle];
+      return [...unprobed(`not checked: the probe server could not listen on ${PROBE_LEAF_IP} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'warn', `Run the doctor again; ${PROBE_LEAF_IP} must be usable on this machine (the gateway listens on loopback too).`), bundle];
     }
     const ctx: ProbeContext = {
       deps: d,

@@ -33,51 +33,49 @@ export interface DoctorFacts {
 
 type Check = (f: DoctorFacts) => DoctorCheck | undefined;
 
-const settingsFile: Check = ({ status }) => ({
-  id: 'settings.file',
-  title: 'Settings file',
-  status: status.settings.health.startsWith('a corrupt') ? 'warn' : 'ok',
-  detail: `${status.settings.file}: ${status.settings.health}`,
-  ...(status.settings.health.startsWith('a corrupt') ? { fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' } : {}),
-});
+/** A check that is not ok, and what to do about it. */
+export type Problem = { readonly status: Exclude<DoctorCheck['status'], 'ok'>; readonly fix: string };
 
-const keychain: Check = ({ status }) => ({
-  id: 'secrets.store',
-  title: 'Secret storage',
-  status: status.secretStore.kind === 'keychain' ? 'ok' : status.secretStore.kind === 'file' ? 'warn' : 'fail',
-  detail: status.secretStore.detail,
-  ...(status.secretStore.kind !== 'keychain' ? { fix: 'Make the OS keychain reachable (on Linux: install and unlock gnome-keyring in your session), then restart. The file store is only for machines without one.' } : {}),
-});
+/** A check's result: ok, or not ok with its fix (the type has no third way). */
+export function verdict(head: { id: string; title: string; link?: string }, detail: string, problem: Problem | undefined): DoctorCheck {
+  return problem ? { ...head, detail, ...problem } : { ...head, status: 'ok', detail };
+}
+
+const settingsFile: Check = ({ status }) =>
+  verdict({ id: 'settings.file', title: 'Settings file' }, `${status.settings.file}: ${status.settings.health}`, status.settings.health.startsWith('a corrupt') ? { status: 'warn', fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' } : undefined);
+
+const keychain: Check = ({ status }) =>
+  verdict(
+    { id: 'secrets.store', title: 'Secret storage' },
+    status.secretStore.detail,
+    status.secretStore.kind === 'keychain' ? undefined : { status: status.secretStore.kind === 'file' ? 'warn' : 'fail', fix: 'Make the OS keychain reachable (on Linux: install and unlock gnome-keyring in your session), then restart. The file store is only for machines without one.' },
+  );
 
 const gateway: Check = ({ status, portFree }) => {
   const gw = status.gateway;
+  const head = { id: 'gateway.port', title: 'Gateway' };
   if (gw.state === 'stopped' && portFree !== undefined) {
-    return {
-      id: 'gateway.port',
-      title: 'Gateway',
-      status: portFree ? 'ok' : 'fail',
-      detail: portFree ? `not running; port ${gw.port} is free for it` : `not running, and port ${gw.port} is taken by another program`,
-      ...(portFree ? {} : { fix: `Stop the other program, or run the launcher with --port <free port>.` }),
-    };
+    return portFree
+      ? verdict(head, `not running; port ${gw.port} is free for it`, undefined)
+      : verdict(head, `not running, and port ${gw.port} is taken by another program`, { status: 'fail', fix: 'Stop the other program, or run the launcher with --port <free port>.' });
   }
-  const inUse = gw.reason?.includes('EADDRINUSE');
-  return {
-    id: 'gateway.port',
-    title: 'Gateway',
-    status: gw.state === 'running' ? 'ok' : gw.state === 'failed' ? 'fail' : 'warn',
-    detail: gw.state === 'running' ? `listening on ${gw.address}` : `${gw.state}${gw.reason ? `: ${gw.reason}` : ''}`,
-    ...(inUse ? { fix: `Port ${gw.port} is taken by another program: stop it, or start with --port <free port>.` } : gw.state === 'failed' ? { fix: 'See the reason above, fix it, then restart the gateway.' } : {}),
-  };
+  const detail = gw.state === 'running' ? `listening on ${gw.address}` : `${gw.state}${gw.reason ? `: ${gw.reason}` : ''}`;
+  if (gw.state === 'running') return verdict(head, detail, undefined);
+  const fix = gw.reason?.includes('EADDRINUSE')
+    ? `Port ${gw.port} is taken by another program: stop it, or start with --port <free port>.`
+    : gw.state === 'failed'
+      ? (gw.fix ?? 'See the reason above, fix it, then restart the gateway.')
+      : 'Wait a few seconds and run the doctor again; if the gateway is still not running, onecli-launcher gateway restart.';
+  return verdict(head, detail, { status: gw.state === 'failed' ? 'fail' : 'warn', fix });
 };
 
 const caFiles: Check = ({ status, exists }) =>
   status.ca
-    ? {
-        id: 'ca.files',
-        title: 'Local CA',
-        status: exists(status.ca.certFile) && exists(status.ca.bundleFile) ? 'ok' : 'fail',
-        detail: `${status.ca.subject}, valid until ${status.ca.notAfter.slice(0, 10)}; agents trust ${status.ca.certFile} (NODE_EXTRA_CA_CERTS) and ${status.ca.bundleFile} (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, GIT_SSL_CAINFO)`,
-      }
+    ? verdict(
+        { id: 'ca.files', title: 'Local CA' },
+        `${status.ca.subject}, valid until ${status.ca.notAfter.slice(0, 10)}; agents trust ${status.ca.certFile} (NODE_EXTRA_CA_CERTS) and ${status.ca.bundleFile} (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, GIT_SSL_CAINFO)`,
+        exists(status.ca.certFile) && exists(status.ca.bundleFile) ? undefined : { status: 'fail', fix: 'Restart the launcher: it writes both files again at every start.' },
+      )
     : undefined;
 
 const dataDirPermissions: Check = ({ dataDir: { path: dir, inspection: found } }) => {
@@ -98,55 +96,50 @@ const dataDirPermissions: Check = ({ dataDir: { path: dir, inspection: found } }
 };
 
 const opInstalled: Check = ({ op, status }) => {
+  const head = { id: 'op.installed', title: '1Password CLI (op)' };
   const list = op.installs.map((i) => `${i.path} (${i.version ?? i.error})`).join('; ');
   const needed = status.source.kind === 'desktop';
   if (!op.chosen) {
-    return { id: 'op.installed', title: '1Password CLI (op)', status: needed ? 'fail' : 'skip', detail: `not found in ${op.searchDirs.join(', ')}`, fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package), or pass --op-path.' };
+    return verdict(head, `not found in ${op.searchDirs.join(', ')}`, { status: needed ? 'fail' : 'skip', fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package), or pass --op-path.' });
   }
-  return {
-    id: 'op.installed',
-    title: '1Password CLI (op)',
-    status: op.chosen.error ? 'fail' : op.installs.length > 1 ? 'warn' : 'ok',
-    detail: `using ${op.chosen.path} (${op.chosen.version ?? op.chosen.error}); found: ${list}`,
-    ...(op.installs.length > 1 ? { fix: 'More than one op is installed; remove the ones you do not use, or pass --op-path, so the 1Password app integration sees one binary.' } : {}),
-  };
+  const detail = `using ${op.chosen.path} (${op.chosen.version ?? op.chosen.error}); found: ${list}`;
+  if (op.chosen.error) {
+    const fix =
+      op.chosenBecause === 'explicit'
+        ? `--op-path ${op.chosen.path}: ${op.chosen.error}. Pass the absolute path of an installed op (command -v op prints it), or leave --op-path out to use the op on PATH.`
+        : `${op.chosen.path} does not run: ${op.chosen.error}. Reinstall the 1Password CLI, or pass --op-path to another op.`;
+    return verdict(head, detail, { status: 'fail', fix });
+  }
+  return verdict(head, detail, op.installs.length > 1 ? { status: 'warn', fix: 'More than one op is installed; remove the ones you do not use, or pass --op-path, so the 1Password app integration sees one binary.' } : undefined);
 };
 
 const opGroup: Check = ({ platform, op, opGroup: g, userGroups }) => {
   if (platform !== 'linux' || !op.chosen || !g) return undefined;
   const ok = g.group === 'onepassword-cli' && g.setgid;
-  return {
-    id: 'op.linux-group',
-    title: 'op may talk to the 1Password app',
-    status: ok ? 'ok' : 'fail',
-    detail: `${op.chosen.realPath} group ${g.group ?? 'unknown'}, setgid ${g.setgid ? 'on' : 'off'}${userGroups ? `; you are in: ${userGroups.join(', ')}` : ''}`,
-    ...(ok ? {} : { fix: `Without the onepassword-cli group and the setgid bit op fails with "connection reset": sudo groupadd -f onepassword-cli && sudo chgrp onepassword-cli ${op.chosen.realPath} && sudo chmod g+s ${op.chosen.realPath}` }),
-  };
+  return verdict(
+    { id: 'op.linux-group', title: 'op may talk to the 1Password app' },
+    `${op.chosen.realPath} group ${g.group ?? 'unknown'}, setgid ${g.setgid ? 'on' : 'off'}${userGroups ? `; you are in: ${userGroups.join(', ')}` : ''}`,
+    ok ? undefined : { status: 'fail', fix: `Without the onepassword-cli group and the setgid bit op fails with "connection reset": sudo groupadd -f onepassword-cli && sudo chgrp onepassword-cli ${op.chosen.realPath} && sudo chmod g+s ${op.chosen.realPath}` },
+  );
 };
 
 const source: Check = ({ status, source: s }) => {
-  if (status.source.kind === 'none') return { id: 'source.connected', title: '1Password', status: 'warn', detail: 'no 1Password source connected (local:// secrets still work)', fix: 'Connect one: onecli-launcher pair --service-account - (token on stdin), or pair --desktop.' };
+  if (status.source.kind === 'none') {
+    return verdict({ id: 'source.connected', title: '1Password' }, 'no 1Password source connected (local:// secrets still work)', { status: 'warn', fix: 'Connect one: onecli-launcher pair --service-account - (token on stdin), or pair --desktop.' });
+  }
   if (!s) return undefined;
-  return {
-    id: status.source.kind === 'desktop' ? 'source.desktop' : 'source.service-account',
-    title: status.source.kind === 'desktop' ? '1Password app integration' : '1Password service account',
-    status: s.ok ? 'ok' : 'fail',
-    detail: s.ok ? `${s.vaults} vault(s) visible` : s.message,
-    ...(s.ok ? {} : { fix: s.message }),
-  };
+  const head = status.source.kind === 'desktop' ? { id: 'source.desktop', title: '1Password app integration' } : { id: 'source.service-account', title: '1Password service account' };
+  return s.ok ? verdict(head, `${s.vaults} vault(s) visible`, undefined) : verdict(head, s.message, { status: 'fail', fix: s.message || 'Asking 1Password failed; the launcher log says why. Pair again: onecli-launcher pair.' });
 };
 
 const fullDiskAccess: Check = ({ platform, home, canRead, startedFromTerminal }) => {
   if (platform !== 'darwin') return undefined;
   const granted = canRead(path.join(home, TCC_PROBE_FILE));
   const terminal = startedFromTerminal ? ' This run was started from a terminal, so macOS charges the terminal, not OneCLI.app: open the app from Finder to test its own grant.' : '';
-  return {
-    id: 'macos.full-disk-access',
-    title: 'Full Disk Access',
-    status: granted ? 'ok' : 'warn',
-    detail: (granted ? 'granted' : 'not granted: 1Password access will prompt on every launch') + terminal,
-    ...(granted ? {} : { fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.', link: FULL_DISK_ACCESS_PANE }),
-  };
+  const head = { id: 'macos.full-disk-access', title: 'Full Disk Access' };
+  return granted
+    ? verdict(head, `granted${terminal}`, undefined)
+    : verdict({ ...head, link: FULL_DISK_ACCESS_PANE }, `not granted: 1Password access will prompt on every launch${terminal}`, { status: 'warn', fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.' });
 };
 
 const sshAgent: Check = ({ platform, home, env, exists }) => {
@@ -155,12 +148,13 @@ const sshAgent: Check = ({ platform, home, env, exists }) => {
   const sock = env.SSH_AUTH_SOCK ?? '';
   const linuxSock = path.join(home, '.1password/agent.sock');
   const active = platform === 'darwin' ? sock.includes('2BUA8C4S2C.com.1password') : sock === linuxSock && exists(linuxSock);
-  return {
-    id: 'op.ssh-agent',
-    title: '1Password SSH agent',
-    status: active ? 'ok' : 'skip',
-    detail: active ? `SSH_AUTH_SOCK points at 1Password's agent` : 'not in use (optional: git over SSH can use 1Password\'s agent)',
-  };
+  const head = { id: 'op.ssh-agent', title: '1Password SSH agent' };
+  if (active) return verdict(head, `SSH_AUTH_SOCK points at 1Password's agent`, undefined);
+  const socket = platform === 'darwin' ? '~/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock' : linuxSock;
+  return verdict(head, "not in use (optional: git over SSH can use 1Password's agent)", {
+    status: 'skip',
+    fix: `Nothing to do unless you want git over SSH to use keys in 1Password: turn on its SSH agent (1Password → Settings → Developer), then export SSH_AUTH_SOCK=${socket}.`,
+  });
 };
 
 export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, dataDirPermissions, keychain, gateway, caFiles, source, opInstalled, opGroup, fullDiskAccess, sshAgent];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FULL_DISK_ACCESS_PANE, runDoctorChecks, type DoctorFacts } from '../../../src/core/doctor/doctor-checks.js';
-import type { StatusView } from '../../../src/shared/control-api.js';
+import { DoctorCheck, type StatusView } from '../../../src/shared/control-api.js';
 
 const status = (over: Partial<StatusView> = {}): StatusView => ({
   gateway: { state: 'running', port: 10255, address: '127.0.0.1:10255' },
@@ -92,5 +92,63 @@ describe('doctor checks', () => {
     const checks = runDoctorChecks(facts({ status: status({ source: { kind: 'none' } }), source: undefined, op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } }));
     expect(byId(checks, 'source.connected')).toMatchObject({ status: 'warn', fix: expect.stringMatching(/pair --service-account/) });
     expect(byId(checks, 'op.installed')?.status).toBe('skip');
+  });
+});
+
+describe('every check that is not ok says what to do', () => {
+  const notOk = (checks: ReturnType<typeof runDoctorChecks>) => checks.filter((c) => c.status !== 'ok');
+  const expectFixes = (checks: ReturnType<typeof runDoctorChecks>) => {
+    for (const c of notOk(checks)) {
+      expect(c.fix, `${c.id} is ${c.status}`).toMatch(/\S{3,}/);
+      expect(DoctorCheck.safeParse(c).success).toBe(true);
+    }
+  };
+
+  test('the contract refuses a not-ok check without a fix, on the wire as in the type', () => {
+    for (const status of ['warn', 'fail', 'skip'] as const) {
+      expect(DoctorCheck.safeParse({ id: 'x', title: 'x', status, detail: 'd' }).success).toBe(false);
+      expect(DoctorCheck.safeParse({ id: 'x', title: 'x', status, detail: 'd', fix: '' }).success).toBe(false);
+      expect(DoctorCheck.safeParse({ id: 'x', title: 'x', status, detail: 'd', fix: 'do this' }).success).toBe(true);
+    }
+    expect(DoctorCheck.safeParse({ id: 'x', title: 'x', status: 'ok', detail: 'd' }).success).toBe(true);
+    // @ts-expect-error: the type has no not-ok check without a fix
+    const bad: DoctorCheck = { id: 'x', title: 'x', status: 'fail', detail: 'd' };
+    expect(bad.status).toBe('fail');
+  });
+
+  test('--op-path to a file that does not exist: op.installed fails and says to fix --op-path', () => {
+    const op = { searchDirs: ['/usr/bin'], installs: [{ path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' }], chosen: { path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' }, chosenBecause: 'explicit' as const };
+    expect(byId(runDoctorChecks(facts({ op, opGroup: undefined })), 'op.installed')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^--op-path \/nope\/op: no executable file at this path\. Pass the absolute path of an installed op/) });
+    const broken = { ...op, chosenBecause: 'first-on-search-path' as const, installs: [{ path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' }], chosen: { path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' } };
+    expect(byId(runDoctorChecks(facts({ op: broken, opGroup: undefined })), 'op.installed')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/Reinstall the 1Password CLI/) });
+  });
+
+  test('every check, driven into each of its failures, carries a fix', () => {
+    const variants: Partial<DoctorFacts>[] = [
+      {},
+      { platform: 'darwin', canRead: () => false, env: {} },
+      { platform: 'linux', opGroup: { group: 'root', setgid: false }, exists: () => false },
+      { status: status({ gateway: { state: 'failed', port: 1, reason: 'crashed 5 times in a minute' } }) },
+      { status: status({ gateway: { state: 'failed', port: 1, reason: 'EADDRINUSE' } }) },
+      { status: status({ gateway: { state: 'restarting', port: 1, reason: 'restarting in 250 ms' } }) },
+      { status: status({ gateway: { state: 'starting', port: 1 } }) },
+      { status: status({ gateway: { state: 'stopped', port: 1 } }), portFree: false },
+      { status: status({ secretStore: { kind: 'file', detail: 'f' }, settings: { file: '/d/s.json', health: 'a corrupt settings file was moved' } }) },
+      { status: status({ secretStore: { kind: 'none', detail: 'n' }, source: { kind: 'none' } }), source: undefined, op: { searchDirs: [], installs: [], chosenBecause: 'none' } },
+      { source: { ok: false, message: '' } },
+      { status: status({ source: { kind: 'service-account' } }), source: { ok: false, message: 'The token was refused.' } },
+      { status: status({ ca: { certFile: '/d/ca.pem', bundleFile: '/d/ca-bundle.pem', subject: 'CN=x', notAfter: '2030-01-01', sha256: 'ab' } }), exists: () => false },
+      { op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } },
+      { dataDir: { path: '/d', inspection: { kind: 'folder', mode: 0o777, ownerUid: 1, currentUid: 1, foreignEntries: [], looseEntries: [] } } },
+      { dataDir: { path: '/d', inspection: { kind: 'not-checked', reason: 'windows' } } },
+    ];
+    const seen = new Set<string>();
+    for (const v of variants) {
+      const checks = runDoctorChecks(facts(v));
+      expectFixes(checks);
+      for (const c of notOk(checks)) seen.add(c.id);
+    }
+    // Each check id was seen failing at least once, so none escapes this test.
+    expect([...seen].sort()).toEqual(['ca.files', 'datadir.permissions', 'gateway.port', 'macos.full-disk-access', 'op.installed', 'op.linux-group', 'op.ssh-agent', 'secrets.store', 'settings.file', 'source.connected', 'source.desktop', 'source.service-account']);
   });
 });
