@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { credentialValueProblem } from '../shared/credential-value.js';
 import { GatewayConfigFile, GatewayRuntimeConfig, GatewayTimeouts, type GatewayMapping } from '../shared/gateway-config.js';
 import { headerRuleFrom } from '../shared/header-rule.js';
 import { formatAuthority, isLoopbackHost, parseAuthority } from '../shared/host-authority.js';
@@ -19,6 +20,8 @@ export interface StandaloneConfig {
   readonly runtime: GatewayRuntimeConfig;
   /** Mapping id → value, read from the environment: never from argv or the file. */
   readonly values: ReadonlyMap<string, string>;
+  /** Problems that do not stop the start (a value that cannot be sent), one sentence each. */
+  readonly warnings: readonly string[];
 }
 
 function readText(file: string, field: string): string {
@@ -62,6 +65,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
   if (shortToken !== -1) throw new ConfigError('agentTokensEnv', `token ${shortToken + 1} in ${cfg.agentTokensEnv} is shorter than 16 characters`);
 
   const values = new Map<string, string>();
+  const warnings: string[] = [];
   const seen = new Set<string>();
   const mappings: GatewayMapping[] = cfg.mappings.map((m, i) => {
     const field = `mappings[${i}]`;
@@ -73,6 +77,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     if (m.route && authority.host.startsWith('*.')) throw new ConfigError(`${field}.route`, 'a wildcard host cannot have a route: a route needs one host');
     const value = env[m.valueEnv];
     if (!value) throw new ConfigError(`${field}.valueEnv`, `environment variable ${m.valueEnv} is empty or not set`);
+    // Not fatal: one bad value must not take the other mappings down. Its requests get a 502
+    // `invalid_value`, and the start says which variable to fix.
+    const problem = credentialValueProblem(value);
+    if (problem) warnings.push(`${field}.valueEnv: environment variable ${m.valueEnv}: ${problem}; requests for ${id} get 502 invalid_value until it is fixed`);
     values.set(id, value);
     let rule;
     try {
@@ -96,7 +104,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     const issue = runtime.error.issues[0];
     throw new ConfigError(fieldPath(issue?.path ?? []), issue?.message ?? 'invalid');
   }
-  return { runtime: runtime.data, values };
+  return { runtime: runtime.data, values, warnings };
 }
 
 /** Standalone values never change while the gateway runs. */

@@ -46,6 +46,7 @@ async function runStandalone(file: string): Promise<void> {
   }
   const log = createLogger(config.runtime.logLevel);
   keepServingOnUncaught(log);
+  for (const warning of config.warnings) log.warn({ file }, `config: ${warning}`);
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values) });

@@ -203,3 +203,29 @@ test('reset forgets mappings, agents and the 1Password connection, and keeps wor
   refused.socket.destroy();
   await expect(api().call('settings.reset', {} as never)).rejects.toMatchObject({ code: 'invalid_params' });
 });
+
+describe('control API: values that cannot be a header are refused where they enter', () => {
+  test.each([
+    ['a newline inside', 'sk-QZ7first\nsecond', /line break/],
+    ['two trailing newlines', 'sk-QZ7-value\n\n', /line break/],
+    ['a character outside Latin-1', 'sk-QZ7-€-value', /outside printable ASCII \(U\+20AC\)/],
+    ['CR/LF header injection', 'sk-QZ7\r\nX-Injected: 1', /line break/],
+  ])('secrets set with %s: invalid_params naming the problem, nothing saved', async (_name, value, problem) => {
+    await expect(api().call('secrets.set', { name: 'bad-value', value })).rejects.toThrow(problem);
+    await expect(api().call('secrets.set', { name: 'bad-value', value })).rejects.not.toThrow('QZ7');
+    const r = await api().call('mappings.add', { host: '127.0.0.3:9', reference: 'local://bad-value' });
+    expect(r).toBeDefined();
+    const probe = await api().call('mappings.test', { host: '127.0.0.3:9' });
+    expect(probe).toMatchObject({ ok: false, code: 'not_found' });
+    await api().call('mappings.remove', { host: '127.0.0.3:9' });
+  });
+
+  test.each([
+    ['a CR/LF', 'Bearer {value}\r\nX-Injected: 1', /line break/],
+    ['a non-ASCII character', 'Tökén {value}', /outside printable ASCII/],
+  ])('a template with %s: invalid_params, no mapping added', async (_name, template, problem) => {
+    await expect(api().call('mappings.add', { host: '127.0.0.3:10', reference: 'local://x', header: 'authorization', template })).rejects.toThrow(problem);
+    const list = await api().call('mappings.list', {});
+    expect(JSON.stringify(list)).not.toContain('127.0.0.3:10');
+  });
+});

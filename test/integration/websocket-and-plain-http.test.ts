@@ -62,6 +62,17 @@ describe('WebSocket upgrades', () => {
 });
 
 describe('plain http:// through the proxy', () => {
+  test('a request addressed to the gateway itself (base-URL door through the proxy) is answered here, not forwarded to itself', async () => {
+    const self = `http://127.0.0.1:${f.gateway.port}`;
+    const health = await run('curl', ['-sS', '-x', f.proxy, `${self}/healthz`]);
+    expect(health.stdout).toBe('{"ok":true}');
+    const before = f.upstream.requests.length;
+    const r = await run('curl', ['-sS', '-x', f.proxy, '-H', `x-api-key: ${SECRETS.agentToken}`, `${self}/r/ws/echo`]);
+    expect(JSON.parse(r.stdout).path).toBe('/echo');
+    expect(f.upstream.requests.length).toBe(before + 1);
+    expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
+  });
+
   test('a mapped loopback host gets the credential', async () => {
     const port = (plain.address() as AddressInfo).port;
     const r = await run('curl', ['-sS', '-x', f.proxy, `http://127.0.0.1:${port}/x`]);

@@ -1,0 +1,35 @@
+import { expect, test } from 'vitest';
+import { originFormTarget } from '../../../src/gateway/doors/mitm.js';
+import { addressedToGateway } from '../../../src/gateway/doors/plain-http.js';
+
+const authority = { host: 'api.example.com', port: 443 };
+
+test.each([
+  ['/v1/messages?beta=true', 'GET', '/v1/messages?beta=true'],
+  ['https://api.example.com/v1/x?q=1', 'GET', '/v1/x?q=1'],
+  ['https://API.Example.com:443/v1/x', 'POST', '/v1/x'],
+  ['*', 'OPTIONS', '*'],
+  ['*', 'GET', undefined],
+  ['https://evil.example/steal', 'GET', undefined],
+  ['https://api.example.com:8443/x', 'GET', undefined],
+  ['http://api.example.com/x', 'GET', undefined],
+  ['https://user:pw@api.example.com/x', 'GET', undefined],
+  ['https://api.example.com@evil.example/x', 'GET', undefined],
+  ['api.example.com/x', 'GET', undefined],
+  ['', 'GET', undefined],
+])('inside a tunnel to api.example.com:443, %j (%s) → %j', (url, method, expected) => {
+  expect(originFormTarget(url, method, authority)).toBe(expected);
+});
+
+test.each([
+  ['http://127.0.0.1:10255/r/anthropic/v1/messages', '/r/anthropic/v1/messages'],
+  ['http://localhost:10255/healthz', '/healthz'],
+  ['http://[::1]:10255/r/openai/v1/chat?x=1', '/r/openai/v1/chat?x=1'],
+  ['ws://127.0.0.1:10255/r/openai/v1/responses', '/r/openai/v1/responses'],
+  ['http://127.0.0.1:4000/v1/models', undefined],
+  ['http://example.com:10255/', undefined],
+  ['https://127.0.0.1:10255/', undefined],
+  ['/r/anthropic', undefined],
+])('absolute-form %j addressed to the gateway on :10255 → %j', (url, expected) => {
+  expect(addressedToGateway(url, 10255)).toBe(expected);
+});

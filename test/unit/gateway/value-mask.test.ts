@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { ValueMask } from '../../../src/gateway/value-mask.js';
+
+const VALUE = 'sk-live-abcdef0123456789';
+const STAR = (n: number) => '*'.repeat(n);
+
+function through(mask: ValueMask, chunks: readonly string[]): string {
+  const s = mask.stream();
+  const out: Buffer[] = chunks.map((c) => Buffer.from(s.push(Buffer.from(c, 'latin1'))));
+  out.push(s.end());
+  return Buffer.concat(out).toString('latin1');
+}
+
+test('masks the value, its base64, JSON-escaped and percent-encoded forms, at the same length', () => {
+  const v = 'k"ey/with+odd=chars';
+  const mask = new ValueMask([v]);
+  const b64 = Buffer.from(v).toString('base64');
+  const json = JSON.stringify(v).slice(1, -1);
+  const pct = encodeURIComponent(v);
+  const body = `a ${v} b ${b64} c ${json} d ${pct} e`;
+  expect(through(mask, [body])).toBe(`a ${STAR(v.length)} b ${STAR(b64.length)} c ${STAR(json.length)} d ${STAR(pct.length)} e`);
+});
+
+test('the exact header value the rule wrote (a Basic token) is masked too', () => {
+  const basic = `Basic ${Buffer.from(`x-access-token:${VALUE}`).toString('base64')}`;
+  const mask = new ValueMask([VALUE], [basic]);
+  expect(mask.maskText(`echo: ${basic}`)).toBe(`echo: ${STAR(basic.length)}`);
+});
+
+test('headers: only the fields that hold a needle change', () => {
+  const mask = new ValueMask([VALUE]);
+  const raw = ['Set-Cookie', `s=${VALUE}`, 'Content-Type', 'text/plain'];
+  expect(mask.maskHeaders(raw)).toEqual(['Set-Cookie', `s=${STAR(VALUE.length)}`, 'Content-Type', 'text/plain']);
+  const clean = ['A', 'b'];
+  expect(mask.maskHeaders(clean)).toBe(clean);
+});
+
+test('text that only starts like the value is held back no longer than needed, then sent as it is', () => {
+  const s = new ValueMask([VALUE]).stream();
+  expect(s.push(Buffer.from('data: x\n\nsk-li')).toString()).toBe('data: x\n\n');
+  expect(s.push(Buffer.from('ght is not a key\n\n')).toString()).toBe('sk-light is not a key\n\n');
+  expect(s.end().length).toBe(0);
+});
+
+test('an SSE event that ends a chunk is sent whole, not held for the next one', () => {
+  const s = new ValueMask([VALUE]).stream();
+  const event = `data: {"key":"${VALUE}"}\n\n`;
+  expect(s.push(Buffer.from(event)).toString()).toBe(`data: {"key":"${STAR(VALUE.length)}"}\n\n`);
+});
+
+test('property: however the body is cut into chunks, no needle survives and every other byte is kept', () => {
+  const needleish = fc.constantFrom(VALUE, VALUE.slice(0, 5), VALUE.slice(3), Buffer.from(VALUE).toString('base64'), 'sk-', 's', '**');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(needleish, fc.string({ maxLength: 12 })), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 20 }), (parts, cuts) => {
+      const body = parts.join('');
+      const points = [...new Set(cuts.map((c) => (body.length ? c % body.length : 0)))].sort((a, b) => a - b);
+      const chunks: string[] = [];
+      let at = 0;
+      for (const p of points) {
+        chunks.push(body.slice(at, p));
+        at = p;
+      }
+      chunks.push(body.slice(at));
+      const mask = new ValueMask([VALUE]);
+      const out = through(mask, chunks);
+      expect(out.length).toBe(body.length);
+      expect(out).toBe(through(mask, [body]));
+      expect(out).not.toContain(VALUE);
+      expect(out).not.toContain(Buffer.from(VALUE).toString('base64'));
+    }),
+    { numRuns: 500 },
+  );
+});
