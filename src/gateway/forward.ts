@@ -137,6 +137,7 @@ export function pipeMasked(source: Readable, sink: NodeJS.WritableStream & { des
 export function forwardRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, done: ForwardDone, attempt = 0): void {
   const { upstream, timeouts, log } = state;
   const credential = plan.credential;
+  const mask = credential?.mask;
   if (credential && echoesRequest(req.method)) {
     sendError(res, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
     return done(405, 'method_not_allowed');
@@ -180,7 +181,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
       let headers = responseHeaders(upRes.rawHeaders);
       let body: Readable = upRes;
       let statusMessage = upRes.statusMessage;
-      if (credential) {
+      if (mask) {
         const decoded = decodedBody(upRes, headers, req.method === 'HEAD' || status === 204 || status === 304);
         if (!decoded.ok) {
           upRes.destroy();
@@ -189,14 +190,14 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
           return finish(502, 'unscannable_response');
         }
         body = decoded.body;
-        headers = credential.mask.maskHeaders(decoded.headers);
-        if (statusMessage) statusMessage = credential.mask.maskText(statusMessage);
+        headers = mask.maskHeaders(decoded.headers);
+        if (statusMessage) statusMessage = mask.maskText(statusMessage);
       }
       if (plan.closeAfter) headers.push('connection', 'close');
       res.writeHead(status, statusMessage, headers as unknown as http.OutgoingHttpHeaders);
       // Streams (SSE) have no length: send the headers now rather than with the first event.
       if (body !== upRes || upRes.headers['content-length'] === undefined) res.flushHeaders();
-      if (credential) pipeMasked(body, res, credential.mask.stream());
+      if (mask) pipeMasked(body, res, mask.stream());
       else body.pipe(res);
       body.on('error', () => res.destroy());
       if (body !== upRes) upRes.on('error', () => res.destroy());

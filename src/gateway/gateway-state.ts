@@ -24,6 +24,8 @@ export interface GatewayState {
   readonly log: Logger;
   readonly activity: ActivityRecorder;
   readonly connections: AgentConnections;
+  /** False only for the bench's baseline: responses are then relayed unscanned. */
+  readonly responseScan: boolean;
 }
 
 export type CredentialFailed = (code: GatewayErrorCode, message: string) => void;
@@ -38,7 +40,7 @@ export function withCredential(state: GatewayState, mapping: GatewayMapping, rea
   const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
     if (!result.ok) return failed(result.code, result.message);
     const built = injectionFor(mapping, result);
-    if (built.ok) ready(built.injection);
+    if (built.ok) ready(state.responseScan ? built.injection : { header: built.injection.header });
     else {
       state.log.warn({ mapping: mapping.id }, 'refused: the resolved value cannot be sent in a header');
       failed('invalid_value', built.message);

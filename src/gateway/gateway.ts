@@ -24,6 +24,12 @@ export interface GatewayDeps {
   readonly resolve: ResolveSource;
   readonly activitySink?: ActivitySink;
   readonly clock?: Clock;
+  /**
+   * Scan responses from mapped hosts for the injected value (default true). Off only for the
+   * bench's baseline, measuring what the scan costs: the standalone gateway turns it off for
+   * ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1, which the launcher's environment allowlist never passes.
+   */
+  readonly responseScan?: boolean;
 }
 
 export interface RunningGateway {
@@ -71,6 +77,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     log: deps.log,
     activity: new ActivityRecorder(deps.activitySink, deps.log),
     connections: new AgentConnections(),
+    responseScan: deps.responseScan ?? true,
   };
   const log = deps.log;
 

@@ -7,7 +7,8 @@ import { ValueMask } from './value-mask.js';
 /** What a request to a mapped host gets, and what its response is scanned for. */
 export interface Injection {
   readonly header: readonly [string, string];
-  readonly mask: ValueMask;
+  /** Absent only in the bench's no-scan baseline (see `responseScan` in gateway.ts). */
+  readonly mask?: ValueMask;
 }
 
 export type InjectionResult = { readonly ok: true; readonly injection: Injection } | { readonly ok: false; readonly message: string };

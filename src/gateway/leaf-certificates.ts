@@ -38,6 +38,53 @@ function pemBody(pem: string, label: string): ArrayBuffer {
   return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
 }
 
+/** One DER element: where it starts, where its contents start, where it ends. */
+interface DerElement {
+  readonly tag: number;
+  readonly start: number;
+  readonly body: number;
+  readonly end: number;
+}
+
+function derElement(der: Uint8Array, at: number, limit: number): DerElement {
+  const tag = der[at];
+  let length = der[at + 1];
+  if (tag === undefined || length === undefined || (tag & 0x1f) === 0x1f) throw new Error('truncated or unsupported DER');
+  let body = at + 2;
+  if (length & 0x80) {
+    const octets = length & 0x7f;
+    if (octets === 0 || octets > 4) throw new Error('unsupported DER length');
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + (der[body + i] ?? Number.NaN);
+    body += octets;
+  }
+  const end = body + length;
+  if (!Number.isInteger(end) || end > limit) throw new Error('truncated DER');
+  return { tag, start: at, body, end };
+}
+
+function derChildren(der: Uint8Array, parent: DerElement): DerElement[] {
+  const out: DerElement[] = [];
+  for (let at = parent.body; at < parent.end; at = out[out.length - 1]!.end) out.push(derElement(der, at, parent.end));
+  return out;
+}
+
+/**
+ * The issuer and subject of a certificate exactly as its DER has them (RFC 5280 §4.1:
+ * tbsCertificate is version [0] (optional), serialNumber, signature, issuer, validity, subject).
+ */
+export function certificateNames(certDer: ArrayBuffer | Uint8Array): { issuer: Uint8Array; subject: Uint8Array } {
+  const der = certDer instanceof Uint8Array ? certDer : new Uint8Array(certDer);
+  const tbs = derChildren(der, derElement(der, 0, der.length))[0];
+  if (!tbs) throw new Error('not a certificate');
+  const fields = derChildren(der, tbs);
+  const first = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const issuer = fields[first + 2];
+  const subject = fields[first + 4];
+  if (issuer?.tag !== 0x30 || subject?.tag !== 0x30) throw new Error('not a certificate');
+  return { issuer: der.subarray(issuer.start, issuer.end), subject: der.subarray(subject.start, subject.end) };
+}
+
 interface CachedLeaf {
   readonly context: SecureContext;
   readonly renewAt: number;
@@ -54,6 +101,9 @@ export class LeafCertificates {
 
   private constructor(
     private readonly ca: x509.X509Certificate,
+    /** The CA's subject, parsed from its own DER: re-serialised, it is those bytes again. */
+    private readonly issuer: x509.Name,
+    private readonly authorityKeyId: x509.AuthorityKeyIdentifierExtension,
     private readonly caKey: CryptoKey,
     private readonly signAlg: Algorithm,
     private readonly leafKeys: CryptoKeyPair,
@@ -78,10 +128,23 @@ export class LeafCertificates {
     const leafKeys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
     const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
     const leafKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
-    const certs = new LeafCertificates(ca, caKey, signAlg, leafKeys, leafKeyPem);
+    // rustls (Codex) and Go's crypto/x509 chain a leaf to its CA by comparing the leaf's issuer
+    // with the CA's subject byte for byte. Rebuilt from the string form, a name comes back with
+    // other string types (openssl writes UTF8String; the string form gives PrintableString), and
+    // those clients call the CA unknown. So the issuer is parsed from the CA's DER, not its text.
+    const caSubject = Buffer.from(certificateNames(ca.rawData).subject);
+    const issuer = new x509.Name(caSubject);
+    // The same for the key identifier: the CA's own SKI if it has one (it need not be the SHA-1 of
+    // the key that @peculiar/x509 would compute; OpenSSL refuses an issuer whose SKI differs).
+    const ski = ca.getExtension(x509.SubjectKeyIdentifierExtension);
+    const authorityKeyId = ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId, false) : await x509.AuthorityKeyIdentifierExtension.create(ca, false);
+    const certs = new LeafCertificates(ca, issuer, authorityKeyId, caKey, signAlg, leafKeys, leafKeyPem);
     const probe = await certs.#mint('ca-key-check.invalid', Date.now());
     if (!(await probe.verify({ publicKey: ca.publicKey, signatureOnly: true }))) {
       throw new Error('the CA key does not belong to the CA certificate');
+    }
+    if (!caSubject.equals(certificateNames(probe.rawData).issuer)) {
+      throw new Error("the CA certificate's subject name cannot be copied byte for byte into the certificates it signs (strict clients such as rustls and Go would reject them); make the CA with PrintableString or UTF8String names");
     }
     return certs;
   }
@@ -117,7 +180,7 @@ export class LeafCertificates {
     return x509.X509CertificateGenerator.create({
       serialNumber: serial.toString('hex'),
       subject: isIP(host) ? 'CN=OneCLI gateway' : `CN=${host}`,
-      issuer: this.ca.subject,
+      issuer: this.issuer,
       notBefore: new Date(now - BACKDATE_MS),
       notAfter: new Date(notAfter),
       signingAlgorithm: this.signAlg,
@@ -129,7 +192,7 @@ export class LeafCertificates {
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
         new x509.SubjectAlternativeNameExtension([san], false),
-        await x509.AuthorityKeyIdentifierExtension.create(this.ca, false),
+        this.authorityKeyId,
         await x509.SubjectKeyIdentifierExtension.create(this.leafKeys.publicKey, false),
       ],
     });

@@ -49,7 +49,9 @@ async function runStandalone(file: string): Promise<void> {
   for (const warning of config.warnings) log.warn({ file }, `config: ${warning}`);
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values) });
+    const responseScan = process.env.ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN !== '1';
+    if (!responseScan) log.warn('responses are NOT scanned for injected values (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1): for benchmarks only');
+    gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values), responseScan });
   } catch (err) {
     const { code, message } = describeError(err);
     if (code === 'EADDRINUSE') fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port}: the port is in use; pick another "listen" port`, EXIT_LISTEN_FAILED);

@@ -51,8 +51,9 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
     failSocket(client);
     done(500, 'internal_error');
   };
-  const mask = (headers: string[]) => (credential ? credential.mask.maskHeaders(headers) : headers);
-  const maskText = (text: string | undefined) => (credential && text ? credential.mask.maskText(text) : text);
+  const valueMask = credential?.mask;
+  const mask = (headers: string[]) => (valueMask ? valueMask.maskHeaders(headers) : headers);
+  const maskText = (text: string | undefined) => (valueMask && text ? valueMask.maskText(text) : text);
 
   upReq.on(
     'upgrade',
@@ -63,8 +64,8 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       (upSocket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
       upSocket.on('error', () => client.destroy());
       client.on('error', () => upSocket.destroy());
-      if (credential) {
-        const scanner = credential.mask.stream();
+      if (valueMask) {
+        const scanner = valueMask.stream();
         if (upHead.length) {
           const out = scanner.push(upHead);
           if (out.length) client.write(out);
@@ -88,7 +89,7 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       const status = upRes.statusCode ?? 502;
       let headers = responseHeaders(upRes.rawHeaders);
       let body: Readable = upRes;
-      if (credential) {
+      if (valueMask) {
         const decoded = decodedBody(upRes, headers, status === 204 || status === 304);
         if (!decoded.ok) {
           upRes.destroy();
@@ -101,7 +102,7 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       }
       client.write(rawResponseHead(status, maskText(upRes.statusMessage), [...mask(headers), 'connection', 'close']));
       body.on('error', () => client.destroy());
-      if (credential) pipeMasked(body, client, credential.mask.stream());
+      if (valueMask) pipeMasked(body, client, valueMask.stream());
       else body.pipe(client);
       done(status);
     }),
