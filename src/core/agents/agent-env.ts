@@ -1,3 +1,4 @@
+import { isLoopbackHost, parseAuthority } from '../../shared/host-authority.js';
 import type { Mapping } from '../../shared/settings.js';
 import { PROVIDERS } from '../../shared/providers.js';
 
@@ -11,25 +12,47 @@ export interface AgentEnvInput {
   readonly mappings: readonly Mapping[];
 }
 
+/** Loopback names agents reach directly (the base-URL door among them), unless a mapping needs one. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
+
+/** The loopback hosts of mappings (`localhost`, `127.0.0.1`, `[::1]`, `x.localhost`): these must reach the gateway. */
+function mappedLoopbackHosts(mappings: readonly Mapping[]): string[] {
+  return mappings.flatMap((m) => {
+    const host = parseAuthority(m.host, 443, { allowWildcard: true })?.host.replace(/^\*\./, '');
+    return host !== undefined && isLoopbackHost(host) ? [host] : [];
+  });
+}
+
 /**
  * The variables an agent needs, for both doors at once (reference/agent-clients.md):
- * - proxy door: HTTPS_PROXY with the agent token as the proxy password, NO_PROXY for loopback
- *   so the base-URL door is never proxied through itself;
+ * - proxy door: HTTPS_PROXY with the agent token as the proxy password; NO_PROXY for loopback
+ *   so the base-URL door and local servers are reached directly. A NO_PROXY name also covers
+ *   its subdomains (curl, requests, undici), so a name that covers a mapped loopback host
+ *   (a LiteLLM proxy on `localhost:4000`) is left out, or the agent would bypass the gateway and
+ *   get a 401; then HTTP_PROXY is set too, because such local servers often speak plain HTTP, and
+ *   the gateway adds credentials to plain HTTP for loopback hosts only. (Go clients never proxy
+ *   loopback, whatever the variables say.)
  * - trust: NODE_EXTRA_CA_CERTS adds the CA; SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE
  *   and GIT_SSL_CAINFO replace the roots, so they get the combined bundle (unmapped hosts still
  *   show their real certificates);
  * - base-URL door: for each mapped known provider, its base URL and the agent token as a
  *   phantom API key, so SDK agents need no CA and agents that demand a key variable start.
+ *   If 127.0.0.1 itself is left out of NO_PROXY, these go through the proxy door to the
+ *   gateway, which answers requests addressed to itself.
  */
 export function agentEnv(input: AgentEnvInput): Record<string, string> {
   const gateway = `127.0.0.1:${input.port}`;
   const proxy = `http://x:${encodeURIComponent(input.token)}@${gateway}`;
-  const noProxy = 'localhost,127.0.0.1,::1';
+  const loopbackMapped = mappedLoopbackHosts(input.mappings);
+  const covers = (name: string, host: string) => host === name || host.endsWith(`.${name}`);
+  const noProxy = LOOPBACK_NAMES.filter((name) => !loopbackMapped.some((host) => covers(name, host))).join(',');
   const vars: Record<string, string> = {
     HTTPS_PROXY: proxy,
     https_proxy: proxy,
+    // Set even when empty: a NO_PROXY the agent's shell already has must not let a mapped host bypass us.
     NO_PROXY: noProxy,
     no_proxy: noProxy,
+    ...(loopbackMapped.length ? { HTTP_PROXY: proxy, http_proxy: proxy } : {}),
     NODE_EXTRA_CA_CERTS: input.caFile,
     SSL_CERT_FILE: input.bundleFile,
     REQUESTS_CA_BUNDLE: input.bundleFile,

@@ -62,6 +62,41 @@ describe('agent env', () => {
     });
   });
 
+  test('no mapped loopback host: loopback is direct, and plain HTTP is not proxied', () => {
+    expect(vars).not.toHaveProperty('HTTP_PROXY');
+    expect(vars).not.toHaveProperty('http_proxy');
+  });
+
+  describe('a mapped loopback host goes through the gateway (NO_PROXY would send it around, to a 401)', () => {
+    const env = (...hosts: string[]) => agentEnv({ port: 10255, token: 'tok', caFile: 'c', bundleFile: 'b', mappings: hosts.map((host) => buildMapping({ host, reference: 'local://k' }, now)) });
+    test.each([
+      ['localhost:4000', '127.0.0.1,::1'],
+      ['LOCALHOST:4000', '127.0.0.1,::1'],
+      ['litellm.localhost:4000', '127.0.0.1,::1'],
+      ['*.localhost', '127.0.0.1,::1'],
+      ['127.0.0.1:4000', 'localhost,::1'],
+      ['[::1]:4000', 'localhost,127.0.0.1'],
+      ['127.0.0.2:4000', 'localhost,127.0.0.1,::1'], // not covered by NO_PROXY anyway, but plain HTTP to it needs HTTP_PROXY
+    ])('%s → NO_PROXY=%s, and HTTP_PROXY is set', (host, noProxy) => {
+      const v = env(host);
+      expect(v.NO_PROXY).toBe(noProxy);
+      expect(v.no_proxy).toBe(noProxy);
+      expect(v.HTTP_PROXY).toBe('http://x:tok@127.0.0.1:10255');
+      expect(v.http_proxy).toBe(v.HTTP_PROXY);
+    });
+
+    test('all three names mapped: NO_PROXY is set, and empty, so a NO_PROXY in the agent\'s shell cannot let one bypass', () => {
+      const v = env('localhost:1', '127.0.0.1:2', '[::1]:3');
+      expect(v).toHaveProperty('NO_PROXY', '');
+      expect(v).toHaveProperty('no_proxy', '');
+    });
+
+    test('a host that only looks loopback is not: nothing changes', () => {
+      for (const host of ['localhost.example.com', 'mylocalhost', '127.0.0.1.nip.io']) expect(env(host)).toMatchObject({ NO_PROXY: 'localhost,127.0.0.1,::1' });
+      expect(env('localhost.example.com')).not.toHaveProperty('HTTP_PROXY');
+    });
+  });
+
   test('no provider variables without a mapping for the provider', () => {
     expect(agentEnv({ port: 1, token: 't', caFile: 'c', bundleFile: 'b', mappings: [] })).not.toHaveProperty('ANTHROPIC_API_KEY');
   });
