@@ -1,37 +1,64 @@
 import type { Duplex } from 'node:stream';
 
-/**
- * The long-lived connections each agent holds: tunnels (blind and terminated) and upgraded
- * sockets. Revoking an agent closes them at once, so a token that is gone stops working on
- * connections opened before, not only on new ones.
- */
-export class AgentConnections {
-  readonly #byAgent = new Map<string, Set<Duplex>>();
+/** Sockets grouped by a key, each removed when it closes. */
+class SocketGroups {
+  readonly #groups = new Map<string, Set<Duplex>>();
 
-  /** Tracks `socket` under the agent's key until it closes. */
-  add(agentKey: string, socket: Duplex): void {
-    let set = this.#byAgent.get(agentKey);
-    if (!set) this.#byAgent.set(agentKey, (set = new Set()));
+  add(key: string, socket: Duplex): void {
+    let set = this.#groups.get(key);
+    if (!set) this.#groups.set(key, (set = new Set()));
     set.add(socket);
     socket.once('close', () => {
-      const current = this.#byAgent.get(agentKey);
+      const current = this.#groups.get(key);
       if (!current) return;
       current.delete(socket);
-      if (current.size === 0) this.#byAgent.delete(agentKey);
+      if (current.size === 0) this.#groups.delete(key);
     });
   }
 
-  /** Destroys every connection of agents whose key `isCurrent` no longer accepts. Returns how many. */
-  closeRevoked(isCurrent: (agentKey: string) => boolean): number {
+  /** Destroys the sockets of every group `keep` refuses. Returns how many. */
+  closeUnless(keep: (key: string) => boolean): number {
     let closed = 0;
-    for (const [key, sockets] of this.#byAgent) {
-      if (isCurrent(key)) continue;
-      this.#byAgent.delete(key);
+    for (const [key, sockets] of this.#groups) {
+      if (keep(key)) continue;
+      this.#groups.delete(key);
       for (const socket of sockets) {
         socket.destroy();
         closed++;
       }
     }
     return closed;
+  }
+}
+
+/**
+ * The long-lived connections the gateway holds for agents: tunnels (blind and terminated) per
+ * agent, and upgraded sockets (WebSockets) per mapping too. Revoking an agent closes its
+ * connections at once, so a token that is gone stops working on connections opened before, not
+ * only on new ones; removing or changing a mapping closes the WebSockets opened with its
+ * credential. (A request on a kept-alive tunnel looks its mapping up again anyway: doors/mitm.ts.)
+ */
+export class AgentConnections {
+  readonly #byAgent = new SocketGroups();
+  readonly #upgradesByMapping = new SocketGroups();
+
+  /** Tracks `socket` under the agent's key until it closes. */
+  add(agentKey: string, socket: Duplex): void {
+    this.#byAgent.add(agentKey, socket);
+  }
+
+  /** Tracks an upgraded socket that carries `mappingId`'s credential. */
+  addUpgrade(mappingId: string, socket: Duplex): void {
+    this.#upgradesByMapping.add(mappingId, socket);
+  }
+
+  /** Destroys every connection of agents whose key `isCurrent` no longer accepts. */
+  closeRevoked(isCurrent: (agentKey: string) => boolean): number {
+    return this.#byAgent.closeUnless(isCurrent);
+  }
+
+  /** Destroys upgraded sockets of mappings `isUnchanged` no longer accepts. */
+  closeUnmapped(isUnchanged: (mappingId: string) => boolean): number {
+    return this.#upgradesByMapping.closeUnless(isUnchanged);
   }
 }

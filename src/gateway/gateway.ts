@@ -42,6 +42,11 @@ export interface RunningGateway {
 
 const CLOSE_GRACE_MS = 2_000;
 
+/** Same host, port and rule: a WebSocket opened with its credential may stay open. */
+function sameMapping(a: GatewayMapping | undefined, b: GatewayMapping | undefined): boolean {
+  return a !== undefined && b !== undefined && a.host === b.host && a.port === b.port && JSON.stringify(a.rule) === JSON.stringify(b.rule);
+}
+
 function serverOptions(config: GatewayRuntimeConfig): http.ServerOptions {
   const t = config.timeouts;
   return {
@@ -143,9 +148,11 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
   return {
     address,
     setMappings(mappings) {
+      const before = state.table;
       state.table = new MappingTable(mappings);
       state.cache.invalidate();
-      deps.log.info({ mappings: mappings.length }, 'mappings updated');
+      const closed = state.connections.closeUnmapped((id) => sameMapping(before.byId(id), state.table.byId(id)));
+      deps.log.info({ mappings: mappings.length, closedUpgrades: closed }, 'mappings updated');
     },
     setAgents(agents) {
       state.auth.set(agents);

@@ -8,6 +8,7 @@ import { formatAuthority } from '../shared/host-authority.js';
 export class MappingTable {
   readonly #byAuthority = new Map<string, GatewayMapping>();
   readonly #byRoute = new Map<string, GatewayMapping>();
+  readonly #byId = new Map<string, GatewayMapping>();
   readonly size: number;
 
   constructor(mappings: readonly GatewayMapping[]) {
@@ -15,6 +16,7 @@ export class MappingTable {
       const key = formatAuthority(m);
       if (this.#byAuthority.has(key)) throw new Error(`two mappings for ${key}: keep one`);
       this.#byAuthority.set(key, m);
+      this.#byId.set(m.id, m);
       if (m.route) {
         if (this.#byRoute.has(m.route)) throw new Error(`two mappings use route "${m.route}": routes must be unique`);
         this.#byRoute.set(m.route, m);
@@ -34,5 +36,9 @@ export class MappingTable {
 
   forRoute(route: string): GatewayMapping | undefined {
     return this.#byRoute.get(route);
+  }
+
+  byId(id: string): GatewayMapping | undefined {
+    return this.#byId.get(id);
   }
 }

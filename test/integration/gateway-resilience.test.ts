@@ -188,6 +188,18 @@ describe('through the real gateway process and its launcher channel', () => {
     gw.send({ type: 'set-agents', agents });
   });
 
+  test('a removed mapping closes the WebSockets opened with its credential; an unchanged one keeps them', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/r/up/v1/responses`, { headers: { 'x-api-key': SECRETS.agentToken } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    gw.send({ type: 'set-mappings', mappings: config().mappings });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    const closed = new Promise<void>((r) => ws.once('close', () => r()));
+    gw.send({ type: 'set-mappings', mappings: config().mappings.filter((m) => m.id !== 'upstream') });
+    await closed;
+    gw.send({ type: 'set-mappings', mappings: config().mappings });
+  });
+
   test('a removed mapping: the next request on a tunnel opened before gets no credential, then the tunnel closes', async () => {
     const mitm = await tlsThroughProxy(gw.port, SECRETS.agentToken, upstream.authority, { ca: ca.certPem });
     expect(await requestOnTunnel(mitm, '/echo', upstream.authority)).toMatch(/^HTTP\/1\.1 200/);

@@ -139,7 +139,10 @@ export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, soc
   withCredential(
     state,
     mapping,
-    (credential) => forwardUpgrade(state, req, socket, head, plan(req, admitted, credential), activity.done),
+    (credential) => {
+      state.connections.addUpgrade(mapping.id, socket);
+      forwardUpgrade(state, req, socket, head, plan(req, admitted, credential), activity.done);
+    },
     (code, message) => {
       writeRawError(socket, code, mapping.id, message);
       activity.done(502, code);

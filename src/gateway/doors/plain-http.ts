@@ -77,11 +77,11 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
   return { authority, agent, mapping, path: `${url.pathname}${url.search}`, hostHeader: url.host };
 }
 
-function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan) => void, fail: Reject): void {
+function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan, mappingId?: string) => void, fail: Reject): void {
   const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
   if (!t.mapping) return go({ ...base, mapping: null });
   const mapping = t.mapping;
-  withCredential(state, mapping, (credential) => go({ ...base, credential, mapping: mapping.id }), (code, message) => fail(code, mapping.id, message));
+  withCredential(state, mapping, (credential) => go({ ...base, credential, mapping: mapping.id }, mapping.id), (code, message) => fail(code, mapping.id, message));
 }
 
 export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
@@ -103,5 +103,13 @@ export function handlePlainHttpUpgrade(state: GatewayState, req: IncomingMessage
   const t = target(state, req, activity, reject);
   if (!t) return;
   state.connections.add(t.agent.key, socket);
-  run(state, t, (plan) => forwardUpgrade(state, req, socket, head, plan, activity.done), reject);
+  run(
+    state,
+    t,
+    (plan, mappingId) => {
+      if (mappingId) state.connections.addUpgrade(mappingId, socket);
+      forwardUpgrade(state, req, socket, head, plan, activity.done);
+    },
+    reject,
+  );
 }

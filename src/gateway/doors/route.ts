@@ -98,7 +98,10 @@ export function handleRouteUpgrade(state: GatewayState, req: IncomingMessage, so
   withCredential(
     state,
     t.mapping,
-    (credential) => forwardUpgrade(state, req, socket, head, plan(t, credential), activity.done),
+    (credential) => {
+      state.connections.addUpgrade(t.mapping.id, socket);
+      forwardUpgrade(state, req, socket, head, plan(t, credential), activity.done);
+    },
     (code, message) => {
       writeRawError(socket, code, t.mapping.id, message);
       activity.done(502, code);
