@@ -1,5 +1,9 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -64,4 +68,59 @@ export async function makeServerCert(ca: CaPem, names: readonly string[]): Promi
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await pkcs8Pem(keys.privateKey) };
+}
+
+export interface OpensslCaOptions {
+  /** `-subj` syntax, e.g. `/C=DE/O=Acme/CN=Acme Root`; `+` joins attributes into one RDN. */
+  subject: string;
+  kind?: 'ec' | 'rsa';
+  /**
+   * openssl's `string_mask`: `utf8only` (its default: UTF8String), `default` (PrintableString
+   * where it can), `MASK:0x800` (BMPString), `nombstr` (T61String for 8-bit values).
+   */
+  stringMask?: string;
+  /** `subjectKeyIdentifier` as openssl's config takes it: `hash` (default), `none`, or hex. */
+  subjectKeyIdentifier?: string;
+}
+
+/**
+ * A throwaway CA made by the `openssl` CLI, as a user who brings their own CA would: openssl
+ * encodes names its own way (UTF8String by default), unlike @peculiar/x509.
+ */
+export async function makeOpensslCa(opts: OpensslCaOptions): Promise<CaPem> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onecli-openssl-ca-'));
+  try {
+    const conf = path.join(dir, 'openssl.cnf');
+    writeFileSync(
+      conf,
+      [
+        '[req]',
+        'distinguished_name = dn',
+        'x509_extensions = v3_ca',
+        `string_mask = ${opts.stringMask ?? 'utf8only'}`,
+        '[dn]',
+        '[v3_ca]',
+        'basicConstraints = critical,CA:TRUE',
+        'keyUsage = critical,keyCertSign,cRLSign',
+        `subjectKeyIdentifier = ${opts.subjectKeyIdentifier ?? 'hash'}`,
+        '',
+      ].join('\n'),
+    );
+    const kind = opts.kind ?? 'ec';
+    const keyArgs = kind === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+    const certFile = path.join(dir, 'ca.pem');
+    const keyFile = path.join(dir, 'ca-key.pem');
+    execFileSync('openssl', ['req', '-config', conf, '-x509', ...keyArgs, '-nodes', '-utf8', '-multivalue-rdn', '-days', '30', '-subj', opts.subject, '-keyout', keyFile, '-out', certFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const certPem = readFileSync(certFile, 'utf8');
+    const keyPem = readFileSync(keyFile, 'utf8');
+    const cert = new x509.X509Certificate(certPem);
+    const signAlg = kind === 'ec' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+    const importAlg = kind === 'ec' ? EC : { name: RSA.name, hash: RSA.hash };
+    const der = Buffer.from(keyPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+    const privateKey = await webcrypto.subtle.importKey('pkcs8', der, importAlg, true, ['sign']);
+    const publicKey = (await cert.publicKey.export(importAlg, ['verify'])) as unknown as webcrypto.CryptoKey;
+    return { cert, keys: { privateKey, publicKey }, signAlg, certPem, keyPem };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
