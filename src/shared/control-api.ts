@@ -45,7 +45,8 @@ export type StatusView = z.infer<typeof StatusView>;
 
 export const TestResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), header: z.string(), masked: z.string(), length: z.number().int() }),
-  z.object({ ok: z.literal(false), code: VaultErrorCode, message: z.string() }),
+  // invalid_value: it resolved, but cannot be sent in a header (a pasted newline, non-ASCII).
+  z.object({ ok: z.literal(false), code: z.union([VaultErrorCode, z.literal('invalid_value')]), message: z.string() }),
 ]);
 export type TestResult = z.infer<typeof TestResult>;
 

@@ -7,6 +7,7 @@ import { serveControlApi, type ControlServer } from '../../src/core/control/cont
 import type { ControlEvent } from '../../src/shared/control-api.js';
 import { rawRequest, readToEnd, run, tlsThroughProxy } from '../support/clients.js';
 import { coreHarness } from '../support/core-harness.js';
+import { localSecretName } from '../../src/core/secrets/secret-names.js';
 import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
 
@@ -228,4 +229,15 @@ describe('control API: values that cannot be a header are refused where they ent
     const list = await api().call('mappings.list', {});
     expect(JSON.stringify(list)).not.toContain('127.0.0.3:10');
   });
+});
+
+test('a value stored before these checks (or resolved from 1Password) with a newline: mappings test says invalid_value, the gateway answers 502 invalid_value', async () => {
+  await h.secrets.set(localSecretName('legacy'), 'sk-legacy-QZ8\nsecond-line');
+  await api().call('mappings.add', { host: `127.0.0.2:${upstream.port}`, reference: 'local://legacy', replace: true });
+  const tested = await api().call('mappings.test', { host: `127.0.0.2:${upstream.port}` });
+  expect(tested).toMatchObject({ ok: false, code: 'invalid_value', message: expect.stringMatching(/line break/) });
+  expect(JSON.stringify(tested)).not.toContain('QZ8');
+  const probe = await api().call('mappings.probe', { host: `127.0.0.2:${upstream.port}` });
+  expect(probe).toMatchObject({ status: 502, error: 'invalid_value' });
+  await api().call('mappings.remove', { host: `127.0.0.2:${upstream.port}` });
 });

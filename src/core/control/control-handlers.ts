@@ -64,6 +64,8 @@ export const CONTROL_HANDLERS: Handlers = {
     if (!mapping) throw new ControlError('not_found', `${key} is not mapped; see onecli-launcher mappings list.`);
     const result = await core.resolve(key);
     if (!result.ok) return result;
+    const problem = credentialValueProblem(result.value);
+    if (problem) return { ok: false, code: 'invalid_value', message: `${key} resolves, but ${problem}, so the gateway will not send it (502 invalid_value). Fix the stored value: the key alone, on one line.` };
     return { ok: true, header: ruleHeaderName(mapping.rule), masked: maskValue(result.value), length: result.value.length };
   },
   'secrets.set': async (core, p) => {
