@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -63,7 +63,7 @@ export function writeGatewayConfig(opts: GatewayOptions): { dir: string; file: s
 }
 
 export async function startGatewayProcess(opts: GatewayOptions): Promise<GatewayProcess> {
-  const { file, env } = writeGatewayConfig(opts);
+  const { dir, file, env } = writeGatewayConfig(opts);
   const child = spawn(process.execPath, [GATEWAY_MAIN, '--config', file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
@@ -85,10 +85,15 @@ export async function startGatewayProcess(opts: GatewayOptions): Promise<Gateway
     lines,
     child,
     proxyUrl: (token) => `http://x:${encodeURIComponent(token)}@127.0.0.1:${port}`,
+    // The config folder holds the test CA's key: removed with the gateway.
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGTERM');
       }),
   };
