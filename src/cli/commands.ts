@@ -2,12 +2,18 @@ import { spawn } from 'node:child_process';
 import type { ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
 import { shellExports } from '../core/agents/agent-env.js';
 import { ControlError } from '../core/control-error.js';
+import type { RuntimeInfo } from '../core/runtime-file.js';
 import { EXIT } from './exit-codes.js';
+import { doctorEnvironmentNote } from './ignored-flags.js';
 import { readSecret } from './read-secret.js';
 
 export interface CommandContext {
   readonly api: ControlTransport;
   readonly mode: 'running' | 'direct';
+  /** The running launcher, when commands go to it. */
+  readonly launcher?: RuntimeInfo | undefined;
+  /** The caller's environment. */
+  readonly env: NodeJS.ProcessEnv;
   readonly json: boolean;
   readonly args: readonly string[];
   readonly flags: Readonly<Record<string, string | boolean | undefined>>;
@@ -52,6 +58,9 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   },
   async doctor(ctx) {
     const checks = await ctx.api.call('doctor.run', {});
+    // The checks that look things up on PATH ran over there: say so rather than pass them off as this shell's.
+    const note = ctx.launcher ? doctorEnvironmentNote(ctx.launcher, ctx.env.PATH) : undefined;
+    if (note) process.stderr.write(`onecli-launcher: ${note}\n`);
     print(ctx, checks, () => formatDoctor(checks));
     return checks.some((c) => c.status === 'fail') ? EXIT.failed : EXIT.ok;
   },

@@ -33,6 +33,8 @@ Usage: onecli-launcher <command> [options]
 Options: --data-dir DIR (ONECLI_DATA_DIR)  --port N (gateway, default 10255)
          --control-port N (serve, default 10256)  --op-path PATH  --extra-ca FILE
          --insecure-file-store  --json  --help  --version
+While serve runs, commands go to it: --port, --op-path, --extra-ca and --insecure-file-store
+it was not started with are refused (exit 2), and doctor reports its environment.
 Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 gateway did not start,
             4 a secret or 1Password could not be reached, 5 no keychain.`;
 
@@ -88,12 +90,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     // launcher reads it and hands the trust to the gateway in its config.
     extraCa: values['extra-ca'] ?? env.NODE_EXTRA_CA_CERTS,
     insecureFileStore: values['insecure-file-store'] ?? false,
+    given: { port: port(values.port, 'port'), opPath: values['op-path'], extraCa: values['extra-ca'], insecureFileStore: values['insecure-file-store'] ?? false },
   };
   if (command === 'serve') return serve(opts, port(values['control-port'], 'control-port') ?? DEFAULT_CONTROL_PORT);
   const handler = COMMANDS[command];
   if (!handler) throw new ControlError('invalid_params', `unknown command "${command}"; see onecli-launcher --help`);
-  return withControl(opts, (api, mode) =>
-    handler({ api, mode, json: values.json ?? false, args: command === 'run' ? passthrough : args, flags: values, out: (t) => process.stdout.write(`${t}\n`) }),
+  if (values['control-port'] !== undefined) throw new ControlError('invalid_params', `--control-port is for serve only (onecli-launcher serve --control-port N); ${command} finds the running launcher in the data folder`);
+  return withControl(opts, (api, mode, launcher) =>
+    handler({ api, mode, launcher, env, json: values.json ?? false, args: command === 'run' ? passthrough : args, flags: values, out: (t) => process.stdout.write(`${t}\n`) }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveControlApi } from '../core/control/control-server.js';
 import { openCore } from '../core/open-core.js';
@@ -54,7 +55,14 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     return EXIT.failed;
   }
   core.setControlUrl(control.url);
-  await writeRuntimeInfo(opts.dataDir, { pid: process.pid, controlUrl: control.url, gatewayPort: gw.port, startedAt: new Date().toISOString(), ...(tokenInFile ? { controlToken: token } : {}) });
+  const launch = {
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.opPath ? { opPath: path.resolve(opts.opPath) } : {}),
+    ...(opts.extraCa ? { extraCaFile: path.resolve(opts.extraCa) } : {}),
+    secretStore: core.deps.secrets.kind,
+    ...(process.env.PATH !== undefined ? { path: process.env.PATH } : {}),
+  };
+  await writeRuntimeInfo(opts.dataDir, { pid: process.pid, controlUrl: control.url, gatewayPort: gw.port, startedAt: new Date().toISOString(), ...(tokenInFile ? { controlToken: token } : {}), launch });
 
   process.stdout.write(
     [

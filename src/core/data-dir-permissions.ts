@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { quoted, shellQuote, shown } from './printable.js';
 
 /**
  * The data folder holds what agents trust (ca.pem, ca-bundle.pem), the settings, and the
@@ -39,16 +40,6 @@ const OTHERS = 0o077;
 const OTHERS_WRITE = 0o022;
 
 export const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const CONTROL_CHARS = new RegExp(HAS_CONTROL.source, 'g');
-/** A name in quotes, as it may be printed: control characters (newlines, terminal escapes) spelled out, never sent raw. */
-const quoted = (s: string) => `"${s.replace(/["\\]/g, '\\$&').replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
-/** A path in a sentence: as is, unless it holds control characters. */
-const shown = (s: string) => (HAS_CONTROL.test(s) ? quoted(s) : s);
-/** A path in a shell command: single quotes, so nothing in it is expanded (spelled out if it holds control characters). */
-const shellQuote = (s: string) => (HAS_CONTROL.test(s) ? quoted(s) : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export function inspectDataDir(dir: string, currentUid: number | undefined = process.getuid?.()): DataDirInspection {
   if (currentUid === undefined) return { kind: 'not-checked', reason: 'this platform has no POSIX owners and modes' };

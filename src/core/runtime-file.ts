@@ -12,6 +12,24 @@ export const RuntimeInfo = z.object({
   startedAt: z.string(),
   /** Present only when no keychain holds the control token (0600 file, same user). */
   controlToken: z.string().optional(),
+  /**
+   * What the launcher was started with, so a CLI command can tell which of its own flags the
+   * running launcher would ignore (and say so) instead of dropping them silently.
+   */
+  launch: z
+    .object({
+      /** `--port`, when given. */
+      port: z.number().int().optional(),
+      /** `--op-path`, absolute. */
+      opPath: z.string().optional(),
+      /** `--extra-ca` (or NODE_EXTRA_CA_CERTS), absolute. */
+      extraCaFile: z.string().optional(),
+      /** Where its secrets live: `memory` means no keychain and no file store opt-in. */
+      secretStore: z.enum(['keychain', 'file', 'memory', 'none']),
+      /** Its PATH: where its doctor looks for op, node, curl and python3. */
+      path: z.string().optional(),
+    })
+    .optional(),
 });
 export type RuntimeInfo = z.infer<typeof RuntimeInfo>;
 
