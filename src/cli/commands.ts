@@ -169,7 +169,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     }
     if (sub === 'revoke' && name) {
       const r = await ctx.api.call('agents.revoke', { name });
-      print(ctx, r, () => (r.revoked ? `Revoked "${name}": the gateway refuses its token from now on.` : `No agent "${name}".`));
+      print(ctx, r, () => (r.revoked ? `Revoked "${name}": the gateway refuses its token from now on and closed the connections it had open.` : `No agent "${name}".`));
       return r.revoked ? EXIT.ok : EXIT.secret;
     }
     return usage('usage: onecli-launcher agents [list] | create <name> | revoke <name>');
