@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 
 /** A host and port as they appear in a CONNECT line or a mapping (`host`, `host:port`, `[v6]:port`). */
@@ -59,6 +59,19 @@ export function formatAuthority({ host, port }: Authority): string {
 }
 
 /** True for hosts that never leave this machine. */
+/** Loopback in every spelling: 127.0.0.0/8, ::1 (also written out in full) and IPv4-mapped 127/8. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const family = isIP(host);
+  if (family === 0) return false;
+  try {
+    return LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false;
+  }
 }

@@ -36,6 +36,6 @@ test('normaliseHost drops a trailing dot', () => {
 });
 
 test('isLoopbackHost', () => {
-  for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', 'app.localhost']) expect(isLoopbackHost(h)).toBe(true);
-  for (const h of ['example.com', '10.0.0.1', 'localhost.example.com', '128.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
+  for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', 'app.localhost', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) expect(isLoopbackHost(h)).toBe(true);
+  for (const h of ['example.com', '10.0.0.1', 'localhost.example.com', '128.0.0.1', '::2', '::ffff:10.0.0.1', '127.0.0.1.example.com']) expect(isLoopbackHost(h)).toBe(false);
 });
