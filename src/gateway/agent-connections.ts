@@ -57,6 +57,11 @@ export class AgentConnections {
     return this.#byAgent.closeUnless(isCurrent);
   }
 
+  /** Destroys every tracked connection (the gateway is stopping). */
+  closeAll(): number {
+    return this.#byAgent.closeUnless(() => false) + this.#upgradesByMapping.closeUnless(() => false);
+  }
+
   /** Destroys upgraded sockets of mappings `isUnchanged` no longer accepts. */
   closeUnmapped(isUnchanged: (mappingId: string) => boolean): number {
     return this.#upgradesByMapping.closeUnless(isUnchanged);

@@ -167,9 +167,12 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       front.closeIdleConnections();
       mitm.closeIdleConnections();
+      // Tunnels and upgraded sockets left the HTTP servers' books at CONNECT/upgrade time:
+      // without closing them here, close() would wait on them for as long as they live.
       const timer = setTimeout(() => {
         front.closeAllConnections();
         mitm.closeAllConnections();
+        state.connections.closeAll();
       }, CLOSE_GRACE_MS);
       await closed;
       clearTimeout(timer);

@@ -244,3 +244,16 @@ describe('the standalone gateway with a bad value in its environment', () => {
     }
   });
 });
+
+test('SIGTERM with tunnels and WebSockets still open: the gateway closes them after its grace period and exits', async () => {
+  const gw = await startGatewayProcess({ ca, upstreamCaPem: upstreamCa.certPem, tokens: [SECRETS.agentToken], mappings: [{ host: upstream.authority, route: 'up', header: 'x-api-key', value: SECRETS.value }] });
+  const blind = await rawRequest(gw.port, `CONNECT 127.0.0.1:${upstream.port} HTTP/1.1\r\nProxy-Authorization: ${basicAuth(SECRETS.agentToken)}\r\n\r\n`);
+  expect(blind.status).toBe(200);
+  const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/r/up/v1/responses`, { headers: { 'x-api-key': SECRETS.agentToken } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const t0 = Date.now();
+  await gw.stop();
+  expect(Date.now() - t0).toBeLessThan(4_000);
+  expect(gw.child.exitCode).toBe(0);
+  blind.socket.destroy();
+});

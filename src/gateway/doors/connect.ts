@@ -71,7 +71,8 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
       SNICallback: (servername, cb) => {
         if (sniMatches(servername, authority)) cb(null, secureContext);
         else {
-          state.log.warn({ authority: formatAuthority(authority), sni: servername.slice(0, 253), agent: agent.name }, 'refused: TLS SNI differs from the CONNECT authority');
+          // Only the SNI's length: a client can put anything there, a token included.
+          state.log.warn({ authority: formatAuthority(authority), sniLength: servername.length, agent: agent.name }, 'refused: TLS SNI differs from the CONNECT authority');
           cb(new Error('SNI does not match the CONNECT authority'));
         }
       },
