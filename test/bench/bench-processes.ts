@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BenchPki } from './bench-pki.js';
 import type { ChildProcesses } from './child-processes.js';
 import type { WrittenGatewayConfig } from './gateway-config.js';
-import type { TargetName } from './targets.js';
+import type { GatewayTargetName, TargetName } from './targets.js';
 import type { UpstreamCounters, UpstreamListener, UpstreamReady, UpstreamServerConfig } from './upstream-protocol.js';
 import { freePort, waitForPort } from './wait.js';
 
@@ -76,10 +76,13 @@ export interface ProxyProcess {
   logFile: string;
 }
 
-/** Runs `node dist/gateway/main.js --config FILE` and waits until its port accepts connections. */
-export async function startGateway(children: ChildProcesses, name: 'gateway' | 'gateway-10k', config: WrittenGatewayConfig, port: number, logFile: string): Promise<ProxyProcess> {
+/**
+ * Runs `node dist/gateway/main.js --config FILE` and waits until its port accepts connections.
+ * `extraEnv` is added to the config's environment (the no-scan switch).
+ */
+export async function startGateway(children: ChildProcesses, name: GatewayTargetName, config: WrittenGatewayConfig, port: number, logFile: string, extraEnv: Record<string, string> = {}): Promise<ProxyProcess> {
   const stdio = logFileStdio(logFile);
-  const child = children.spawn(process.execPath, [GATEWAY_MAIN, '--config', config.file], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...config.env }, stdio });
+  const child = children.spawn(process.execPath, [GATEWAY_MAIN, '--config', config.file], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv }, stdio });
   closeSync(stdio[1]);
   await waitForPort(port, child, START_TIMEOUT_MS);
   if (!child.pid) throw new Error(`${name}: no pid`);

@@ -1,4 +1,4 @@
-/** Starts everything a bench run measures: upstream, gateways (1 and 10,000 mappings), mitmdump. */
+/** Starts everything a bench run measures: upstream, gateways (1 mapping, 10,000 mappings, 1 mapping unscanned), mitmdump. */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,10 @@ import type { ChildProcesses } from './child-processes.js';
 import { writeGatewayConfig } from './gateway-config.js';
 import { freePort } from './wait.js';
 import type { BenchSettings } from './settings.js';
-import { proxyUrl, type Target, type TargetName } from './targets.js';
+import { proxyUrl, type GatewayTargetName, type Target, type TargetName } from './targets.js';
+
+/** The standalone gateway's bench-only switch: relay responses from mapped hosts unscanned. */
+export const NO_SCAN_ENV = 'ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN';
 
 /** The first `command` on PATH, as a file path. */
 function findOnPath(command: string): string | undefined {
@@ -39,21 +42,26 @@ export async function setUp(settings: BenchSettings, children: ChildProcesses, w
   log(`upstream: https://${mainAuthority} (+${newHostAuthorities.length} new-host listeners), pid ${upstream.child.pid}`);
 
   const secrets = { token, value: injectValue };
-  const startOne = async (name: 'gateway' | 'gateway-10k', dummyMappings: number) => {
+  const startOne = async (name: GatewayTargetName, dummyMappings: number, extraEnv: Record<string, string> = {}) => {
     const listenPort = await freePort();
     const config = writeGatewayConfig(path.join(workDir, name), pki, { listenPort, mappedHosts: authorities, dummyMappings, logLevel: settings.logLevel }, secrets);
-    return startGateway(children, name, config, listenPort, path.join(logDir, `${name}.log`));
+    return startGateway(children, name, config, listenPort, path.join(logDir, `${name}.log`), extraEnv);
   };
   const gateway = await startOne('gateway', 0);
   const gateway10k = await startOne('gateway-10k', settings.dummyMappings);
+  // The same program and config as `gateway`, relaying responses unscanned: the scan's baseline.
+  const gatewayNoScan = await startOne('gateway-noscan', 0, { [NO_SCAN_ENV]: '1' });
   log(`gateway: 127.0.0.1:${gateway.port} pid ${gateway.pid}; gateway with ${settings.dummyMappings} extra mappings: 127.0.0.1:${gateway10k.port} pid ${gateway10k.pid} (log level ${settings.logLevel})`);
+  log(`gateway without response scan (${NO_SCAN_ENV}=1): 127.0.0.1:${gatewayNoScan.port} pid ${gatewayNoScan.pid}`);
 
+  const gatewayTarget = (name: GatewayTargetName, proc: ProxyProcess): Target => ({ name, proxy: { url: proxyUrl(token, proc.port), caPem: pki.gatewayCa.certPem, process: proc } });
   const targets = new Map<TargetName, Target>([
     ['direct', { name: 'direct' }],
-    ['gateway', { name: 'gateway', proxy: { url: proxyUrl(token, gateway.port), caPem: pki.gatewayCa.certPem, process: gateway } }],
-    ['gateway-10k', { name: 'gateway-10k', proxy: { url: proxyUrl(token, gateway10k.port), caPem: pki.gatewayCa.certPem, process: gateway10k } }],
+    ['gateway', gatewayTarget('gateway', gateway)],
+    ['gateway-10k', gatewayTarget('gateway-10k', gateway10k)],
+    ['gateway-noscan', gatewayTarget('gateway-noscan', gatewayNoScan)],
   ]);
-  const proxies = [gateway, gateway10k];
+  const proxies = [gateway, gateway10k, gatewayNoScan];
   const mitmdump = findOnPath('mitmdump');
   if (mitmdump) {
     const mitm = await startMitmdump(children, { mitmdump, pki, token, injectValue, mappedHosts: authorities }, path.join(logDir, 'mitmdump.log'));

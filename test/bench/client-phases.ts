@@ -56,7 +56,7 @@ export function runPostEchoPhase(ctx: ClientContext, targets: readonly Target[],
       for (const target of rotated(targets, rep)) {
         const mibps = await postEchoMiBps(dispatcherOf(target.name), ctx.origin, body, requestsPerRep);
         samples.get(target.name)?.push(mibps);
-        ctx.log(`  1 MiB POST echo rep ${rep + 1}/${reps} ${target.name.padEnd(11)} ${mibps.toFixed(1).padStart(7)} MiB/s`);
+        ctx.log(`  1 MiB POST echo rep ${rep + 1}/${reps} ${target.name.padEnd(14)} ${mibps.toFixed(1).padStart(7)} MiB/s`);
       }
     }
     return samples;

@@ -79,7 +79,7 @@ async function runRep(ctx: LoadContext, target: Target, spec: LoadSpec, label: s
     const sample = await runOnce(ctx, target, spec);
     const isChurned = churned(sample.tcpOpens, spec.concurrency);
     if (!isChurned || attempt === MAX_ATTEMPTS) return { ...sample, churnedRetries: attempt - 1, churned: isChurned };
-    ctx.log(`  ${label} ${target.name.padEnd(11)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s discarded: ${sample.tcpOpens} TCP connections opened (keep-alive churn); again`);
+    ctx.log(`  ${label} ${target.name.padEnd(14)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s discarded: ${sample.tcpOpens} TCP connections opened (keep-alive churn); again`);
   }
 }
 
@@ -95,7 +95,7 @@ export async function runLoadPhase(ctx: LoadContext, targets: readonly Target[],
         ...(bad.length || sample.hey.errors.length ? [`non-200: ${JSON.stringify(Object.fromEntries(bad))}, errors: ${sample.hey.errors.length}`] : []),
         ...(sample.churned ? [`still churning after ${MAX_ATTEMPTS} attempts (${sample.tcpOpens} TCP opens), kept`] : []),
       ];
-      ctx.log(`  ${label} ${target.name.padEnd(11)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s${notes.length ? `  (${notes.join('; ')})` : ''}`);
+      ctx.log(`  ${label} ${target.name.padEnd(14)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s${notes.length ? `  (${notes.join('; ')})` : ''}`);
     }
   }
   return samples;

@@ -2,11 +2,23 @@
 import type { LoadFigures, RawResults, Row } from './results.js';
 import type { TargetName } from './targets.js';
 
+/** Part of the warning the standalone gateway logs when started with the no-scan switch. */
+export const NO_SCAN_LOG_MARK = 'responses are NOT scanned';
+
 function formatValue(value: number | undefined, unit: string): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   if (unit === 'req/s') return value.toFixed(0);
   if (unit === 'MiB/s' || unit === 'MiB' || unit.startsWith('%')) return value.toFixed(1);
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function signedPercent(change: number): string {
+  return `${change >= 0 ? '+' : '−'}${Math.abs(100 * change).toFixed(1)} %`;
+}
+
+/** Rows comparing the gateway with a variant of itself: nothing for mitmproxy there. */
+function gatewayOnly(row: Row): boolean {
+  return row.comparison === 'change-vs-1-mapping' || row.comparison === 'change-vs-no-scan' || row.comparison === 'added-vs-no-scan';
 }
 
 function formatComparison(row: Row, value: number | undefined): string {
@@ -18,6 +30,13 @@ function formatComparison(row: Row, value: number | undefined): string {
       return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} ms`;
     case 'change-vs-1-mapping':
       return `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} % vs 1 mapping`;
+    case 'change-vs-no-scan':
+      return `scan ${signedPercent(value)}`;
+    case 'added-vs-no-scan': {
+      const ms = `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(Math.abs(value) < 0.1 ? 3 : 2)} ms`;
+      const relative = row.gatewayChange === undefined || !Number.isFinite(row.gatewayChange) ? '' : ` (${signedPercent(row.gatewayChange)})`;
+      return `scan ${ms}${relative}`;
+    }
     case 'none':
       return '';
   }
@@ -36,7 +55,7 @@ export function formatTable(rows: readonly Row[], hasMitm: boolean): string {
     formatValue(row.direct, row.unit),
     formatValue(row.gateway, row.unit),
     formatComparison(row, row.gatewayVsDirect),
-    ...(hasMitm ? [formatValue(row.mitmproxy, row.unit), row.comparison === 'change-vs-1-mapping' ? '' : formatComparison(row, row.mitmproxyVsDirect)] : []),
+    ...(hasMitm ? [formatValue(row.mitmproxy, row.unit), gatewayOnly(row) ? '' : formatComparison(row, row.mitmproxyVsDirect)] : []),
     row.target ?? '',
     resultCell(row),
   ]);
@@ -75,6 +94,10 @@ export function formatAnomalies(raw: RawResults, load: { c1: Partial<Record<Targ
     const notable = Object.entries(log.notable).map(([msg, n]) => `    ${n}× ${msg}`);
     lines.push(`${name} log: ${log.lines} lines ${JSON.stringify(log.levels)}${notable.length ? '\n' + notable.join('\n') : ''}`);
   }
+  // The no-scan switch announces itself at start (a warn line); without it the scan rows compare like with like.
+  const saysUnscanned = (name: TargetName) => Object.keys(raw.logs[name]?.notable ?? {}).some((msg) => msg.includes(NO_SCAN_LOG_MARK));
+  if (raw.logs['gateway-noscan'] && !saysUnscanned('gateway-noscan')) lines.push('! gateway-noscan did not log that it relays responses unscanned: the no-scan rows may compare two scanning gateways');
+  if (raw.logs.gateway && saysUnscanned('gateway')) lines.push('! gateway logged that it relays responses unscanned: every gateway figure is without the scan');
   for (const [name, how] of Object.entries(raw.exits)) lines.push(`! ${name} exited during the run: ${how}`);
   return lines;
 }

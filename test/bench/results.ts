@@ -75,8 +75,12 @@ export function loadFigures(samples: readonly LoadSample[]): LoadFigures {
   };
 }
 
-/** change-vs-1-mapping: the gateway with 10,000 mappings against the one with 1, paired per rep. */
-export type Comparison = 'ratio' | 'added-ms' | 'change-vs-1-mapping' | 'none';
+/**
+ * change-vs-1-mapping: the gateway with 10,000 mappings against the one with 1, paired per rep.
+ * change-vs-no-scan / added-vs-no-scan: the gateway (scanning responses) against gateway-noscan,
+ * paired per rep, as a relative change or a difference in the row's unit.
+ */
+export type Comparison = 'ratio' | 'added-ms' | 'change-vs-1-mapping' | 'change-vs-no-scan' | 'added-vs-no-scan' | 'none';
 
 export interface Row {
   metric: string;
@@ -87,6 +91,8 @@ export interface Row {
   comparison: Comparison;
   gatewayVsDirect?: number;
   mitmproxyVsDirect?: number;
+  /** added-vs-no-scan rows: the same pairs as a relative change, shown next to the difference. */
+  gatewayChange?: number;
   /** e.g. "ratio ≥ 0.40"; absent for rows that only inform. */
   target?: string;
   pass?: boolean;
@@ -118,6 +124,75 @@ function pairedChange(values: readonly LoadSample[] | undefined, bases: readonly
   return ratios.length ? median(ratios) - 1 : undefined;
 }
 
+/** One figure of the gateway (scanning) against gateway-noscan, from pairs measured side by side. */
+export interface ScanCostFigure {
+  /** Medians of each side over all its reps or samples. */
+  scanned?: number;
+  unscanned?: number;
+  /** Median over pairs of scanned / unscanned − 1. */
+  change?: number;
+  /** Median over pairs of scanned − unscanned, in the figure's unit. */
+  added?: number;
+  /** The pairs, in rep (or sample) order. */
+  pairs: { scanned: number; unscanned: number }[];
+}
+
+/** What scanning responses for the credential costs (issue 11): with vs without, paired. */
+export interface ScanCost {
+  c1ReqPerSec: ScanCostFigure;
+  c1CpuMsPerRequest: ScanCostFigure;
+  c32ReqPerSec: ScanCostFigure;
+  c32CpuMsPerRequest: ScanCostFigure;
+  postEchoMiBps: ScanCostFigure;
+  sseFirstEventMs: ScanCostFigure;
+}
+
+/** Pairs the i-th scanned value with the i-th unscanned one (same rep); unmeasured pairs are dropped. */
+export function scanCostFigure(scanned: readonly (number | undefined)[], unscanned: readonly (number | undefined)[]): ScanCostFigure {
+  const present = (values: readonly (number | undefined)[]) => values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const pairs = scanned.flatMap((s, i) => {
+    const u = unscanned[i];
+    return s !== undefined && u !== undefined && Number.isFinite(s) && Number.isFinite(u) ? [{ scanned: s, unscanned: u }] : [];
+  });
+  const withBase = pairs.filter((p) => p.unscanned !== 0);
+  return {
+    scanned: optionalMedian(present(scanned)),
+    unscanned: optionalMedian(present(unscanned)),
+    change: withBase.length ? median(withBase.map((p) => p.scanned / p.unscanned)) - 1 : undefined,
+    added: pairs.length ? median(pairs.map((p) => p.scanned - p.unscanned)) : undefined,
+    pairs,
+  };
+}
+
+export function scanCost(raw: RawResults): ScanCost {
+  const load = (samples: LoadSamples, metric: (s: LoadSample) => number | undefined) =>
+    scanCostFigure((samples.get('gateway') ?? []).map(metric), (samples.get('gateway-noscan') ?? []).map(metric));
+  const reqPerSec = (s: LoadSample) => s.hey.reqPerSec;
+  const client = (samples: Samples) => scanCostFigure(samples.get('gateway') ?? [], samples.get('gateway-noscan') ?? []);
+  return {
+    c1ReqPerSec: load(raw.c1, reqPerSec),
+    c1CpuMsPerRequest: load(raw.c1, cpuMsPerRequest),
+    c32ReqPerSec: load(raw.c32, reqPerSec),
+    c32CpuMsPerRequest: load(raw.c32, cpuMsPerRequest),
+    postEchoMiBps: client(raw.postEcho),
+    sseFirstEventMs: client(raw.sse),
+  };
+}
+
+/** Informational rows: the unscanned gateway's figure, and what scanning changes (paired). */
+function scanCostRows(cost: ScanCost): Row[] {
+  const change = (metric: string, unit: string, f: ScanCostFigure): Row => ({ metric, unit, gateway: f.unscanned, comparison: 'change-vs-no-scan', gatewayVsDirect: f.change });
+  const added = (metric: string, unit: string, f: ScanCostFigure): Row => ({ metric, unit, gateway: f.unscanned, comparison: 'added-vs-no-scan', gatewayVsDirect: f.added, gatewayChange: f.change });
+  return [
+    change('no response scan: c=1', 'req/s', cost.c1ReqPerSec),
+    added('  no scan: CPU per request, c=1', 'ms', cost.c1CpuMsPerRequest),
+    change('no response scan: c=32', 'req/s', cost.c32ReqPerSec),
+    added('  no scan: CPU per request, c=32', 'ms', cost.c32CpuMsPerRequest),
+    change('no response scan: 1 MiB echo', 'MiB/s', cost.postEchoMiBps),
+    added('no response scan: SSE first event', 'ms', cost.sseFirstEventMs),
+  ];
+}
+
 function minus(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a - b;
 }
@@ -143,7 +218,7 @@ function infoRow(metric: string, unit: string, values: Partial<Record<TargetName
   return { metric, unit, direct: values.direct, gateway: values.gateway, mitmproxy: values.mitmproxy, comparison: 'none' };
 }
 
-export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> } } {
+export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> }; scanCost: ScanCost } {
   const figures = (samples: LoadSamples) => Object.fromEntries([...samples].map(([name, s]) => [name, loadFigures(s)])) as Partial<Record<TargetName, LoadFigures>>;
   const c1 = figures(raw.c1);
   const c32 = figures(raw.c32);
@@ -200,5 +275,7 @@ export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<R
     },
     { metric: '  10,000 mappings: CPU per request', unit: 'ms', gateway: tenKCpu, comparison: 'change-vs-1-mapping', gatewayVsDirect: cpuChange },
   ];
-  return { rows, load: { c1, c32 } };
+  const cost = scanCost(raw);
+  rows.push(...scanCostRows(cost));
+  return { rows, load: { c1, c32 }, scanCost: cost };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: direct vs the gateway (MITM + injection) vs mitmproxy, against an HTTPS
- * upstream on loopback, all in one run. Prints the target table and writes
+ * upstream on loopback, all in one run; also the gateway with 10,000 mappings, and without its
+ * response scan, each paired with the gateway rep by rep. Prints the target table and writes
  * .bench/results.json. Options: --quick (smoke run), --log-level warn (gateway log level).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,12 +56,14 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   const wallSeconds = (performance.now() - started) / 1000;
   const after = await machineState();
 
-  const { rows, load } = buildRows(raw);
+  const { rows, load, scanCost } = buildRows(raw);
   log('');
   log(formatTable(rows, setup.targets.has('mitmproxy')));
   log('');
   log('Ratios are to direct in the same run; each figure is the median of interleaved reps or samples.');
   log('The 10,000-mapping changes are medians of per-rep ratios to the 1-mapping gateway (paired reps).');
+  log('"no response scan" rows: the same gateway and config started with ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1;');
+  log('"scan" is what scanning changes: medians of per-rep (per-sample for SSE) differences and ratios, gateway vs no scan.');
   log('Anomalies and status codes:');
   for (const line of formatAnomalies(raw, load)) log(`  ${line}`);
   log(`\nbench wall time (after build): ${wallSeconds.toFixed(0)} s; load average at the end ${after.loadAverage.map((l) => l.toFixed(2)).join(' ')}; logs in ${path.relative(REPO_ROOT, logDir)}/`);
@@ -72,6 +75,8 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
     wallSeconds,
     rows,
     load,
+    /** The gateway against gateway-noscan, paired per rep; the pairs are in here too. */
+    responseScan: scanCost,
     samples: {
       sseFirstEventMs: Object.fromEntries(raw.sse),
       postEchoMiBps: Object.fromEntries(raw.postEcho),

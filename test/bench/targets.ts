@@ -1,7 +1,15 @@
 /** The ways a request reaches the upstream: directly, or through one of the proxies. */
 import type { ProxyProcess } from './bench-processes.js';
 
-export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'gateway-10k';
+/**
+ * `gateway-10k`: the gateway with 10,000 extra mappings. `gateway-noscan`: the gateway (1 mapping)
+ * relaying responses unscanned (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1), the baseline for what
+ * the response scan costs.
+ */
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'gateway-10k' | 'gateway-noscan';
+
+/** The gateways the bench starts from dist/gateway/main.js. */
+export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan';
 
 export interface ProxyTarget {
   /** `http://x:TOKEN@127.0.0.1:PORT` */
