@@ -36,7 +36,8 @@ export async function startTlsUpstream(pem: Pem, host = '127.0.0.1'): Promise<Tl
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'https://x');
+      // URL.parse, not new URL: a target like `/\` must not throw in the test process.
+      const url = URL.parse(req.url ?? '/', 'https://x') ?? new URL('https://x/');
       const body = Buffer.concat(chunks);
       state.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: body.toString('utf8').slice(0, 200) });
       switch (url.pathname) {
