@@ -7,6 +7,8 @@ class SocketGroups {
   add(key: string, socket: Duplex): void {
     let set = this.#groups.get(key);
     if (!set) this.#groups.set(key, (set = new Set()));
+    // Idempotent: a keep-alive connection is added once per request, with one close listener.
+    if (set.has(socket)) return;
     set.add(socket);
     socket.once('close', () => {
       const current = this.#groups.get(key);

@@ -40,6 +40,9 @@ export function guardRequest(log: Logger, handler: (req: IncomingMessage, res: S
 
 export function guardSocket<S extends Duplex>(log: Logger, handler: (req: IncomingMessage, socket: S, head: Buffer) => void) {
   return (req: IncomingMessage, socket: S, head: Buffer): void => {
+    // Node takes its own error listener off a socket it hands to 'upgrade' or 'connect': without
+    // one, a client that resets while we answer (EPIPE, ECONNRESET) is an uncaught error.
+    socket.on('error', (err) => log.debug({ err }, 'client socket error'));
     try {
       handler(req, socket, head);
     } catch (err) {
@@ -67,20 +70,22 @@ export function guarded<A extends unknown[]>(log: Logger, onFault: () => void, f
 
 /**
  * Last resort for a throw we did not foresee in a socket or timer callback: log it and keep
- * serving, since every piece of gateway state is per connection or rebuilt whole. A burst means
- * something is broken for everyone: then exit and let the supervisor start a fresh process.
+ * serving, since every piece of gateway state is per connection or rebuilt whole. It never
+ * exits: whatever a client can trigger once it can trigger twenty times, and an exit on a burst
+ * would hand any local process a way to stop the gateway for every agent. Lines are capped at
+ * `logLimit` per `windowMs`, so a flood cannot fill the disk either.
  */
-export function keepServingOnUncaught(log: Logger, { limit = 20, windowMs = 10_000, exit = (code: number) => process.exit(code) } = {}): void {
-  const recent: number[] = [];
+export function keepServingOnUncaught(log: Logger, { logLimit = 20, windowMs = 10_000 } = {}): void {
+  let windowStart = 0;
+  let inWindow = 0;
   const onFault = (err: unknown, kind: string) => {
     const now = Date.now();
-    recent.push(now);
-    while (recent.length && (recent[0] as number) < now - windowMs) recent.shift();
-    log.error({ err, kind }, 'uncaught error in the gateway; it keeps serving');
-    if (recent.length >= limit) {
-      log.fatal({ count: recent.length }, 'too many uncaught errors; exiting so the launcher starts a fresh gateway');
-      exit(70);
+    if (now - windowStart > windowMs) {
+      if (inWindow > logLimit) log.error({ suppressed: inWindow - logLimit }, 'uncaught errors not logged in the last window');
+      windowStart = now;
+      inWindow = 0;
     }
+    if (++inWindow <= logLimit) log.error({ err, kind }, 'uncaught error in the gateway; it keeps serving');
   };
   process.on('uncaughtException', (err) => onFault(err, 'exception'));
   process.on('unhandledRejection', (err) => onFault(err, 'rejection'));

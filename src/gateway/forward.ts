@@ -50,10 +50,16 @@ function connectionListed(rawHeaders: readonly string[]): Set<string> | undefine
 }
 
 /**
+ * Request fields that would let a response slip past the scan on a mapped host: compression,
+ * WebSocket extensions (compressed frames), and ranges (the agent asks for the echo in pieces
+ * each shorter than the value, then puts them together).
+ */
+const SCAN_DEFEATING_HEADERS: ReadonlySet<string> = new Set(['accept-encoding', 'sec-websocket-extensions', 'range', 'if-range']);
+
+/**
  * The upstream request's headers as a flat raw array (Node's fast path): Host first, no hop-by-hop
  * fields, and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
- * response is scanned for the value; docs/security.md) and no WebSocket extensions (a compressed
- * frame could carry the value past the scan).
+ * response is scanned for the value; docs/security.md) and none of SCAN_DEFEATING_HEADERS.
  */
 export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader: string, inject: readonly [string, string] | undefined, keepUpgrade = false): string[] {
   const out: string[] = ['host', hostHeader];
@@ -65,7 +71,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader
     if (lower === 'host') continue;
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     if (listed?.has(lower)) continue;
-    if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName || lower === 'accept-encoding' || lower === 'sec-websocket-extensions')) continue;
+    if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName || SCAN_DEFEATING_HEADERS.has(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
   if (inject) out.push('accept-encoding', 'identity', inject[0], inject[1]);
@@ -142,6 +148,10 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
     sendError(res, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
     return done(405, 'method_not_allowed');
   }
+  if (credential && plan.path.startsWith('//')) {
+    sendError(res, 'bad_request', plan.mapping, 'A path that starts with // names another host to many servers; it is never sent with a credential.');
+    return done(400, 'bad_request');
+  }
   const options: https.RequestOptions = {
     agent: plan.secure ? upstream.httpsAgent : upstream.httpAgent,
     host: plan.host,
@@ -154,6 +164,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
   if (plan.secure && !isIP(plan.host)) options.servername = plan.host;
   const upReq = (plan.secure ? https : http).request(options);
   let finished = false;
+  let responded = false;
   const finish: ForwardDone = (status, error) => {
     if (finished) return;
     finished = true;
@@ -177,6 +188,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
   upReq.on(
     'response',
     guarded(log, fault, (upRes: IncomingMessage) => {
+      responded = true;
       const status = upRes.statusCode ?? 502;
       let headers = responseHeaders(upRes.rawHeaders);
       let body: Readable = upRes;
@@ -204,6 +216,19 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
       res.once('finish', () => finish(status));
     }),
   );
+
+  // A 101 nobody asked for: Node drops the socket and reports neither a response nor an error.
+  upReq.on('upgrade', (_upRes, socket) => {
+    socket.destroy();
+    upReq.destroy(Object.assign(new Error('unexpected 101 Switching Protocols'), { code: 'EPROTO' }));
+  });
+  // Closed before any answer or error (a hostile upstream): the agent must not wait forever.
+  upReq.once('close', () => {
+    if (finished || res.headersSent || responded) return;
+    const failure = upstreamFailure(Object.assign(new Error('closed without an answer'), { code: 'ECONNRESET' }), plan);
+    sendError(res, failure.code, plan.mapping, failure.message, { status: failure.status });
+    finish(failure.status, failure.code);
+  });
 
   upReq.on('error', (err: NodeJS.ErrnoException) => {
     if (!res.headersSent && attempt === 0 && retryable(req, err, upReq)) {

@@ -3,14 +3,14 @@ import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.j
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import type { GatewayDoor } from '../shared/gateway-messages.js';
 import type { ActivityRecorder } from './activity.js';
-import type { AgentAuth } from './agent-auth.js';
+import type { AgentAuth, AgentIdentity } from './agent-auth.js';
 import type { AgentConnections } from './agent-connections.js';
 import type { CredentialCache } from './credential-cache.js';
 import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import { injectionFor, type Injection } from './injection.js';
 import type { LeafCertificates } from './leaf-certificates.js';
 import type { Logger } from './log.js';
-import type { MappingTable } from './mapping-table.js';
+import { sameMapping, type MappingTable } from './mapping-table.js';
 import type { Upstream } from './upstream.js';
 
 /** Everything the doors share. `table` is swapped whole when the launcher sends new mappings. */
@@ -36,7 +36,10 @@ export type CredentialFailed = (code: GatewayErrorCode, message: string) => void
  * `ready` after an asynchronous resolve fails this request as `internal_error` (it would
  * otherwise be an unhandled rejection, which ends the process).
  */
-export function withCredential(state: GatewayState, mapping: GatewayMapping, ready: (injection: Injection) => void, failed: CredentialFailed): void {
+/** Asked again when a resolve took time: is the request still entitled (agent current, mapping unchanged)? */
+export type Recheck = () => { readonly code: GatewayErrorCode; readonly message: string } | undefined;
+
+export function withCredential(state: GatewayState, mapping: GatewayMapping, ready: (injection: Injection) => void, failed: CredentialFailed, recheck?: Recheck): void {
   const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
     if (!result.ok) return failed(result.code, result.message);
     const built = injectionFor(mapping, result);
@@ -48,7 +51,13 @@ export function withCredential(state: GatewayState, mapping: GatewayMapping, rea
   };
   const result = state.cache.get(mapping.id);
   if (!(result instanceof Promise)) return apply(result);
-  result.then(apply, () => failed('unavailable', 'resolving the credential failed')).catch((err: unknown) => {
+  const applyLater = (r: Awaited<ReturnType<CredentialCache['get']>>) => {
+    // The agent may have been revoked, or the mapping removed, while 1Password answered.
+    const refused = recheck?.();
+    if (refused) return failed(refused.code, refused.message);
+    apply(r);
+  };
+  result.then(applyLater, () => failed('unavailable', 'resolving the credential failed')).catch((err: unknown) => {
     state.log.error({ err, mapping: mapping.id }, 'a request failed inside the gateway');
     failed('internal_error', INTERNAL_ERROR_MESSAGE);
   });
@@ -78,3 +87,14 @@ export function startActivity(state: GatewayState, door: GatewayDoor, method: st
   };
 }
 export type ActivityHandle = ReturnType<typeof startActivity>;
+
+const MAPPING_CHANGED = 'The mapping changed while its credential was being resolved: retry the request.';
+
+/** The usual recheck: `agent` still current (else `revoked`), `mapping` still the same. */
+export function entitled(state: GatewayState, agent: AgentIdentity, mapping: GatewayMapping, revoked: { code: GatewayErrorCode; message: string }): Recheck {
+  return () => {
+    if (!state.auth.isCurrent(agent)) return revoked;
+    if (!sameMapping(mapping, state.table.byId(mapping.id))) return { code: 'unavailable', message: MAPPING_CHANGED };
+    return undefined;
+  };
+}

@@ -15,7 +15,7 @@ import { errorJson, sendError, writeRawStatus } from './error-responses.js';
 import type { GatewayState } from './gateway-state.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { describeError, type Logger } from './log.js';
-import { MappingTable } from './mapping-table.js';
+import { MappingTable, sameMapping } from './mapping-table.js';
 import { BODY_HIGH_WATER_MARK, createUpstream } from './upstream.js';
 
 export interface GatewayDeps {
@@ -42,10 +42,6 @@ export interface RunningGateway {
 
 const CLOSE_GRACE_MS = 2_000;
 
-/** Same host, port and rule: a WebSocket opened with its credential may stay open. */
-function sameMapping(a: GatewayMapping | undefined, b: GatewayMapping | undefined): boolean {
-  return a !== undefined && b !== undefined && a.host === b.host && a.port === b.port && JSON.stringify(a.rule) === JSON.stringify(b.rule);
-}
 
 function serverOptions(config: GatewayRuntimeConfig): http.ServerOptions {
   const t = config.timeouts;

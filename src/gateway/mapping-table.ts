@@ -1,6 +1,11 @@
 import type { GatewayMapping } from '../shared/gateway-config.js';
 import { formatAuthority } from '../shared/host-authority.js';
 
+/** Same host, port and rule: what was decided with the old one still holds for the new. */
+export function sameMapping(a: GatewayMapping | undefined, b: GatewayMapping | undefined): boolean {
+  return a !== undefined && b !== undefined && a.host === b.host && a.port === b.port && JSON.stringify(a.rule) === JSON.stringify(b.rule);
+}
+
 /**
  * Mapping lookup by CONNECT authority and by base-URL route. O(1) per lookup, so 10,000
  * mappings cost the hot path nothing.

@@ -18,13 +18,17 @@ const DECODERS: Record<string, () => zlib.Gunzip | zlib.Unzip | zlib.BrotliDecom
 };
 
 /** `bodyless`: a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent. */
-export function decodedBody(upRes: IncomingMessage, headers: string[], bodyless: boolean): DecodedBody {
-  const header = upRes.headers['content-encoding'];
-  if (header === undefined || bodyless) return { ok: true, body: upRes, headers };
-  const codings = header
+const listed = (header: string | undefined, skip: string) =>
+  (header ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity');
+    .filter((c) => c && c !== 'identity' && c !== skip);
+
+export function decodedBody(upRes: IncomingMessage, headers: string[], bodyless: boolean): DecodedBody {
+  if (bodyless) return { ok: true, body: upRes, headers };
+  // Transfer codings other than chunked (`Transfer-Encoding: gzip, chunked`) are not undone by
+  // Node's parser: they wrap the content codings, so they come last in the list.
+  const codings = [...listed(upRes.headers['content-encoding'], ''), ...listed(upRes.headers['transfer-encoding'], 'chunked')];
   if (codings.length === 0) return { ok: true, body: upRes, headers };
   const unknown = codings.find((c) => !(c in DECODERS));
   if (unknown !== undefined) return { ok: false, encoding: unknown.slice(0, 40) };

@@ -8,6 +8,7 @@ import { failSocket, guarded } from './fault-isolation.js';
 import { echoesRequest, pipeMasked, responseHeaders, upstreamFailure, upstreamRequestHeaders, type ForwardDone, type ForwardPlan } from './forward.js';
 import type { GatewayState } from './gateway-state.js';
 import { decodedBody } from './response-coding.js';
+import { WebSocketFrameScanner } from './websocket-mask.js';
 
 function rawResponseHead(status: number, message: string | undefined, headers: readonly string[]): string {
   let head = `HTTP/1.1 ${status} ${message ?? ''}\r\n`;
@@ -59,19 +60,23 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
     'upgrade',
     guarded(log, fault, (upRes: IncomingMessage, upSocket: Duplex, upHead: Buffer) => {
       clearTimeout(timer);
+      upSocket.on('error', () => client.destroy());
+      if (valueMask) {
+        // Only a plain WebSocket can be scanned: no extensions (compressed frames), no other protocol.
+        const unscannable = !/^websocket$/i.test(String(upRes.headers.upgrade ?? '').trim()) ? `an upgrade to "${String(upRes.headers.upgrade ?? '').slice(0, 40)}"` : upRes.headers['sec-websocket-extensions'] !== undefined ? 'WebSocket extensions it was not offered' : undefined;
+        if (unscannable) {
+          upSocket.destroy();
+          log.warn({ mapping: plan.mapping }, 'refused: an upgrade the gateway cannot scan for the credential');
+          writeRawError(client, 'unscannable_response', plan.mapping, `${plan.host} answered with ${unscannable}, which the gateway cannot check for the credential, so the connection was closed.`);
+          return done(502, 'unscannable_response');
+        }
+      }
       client.write(rawResponseHead(upRes.statusCode ?? 101, maskText(upRes.statusMessage), mask(keepUpgradeHeaders(upRes.rawHeaders))));
       if (head.length) upSocket.write(head);
       (upSocket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
-      upSocket.on('error', () => client.destroy());
       client.on('error', () => upSocket.destroy());
       if (valueMask) {
-        const scanner = valueMask.stream();
-        if (upHead.length) {
-          const out = scanner.push(upHead);
-          if (out.length) client.write(out);
-        }
-        pipeMasked(upSocket, client, scanner);
-        upSocket.once('close', () => client.destroy());
+        relayScannedFrames(upSocket, upHead, client, new WebSocketFrameScanner(valueMask), (reason) => log.warn({ mapping: plan.mapping, reason }, 'closed a WebSocket the gateway cannot scan'));
       } else {
         if (upHead.length) client.write(upHead);
         upSocket.pipe(client).on('close', () => upSocket.destroy());
@@ -116,6 +121,27 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
   });
 
   upReq.end();
+}
+
+/** upstream → client through the frame scanner, with backpressure; a violation closes both sides. */
+function relayScannedFrames(upSocket: Duplex, upHead: Buffer, client: Duplex, scanner: WebSocketFrameScanner, refused: (reason: string) => void): void {
+  const feed = (chunk: Buffer) => {
+    const r = scanner.push(chunk);
+    if (!r.ok) {
+      refused(r.reason);
+      upSocket.destroy();
+      client.destroy();
+      return;
+    }
+    if (r.out.length && !client.write(r.out)) {
+      upSocket.pause();
+      client.once('drain', () => upSocket.resume());
+    }
+  };
+  if (upHead.length) feed(upHead);
+  upSocket.on('data', feed);
+  upSocket.once('end', () => client.end());
+  upSocket.once('close', () => client.destroy());
 }
 
 /** A 101's headers minus framing fields, keeping Connection/Upgrade which define the switch. */

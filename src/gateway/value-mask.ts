@@ -7,13 +7,38 @@
  */
 const MASK_BYTE = 0x2a; // '*'
 
-/** The forms of a value an upstream could echo: raw, and as JSON-escaped and percent-encoded text. */
+/** Percent-encoding as JavaScript, Python's `quote` (also `!'()*`) and lower-case hex write it. */
+function percentForms(value: string): string[] {
+  const js = encodeURIComponent(value);
+  const strict = js.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  return [js, strict, lower(js), lower(strict)];
+}
+
+/**
+ * Base64 of the value wherever it sits in a larger encoded string (a Basic header, a token that
+ * embeds it): for each of the three alignments, the characters that depend on the value's bytes
+ * alone. Plus the whole standard encoding (padded and not) and the URL-safe alphabet.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value);
+  const forms: string[] = [bytes.toString('base64'), bytes.toString('base64url')];
+  for (const skip of [0, 1, 2]) {
+    const whole = Math.floor((bytes.length - skip) / 3) * 3;
+    if (whole < 3) continue;
+    const middle = bytes.subarray(skip, skip + whole);
+    forms.push(middle.toString('base64'), middle.toString('base64url'));
+  }
+  return forms;
+}
+
+/**
+ * The forms of a value an upstream could echo: raw, JSON-escaped (also with `\/`), percent-
+ * encoded, and base64. Arbitrary transformations cannot be covered (docs/security.md).
+ */
 function valueForms(value: string): string[] {
-  const forms = new Set([value, Buffer.from(value).toString('base64')]);
   const json = JSON.stringify(value).slice(1, -1);
-  forms.add(json);
-  forms.add(encodeURIComponent(value));
-  return [...forms];
+  return [value, json, json.replaceAll('/', '\\/'), ...percentForms(value), ...base64Forms(value)];
 }
 
 export class ValueMask {
@@ -26,6 +51,7 @@ export class ValueMask {
   constructor(values: readonly string[], written: readonly string[] = []) {
     const strings = new Set<string>();
     for (const v of values) for (const form of valueForms(v)) if (form) strings.add(form);
+    // A needle that is part of a longer one is masked by it, except where it stands alone.
     for (const w of written) if (w && !values.some((v) => w.includes(v))) strings.add(w);
     // Longest first: a longer form that holds a shorter one is masked whole.
     this.#strings = [...strings].sort((a, b) => b.length - a.length);
@@ -57,7 +83,7 @@ export class ValueMask {
 }
 
 /** Masks in place; returns how far the buffer is safe to send (the rest may start a needle). */
-function maskBuffer(buf: Buffer, needles: readonly Buffer[]): number {
+export function maskBuffer(buf: Buffer, needles: readonly Buffer[]): number {
   for (const needle of needles) {
     let at = buf.indexOf(needle);
     while (at !== -1) {

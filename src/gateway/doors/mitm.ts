@@ -7,7 +7,7 @@ import { formatAuthority, parseAuthority, type Authority } from '../../shared/ho
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
 
@@ -36,6 +36,8 @@ function hostMatches(hostHeader: string | undefined, authority: Authority): bool
  */
 export function originFormTarget(url: string | undefined, method: string | undefined, authority: Authority): string | undefined {
   if (url === undefined || url === '') return undefined;
+  // `//host/path` names another host to many URL parsers (WHATWG, Python's urlsplit).
+  if (url.startsWith('//')) return undefined;
   if (url.startsWith('/')) return url;
   if (url === '*') return method === 'OPTIONS' ? url : undefined;
   let parsed: URL;
@@ -47,6 +49,7 @@ export function originFormTarget(url: string | undefined, method: string | undef
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
   const target = parseAuthority(parsed.host, 443);
   if (!target || target.host !== authority.host || target.port !== authority.port) return undefined;
+  if (parsed.pathname.startsWith('//')) return undefined;
   return `${parsed.pathname}${parsed.search}`;
 }
 
@@ -122,6 +125,7 @@ export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res
       sendError(res, code, mapping.id, message);
       activity.done(res.statusCode, code);
     },
+    entitled(state, admitted.ctx.agent, mapping, { code: 'proxy_auth_required', message: REVOKED }),
   );
 }
 
@@ -145,7 +149,8 @@ export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, soc
     },
     (code, message) => {
       writeRawError(socket, code, mapping.id, message);
-      activity.done(502, code);
+      activity.done(ERROR_STATUS[code], code);
     },
+    entitled(state, admitted.ctx.agent, mapping, { code: 'proxy_auth_required', message: REVOKED }),
   );
 }

@@ -6,7 +6,7 @@ import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
 import type { AgentIdentity } from '../agent-auth.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { forwardUpgrade } from '../upgrade.js';
 
 export function isAbsoluteHttpUrl(url: string | undefined): boolean {
@@ -40,6 +40,8 @@ interface PlainTarget {
   readonly agent: AgentIdentity;
 }
 
+const PROXY_AUTH_MESSAGE = 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).';
+
 type Reject = (code: GatewayErrorCode, mapping: string | null, message: string) => void;
 
 /**
@@ -67,7 +69,7 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
   const mapping = state.table.forAuthority(authority.host, authority.port);
   activity.identify(agent?.name ?? null, mapping?.id ?? null, formatAuthority(authority));
   if (!agent) {
-    reject('proxy_auth_required', null, 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).');
+    reject('proxy_auth_required', null, PROXY_AUTH_MESSAGE);
     return undefined;
   }
   if (mapping && !isLoopbackHost(authority.host)) {
@@ -81,7 +83,13 @@ function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan, mappin
   const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
   if (!t.mapping) return go({ ...base, mapping: null });
   const mapping = t.mapping;
-  withCredential(state, mapping, (credential) => go({ ...base, credential, mapping: mapping.id }, mapping.id), (code, message) => fail(code, mapping.id, message));
+  withCredential(
+    state,
+    mapping,
+    (credential) => go({ ...base, credential, mapping: mapping.id }, mapping.id),
+    (code, message) => fail(code, mapping.id, message),
+    entitled(state, t.agent, mapping, { code: 'proxy_auth_required', message: PROXY_AUTH_MESSAGE }),
+  );
 }
 
 export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
@@ -91,7 +99,9 @@ export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage
     activity.done(res.statusCode, code);
   };
   const t = target(state, req, activity, reject);
-  if (t) run(state, t, (plan) => forwardRequest(state, req, res, plan, activity.done), reject);
+  if (!t) return;
+  state.connections.add(t.agent.key, req.socket);
+  run(state, t, (plan) => forwardRequest(state, req, res, plan, activity.done), reject);
 }
 
 export function handlePlainHttpUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { formatAuthority } from '../../shared/host-authority.js';
 import { PROVIDERS, providerForHost } from '../../shared/providers.js';
-import { errorJson, sendError, writeRawError } from '../error-responses.js';
+import { ERROR_STATUS, errorJson, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { forwardUpgrade } from '../upgrade.js';
 import type { AgentIdentity } from '../agent-auth.js';
 import type { Injection } from '../injection.js';
@@ -75,6 +75,8 @@ export function handleRouteRequest(state: GatewayState, req: IncomingMessage, re
     activity.done(res.statusCode, code);
   });
   if (!t) return;
+  // A streamed answer can outlive its agent's token: revoking the agent closes the connection.
+  state.connections.add(t.agent.key, req.socket);
   withCredential(
     state,
     t.mapping,
@@ -83,6 +85,7 @@ export function handleRouteRequest(state: GatewayState, req: IncomingMessage, re
       sendError(res, code, t.mapping.id, message);
       activity.done(res.statusCode, code);
     },
+    entitled(state, t.agent, t.mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }
 
@@ -104,7 +107,8 @@ export function handleRouteUpgrade(state: GatewayState, req: IncomingMessage, so
     },
     (code, message) => {
       writeRawError(socket, code, t.mapping.id, message);
-      activity.done(502, code);
+      activity.done(ERROR_STATUS[code], code);
     },
+    entitled(state, t.agent, t.mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }

@@ -72,3 +72,23 @@ test('property: however the body is cut into chunks, no needle survives and ever
     { numRuns: 500 },
   );
 });
+
+test('forms other encoders write: JSON with \\/, lower-case and Python-style percent-encoding, unpadded base64, base64url, base64 inside a larger string', () => {
+  const v = 'sk/Live+SECRET=4d2f8a91c3!';
+  const mask = new ValueMask([v]);
+  const forms = [
+    v.replaceAll('/', '\\/'),
+    encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    encodeURIComponent(v).replace('!', '%21'),
+    Buffer.from(v).toString('base64').replace(/=+$/, ''),
+    Buffer.from(v).toString('base64url'),
+  ];
+  for (const form of forms) expect(mask.maskText(`<${form}>`)).toBe(`<${'*'.repeat(form.length)}>`);
+  // Base64 of the value after 0, 1 or 2 other bytes (a Basic header): all but the edge characters masked.
+  for (const prefix of ['', 'x', 'x:', 'x-access-token:']) {
+    const b64 = Buffer.from(`${prefix}${v}`).toString('base64');
+    const masked = mask.maskText(b64);
+    expect(masked.match(/\*/g)?.length ?? 0).toBeGreaterThanOrEqual(Math.floor(((v.length - 2) * 4) / 3) - 4);
+    expect(Buffer.from(masked.replace(/\*/g, 'A'), 'base64').toString('latin1')).not.toContain(v.slice(2, -2));
+  }
+});

@@ -1,0 +1,141 @@
+/**
+ * Red team: revocation on the base-URL door. A tunnel (proxy door) of a revoked agent closes at
+ * once; the base-URL door's connections are not tracked per agent (only its WebSockets are), so:
+ *  - a streaming answer (SSE, a watch stream) that began before `agents revoke` keeps flowing to
+ *    the revoked agent for as long as the upstream sends;
+ *  - a request that was waiting for its credential (a cache miss: 1Password takes seconds) when
+ *    the agent was revoked goes out afterwards with the real key, and its answer is delivered
+ *    (on the proxy door the tunnel closes, but the request still goes out with the key);
+ *  - the same for a request waiting for its credential when its mapping is removed.
+ * FAILS until fixed (doors/route.ts: track the front socket under the agent's key for the life of
+ * the request, as handleRouteUpgrade does; re-check `state.auth.isCurrent(agent)` in the
+ * withCredential callback before forwarding, in every door, mitm.ts included).
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { SECRETS } from '../support/fixture.js';
+import { forkGateway, type ForkedGateway } from '../support/launcher-double.js';
+import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
+import { sleep, startHostileUpstream, type HostileUpstream } from '../support/redteam-wire.js';
+
+let ca: CaPem;
+let upCa: CaPem;
+let up: HostileUpstream;
+let gw: ForkedGateway;
+const agents = [{ name: 'claude', token: SECRETS.agentToken }];
+let resolveDelayMs = 0;
+let mappings: { id: string; host: string; port: number; rule: { type: 'x-api-key' }; route: string }[];
+
+beforeAll(async () => {
+  [ca, upCa] = await Promise.all([makeCa('Red-team Local CA'), makeCa('Red-team Upstream CA')]);
+  up = await startHostileUpstream(await makeServerCert(upCa, ['localhost']), async (req) => {
+    const s = req.socket;
+    // An event stream that goes on: one event every 100 ms for 4 s.
+    s.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n');
+    for (let i = 0; i < 40 && !s.destroyed; i++) {
+      const ev = `data: ${i}\n\n`;
+      s.write(`${ev.length.toString(16)}\r\n${ev}\r\n`);
+      await sleep(100);
+    }
+    s.end('0\r\n\r\n');
+  });
+  mappings = [{ id: 'up', host: 'localhost', port: up.port, rule: { type: 'x-api-key' }, route: 'up' }];
+  gw = await forkGateway(
+    { listen: { host: '127.0.0.1', port: 0 }, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, extraCaPem: upCa.certPem, agents, mappings, logLevel: 'info' },
+    async () => {
+      if (resolveDelayMs) await sleep(resolveDelayMs);
+      return { ok: true, value: SECRETS.value };
+    },
+  );
+});
+afterAll(async () => {
+  await gw?.stop();
+  await up?.close();
+});
+
+function open(): Promise<{ socket: net.Socket; text: () => string; closed: () => boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(gw.port, '127.0.0.1', () => {
+      let text = '';
+      let closed = false;
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.on('close', () => (closed = true));
+      socket.on('error', () => undefined);
+      resolve({ socket, text: () => text, closed: () => closed });
+    });
+  });
+}
+const events = (text: string) => (text.match(/data: /g) ?? []).length;
+
+test('a stream that began before the revocation stops with it', async () => {
+  gw.send({ type: 'set-agents', agents });
+  const c = await open();
+  c.socket.write(`GET /r/up/events HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${SECRETS.agentToken}\r\n\r\n`);
+  await sleep(400);
+  expect(events(c.text())).toBeGreaterThan(0);
+  gw.send({ type: 'set-agents', agents: [] });
+  await sleep(300);
+  const atRevocation = events(c.text());
+  await sleep(1000);
+  // Today: ~10 more events arrive, and the socket stays open.
+  expect(events(c.text())).toBe(atRevocation);
+  expect(c.closed()).toBe(true);
+  c.socket.destroy();
+});
+
+test('a request waiting for its credential when the agent is revoked is not sent with it', async () => {
+  gw.send({ type: 'set-agents', agents });
+  resolveDelayMs = 800;
+  gw.send({ type: 'set-mappings', mappings }); // empties the credential cache: the next request resolves
+  await sleep(100);
+  const before = up.seen.length;
+  const c = await open();
+  c.socket.write(`GET /r/up/events HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${SECRETS.agentToken}\r\n\r\n`);
+  await sleep(200);
+  gw.send({ type: 'set-agents', agents: [] });
+  await sleep(1200);
+  resolveDelayMs = 0;
+  // Today: the upstream gets the request with the real key, and the revoked agent its answer.
+  expect(up.seen.slice(before).filter((r) => r.key === SECRETS.value)).toHaveLength(0);
+  expect(events(c.text())).toBe(0);
+  c.socket.destroy();
+  gw.send({ type: 'set-agents', agents });
+});
+
+test('proxy door: a request waiting for its credential when the agent is revoked is not sent with it either', async () => {
+  const { tlsThroughProxy } = await import('../support/clients.js');
+  gw.send({ type: 'set-agents', agents });
+  await sleep(100);
+  const tunnel = await tlsThroughProxy(gw.port, SECRETS.agentToken, `localhost:${up.port}`, { ca: ca.certPem });
+  tunnel.on('error', () => undefined);
+  resolveDelayMs = 800;
+  gw.send({ type: 'set-mappings', mappings });
+  await sleep(100);
+  const before = up.seen.length;
+  tunnel.write(`GET /events HTTP/1.1\r\nHost: localhost:${up.port}\r\n\r\n`);
+  await sleep(200);
+  gw.send({ type: 'set-agents', agents: [] });
+  await sleep(1200);
+  resolveDelayMs = 0;
+  // Today: the tunnel closes, but the request still goes out with the real key after revocation.
+  expect(up.seen.slice(before).filter((r) => r.key === SECRETS.value)).toHaveLength(0);
+  tunnel.destroy();
+  gw.send({ type: 'set-agents', agents });
+});
+
+test('a request waiting for its credential when its mapping is removed is not sent with it', async () => {
+  gw.send({ type: 'set-agents', agents });
+  resolveDelayMs = 800;
+  gw.send({ type: 'set-mappings', mappings });
+  await sleep(100);
+  const before = up.seen.length;
+  const c = await open();
+  c.socket.write(`GET /r/up/events HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${SECRETS.agentToken}\r\n\r\n`);
+  await sleep(200);
+  gw.send({ type: 'set-mappings', mappings: [] });
+  await sleep(1200);
+  resolveDelayMs = 0;
+  expect(up.seen.slice(before).filter((r) => r.key === SECRETS.value)).toHaveLength(0);
+  c.socket.destroy();
+  gw.send({ type: 'set-mappings', mappings });
+});
