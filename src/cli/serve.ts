@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveControlApi } from '../core/control/control-server.js';
+import { LAUNCHER_LOG_NAME, openLauncherLog } from '../core/logging/launcher-log.js';
 import { openCore } from '../core/open-core.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from '../core/runtime-file.js';
 import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
@@ -27,7 +28,10 @@ const serveLog = {
  * SIGINT/SIGTERM, then stops the gateway (gracefully, then forcibly) and exits.
  */
 export async function serve(opts: GlobalOptions, controlPort: number): Promise<number> {
-  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, memoryWithoutKeychain: true, log: serveLog });
+  // stderr for whoever runs it, and a rotated file in the data folder the UI can point at.
+  const launcherLog = openLauncherLog(path.join(opts.dataDir, 'logs', LAUNCHER_LOG_NAME), { also: serveLog });
+  const log = launcherLog.log;
+  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, memoryWithoutKeychain: true, log, logFile: launcherLog.file });
   await core.start();
   const gw = core.supervisor.status;
   if (gw.state !== 'running') {
@@ -48,7 +52,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   if (!persistent) process.stderr.write(`onecli-launcher: no keychain, so secrets live in memory for this run only (see onecli-launcher doctor).\n`);
   let control;
   try {
-    control = await serveControlApi(core, { port: controlPort, token, staticDir: existsSync(RENDERER_DIR) ? RENDERER_DIR : undefined, log: serveLog });
+    control = await serveControlApi(core, { port: controlPort, token, staticDir: existsSync(RENDERER_DIR) ? RENDERER_DIR : undefined, log });
   } catch (err) {
     process.stderr.write(`onecli-launcher: cannot serve the control API on 127.0.0.1:${controlPort} (${(err as NodeJS.ErrnoException).code}): pass --control-port <port>.\n`);
     await core.stop();

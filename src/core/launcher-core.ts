@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { ControlEvent, StatusView } from '../shared/control-api.js';
+import { NOTICES, type ControlEvent, type ExtraCaView, type LoginItemStatus, type NoticeId, type StatusView } from '../shared/control-api.js';
 import type { GatewayRuntimeConfig } from '../shared/gateway-config.js';
 import type { ActivityEntry } from '../shared/gateway-messages.js';
 import { parseSecretReference } from '../shared/secret-reference.js';
@@ -23,6 +23,7 @@ import type { VaultSource } from './vault/vault-source.js';
 import type { OpLocation } from './vault/op-locator.js';
 import type { DoctorCheck } from '../shared/control-api.js';
 import { runDoctor } from './doctor/doctor.js';
+import { combinedExtraCa, readExtraCa, type ExtraCaRead } from './upstream-trust.js';
 
 /** Builds 1Password sources; the shells wire the real ones, tests may pass doubles. */
 export interface VaultSources {
@@ -39,8 +40,13 @@ export interface CoreLogger {
 /** What the shell around the core can do (the Electron app more than headless). */
 export interface ShellHooks {
   readonly platform: NodeJS.Platform;
-  readonly launchAtLogin?: { get(): boolean; set(enabled: boolean): void };
+  /** `status` is the system's (macOS SMAppService), when it says one. */
+  readonly launchAtLogin?: { get(): { enabled: boolean; status?: LoginItemStatus | undefined }; set(enabled: boolean): void };
   readonly openExternal?: (url: string) => Promise<void>;
+  /** A native open-file dialog; undefined when the user cancels. */
+  readonly chooseFile?: (request: { title: string; extensions: readonly string[] }) => Promise<string | undefined>;
+  /** Shows a file in the file manager (Finder). */
+  readonly revealFile?: (file: string) => void;
   readonly updates?: boolean;
   /** The user turned update checks on or off. */
   readonly onUpdatesPreference?: (enabled: boolean) => void;
@@ -58,8 +64,12 @@ export interface CoreDeps {
   readonly gatewayEnv: Record<string, string>;
   /** `--port`: overrides the settings for this run. */
   readonly port?: number | undefined;
-  /** `--extra-ca` / NODE_EXTRA_CA_CERTS: more upstream trust, passed in the gateway's config. */
+  /** `--extra-ca` / NODE_EXTRA_CA_CERTS: more upstream trust for this launch, passed in the gateway's config. */
   readonly extraCaPem?: string | undefined;
+  /** The file `extraCaPem` came from, for status and doctor. */
+  readonly launchExtraCaFile?: string | undefined;
+  /** The launcher's log file, for the UI ("see its log"). */
+  readonly logFile?: string | undefined;
   readonly log: CoreLogger;
   /** Finds every `op` install (doctor, desktop source). */
   readonly locateOp: () => Promise<OpLocation>;
@@ -84,6 +94,8 @@ export class LauncherCore {
   #ca: CaState | undefined;
   #activity: ActivityEntry[] = [];
   #controlUrl: string | undefined;
+  readonly #notices = new Set<NoticeId>();
+  #lastExtraCaProblem: string | undefined;
 
   constructor(readonly deps: CoreDeps) {
     this.agents = new AgentRegistry(deps.settings, deps.secrets, deps.now);
@@ -203,6 +215,37 @@ export class LauncherCore {
     }
   }
 
+  /**
+   * The extra CA chosen in settings, read now (the file may have changed since it was chosen).
+   * undefined when none is set.
+   */
+  settingsExtraCa(): ExtraCaRead | undefined {
+    const file = this.deps.settings.get().upstream.extraCaFile;
+    return file ? readExtraCa(file) : undefined;
+  }
+
+  /** Extra upstream trust as the UI and doctor show it. */
+  extraCaView(): ExtraCaView {
+    const read = this.settingsExtraCa();
+    const launchFile = this.deps.launchExtraCaFile ? { launchFile: this.deps.launchExtraCaFile } : {};
+    if (!read) return { state: 'none', detail: this.deps.launchExtraCaFile ? 'none chosen in Settings' : "none: the gateway trusts Node's public roots", ...launchFile };
+    if (!read.ok) return { file: read.file, state: 'problem', detail: read.problem, fix: read.fix, ...launchFile };
+    return { file: read.file, state: 'ok', detail: `${read.subjects.length} certificate(s): ${read.subjects.join(', ')}`, ...launchFile };
+  }
+
+  /** A shell problem the user should hear about once (unless they dismissed it before). */
+  reportNotice(id: NoticeId): void {
+    if (this.#notices.has(id) || this.deps.settings.get().preferences.dismissedNotices.includes(id)) return;
+    this.#notices.add(id);
+    this.#emitStatus();
+  }
+
+  dismissNotice(id: NoticeId): void {
+    this.#notices.delete(id);
+    this.deps.settings.update((s) => ({ ...s, preferences: { ...s.preferences, dismissedNotices: [...new Set([...s.preferences.dismissedNotices, id])].slice(-32) } }));
+    this.#emitStatus();
+  }
+
   /** Runs the doctor and tells every subscriber (the UI shows the result wherever it was asked for). */
   async doctor(only?: readonly string[]): Promise<DoctorCheck[]> {
     const checks = await runDoctor(this, this.deps.locateOp, process.env, only);
@@ -234,6 +277,7 @@ export class LauncherCore {
       mappings: settings.mappings.length,
       agents: settings.agents.length,
       ...(this.#controlUrl ? { controlUrl: this.#controlUrl } : {}),
+      ...(this.#notices.size ? { notices: [...this.#notices].map((id) => ({ id, ...NOTICES[id] })) } : {}),
       lastErrors: this.#activity
         .filter((e) => e.error)
         .slice(-ERRORS_KEPT)
@@ -244,10 +288,16 @@ export class LauncherCore {
   async #gatewayConfig(): Promise<GatewayRuntimeConfig> {
     const ca = await this.ensureCa();
     const settings = this.deps.settings.get();
+    // Read at every start: a renewed file is picked up by a restart. A file that went bad does
+    // not stop the gateway (the doctor and Settings say what is wrong); it starts without it.
+    const chosen = this.settingsExtraCa();
+    if (chosen && !chosen.ok && chosen.problem !== this.#lastExtraCaProblem) this.deps.log.warn({ file: chosen.file, problem: chosen.problem }, 'the extra CA in settings is not used');
+    this.#lastExtraCaProblem = chosen && !chosen.ok ? chosen.problem : undefined;
+    const extraCaPem = combinedExtraCa([this.deps.extraCaPem, chosen?.ok ? chosen.pem : undefined]);
     return {
       listen: { host: '127.0.0.1', port: this.port },
       ca: { certPem: ca.ca.certPem, keyPem: ca.ca.keyPem },
-      ...(this.deps.extraCaPem ? { extraCaPem: this.deps.extraCaPem } : {}),
+      ...(extraCaPem ? { extraCaPem } : {}),
       agents: await this.agents.credentials(),
       mappings: settings.mappings.map(toGatewayMapping),
       logLevel: 'warn',

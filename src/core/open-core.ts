@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { octal, secureDataDir } from './data-dir-permissions.js';
 import { LauncherCore, type CoreLogger, type ShellHooks } from './launcher-core.js';
@@ -11,13 +11,16 @@ import { desktopSources } from './vault/desktop-sources.js';
 import { nodeLocatorFs } from './vault/op-locator.js';
 import { nodeExecFile } from './vault/op-runner.js';
 import { ServiceAccountSource } from './vault/service-account-source.js';
+import { readExtraCa } from './upstream-trust.js';
 
 export interface OpenCoreOptions {
   readonly dataDir: string;
   readonly port?: number | undefined;
   readonly opPath?: string | undefined;
-  /** A PEM file of extra upstream trust (`--extra-ca`, or NODE_EXTRA_CA_CERTS). */
+  /** A PEM file of extra upstream trust for this launch (`--extra-ca`, or NODE_EXTRA_CA_CERTS); the one chosen in Settings is used as well. */
   readonly extraCaFile?: string | undefined;
+  /** The launcher's log file, shown in the UI. */
+  readonly logFile?: string | undefined;
   readonly allowFileStore: boolean;
   /**
    * `serve` without a keychain and without the file opt-in keeps secrets in memory for that run
@@ -47,10 +50,13 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
   const settings = new SettingsRepository({ dataDir: options.dataDir });
   const opened = await openSecretStore({ dataDir: options.dataDir, allowFileStore: options.allowFileStore, keyring: napiKeyring() });
   let extraCaPem: string | undefined;
+  let launchExtraCaFile: string | undefined;
   if (options.extraCaFile) {
-    if (!existsSync(options.extraCaFile)) throw new Error(`the extra CA file ${options.extraCaFile} does not exist`);
-    extraCaPem = readFileSync(options.extraCaFile, 'utf8');
-    if (!extraCaPem.includes('BEGIN CERTIFICATE')) throw new Error(`${options.extraCaFile} holds no PEM certificate`);
+    // Asked for on this launch: a bad file is an error of the launch, not a quiet omission.
+    launchExtraCaFile = path.resolve(options.extraCaFile);
+    const read = readExtraCa(launchExtraCaFile);
+    if (!read.ok) throw new Error(`the extra CA (--extra-ca or NODE_EXTRA_CA_CERTS): ${read.problem} ${read.fix}`);
+    extraCaPem = read.pem;
   }
   const inMemory = opened.description.kind === 'none' && options.memoryWithoutKeychain === true;
   const secrets = inMemory ? new MemorySecretStore() : opened.store;
@@ -69,6 +75,8 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
     gatewayEnv: gatewayEnv(env),
     port: options.port,
     extraCaPem,
+    launchExtraCaFile,
+    logFile: options.logFile,
     log: options.log,
     locateOp: desktop.locate,
     ...(options.shell ? { shell: options.shell } : {}),

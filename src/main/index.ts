@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess } from 'electron';
 import { SYSTEM_LINKS } from '../shared/control-api.js';
 import { IPC } from '../shared/ipc-channels.js';
+import { LAUNCHER_LOG_NAME, openLauncherLog } from '../core/logging/launcher-log.js';
+import type { LauncherCore } from '../core/launcher-core.js';
 import { openCore } from '../core/open-core.js';
 import { registerAppProtocol } from './app-protocol.js';
 import { registerControlBridge } from './ipc-bridge.js';
@@ -15,19 +17,36 @@ import { createNotifier } from './notifier.js';
 import { Popover } from './popover-window.js';
 import { holdQuitUntilStopped } from './quit-guard.js';
 import { RendererOutbox } from './renderer-outbox.js';
+import { ifTrayAlive, listenForShowRequests, sendToPage, showNotification, ShowRequests, trayClickOpensMenu } from './shell-events.js';
 import { TRAY_TOOLTIP, trayIconPath, trayStateFor } from './tray-icons.js';
 import { trayMenuTemplate } from './tray-menu.js';
 import { createUpdater, type Updater } from './updater.js';
 import { utilitySpawner } from './utility-spawner.js';
-import { denyAllPermissions } from './window-security.js';
+import { restrictPermissions } from './window-security.js';
 
 const ALLOWED_LINKS: ReadonlySet<string> = new Set(Object.values(SYSTEM_LINKS));
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
 
+// The smoke spec (unpackaged only) runs with its own userData, where Chromium keeps the
+// single-instance lock, and its own logs: an installed OneCLI.app must not answer for it.
+const ownUserData = process.env.ONECLI_USER_DATA_DIR;
+if (!app.isPackaged && ownUserData) {
+  app.setPath('userData', ownUserData);
+  app.setAppLogsPath(path.join(ownUserData, 'logs'));
+}
+
+const showRequests = new ShowRequests();
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Right after the lock, before the core opens: a second launch or a re-open from Finder
+  // while it starts is remembered and served once the popover exists.
+  listenForShowRequests(app, showRequests);
+  // The popover is the only window; hidden, it is not closed, but if it ever is, a menu-bar app
+  // keeps running (without a listener Electron would quit).
+  app.on('window-all-closed', () => undefined);
   app.dock?.hide();
   void app
     .whenReady()
@@ -45,17 +64,33 @@ async function start(): Promise<void> {
   if (app.isPackaged && process.platform === 'darwin' && !app.isInApplicationsFolder() && offerMoveToApplications()) return;
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
-  const log = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
+  // A LaunchServices launch has no terminal: the log goes to ~/Library/Logs/OneCLI (what the
+  // cask's zap names), rotated; a development run also prints it.
+  const consoleLog = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
+  const launcherLog = openLauncherLog(path.join(app.getPath('logs'), LAUNCHER_LOG_NAME), app.isPackaged ? {} : { also: consoleLog });
+  const log = launcherLog.log;
 
+  // Built below; the notification and dialog hooks need them once they exist.
+  const late: { core?: LauncherCore; popover?: Popover } = {};
+  let notificationsFailed = false;
   const notifyUser = (title: string, body: string) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
+    if (!Notification.isSupported()) return;
+    showNotification((options) => new Notification(options), { title, body }, (error) => {
+      // Logged every time; the user hears of it once (the core keeps the notice until dismissed).
+      log.warn({ error }, 'macOS did not show a notification');
+      if (!notificationsFailed) late.core?.reportNotice('notifications-failed');
+      notificationsFailed = true;
+    });
   };
   let updater: Updater | undefined;
-  // Extra upstream trust (a corporate CA): Electron ignores NODE_EXTRA_CA_CERTS with the
-  // NodeOptions fuse off, so the launcher reads it and hands it to the gateway in its config.
+  // Extra upstream trust (a corporate CA) is a setting (Settings → Upstream trust): a Finder or
+  // login-item launch has no shell environment. NODE_EXTRA_CA_CERTS, when the app has it
+  // (launchctl setenv, or a terminal start), is still read by the launcher and used as well:
+  // Electron ignores it itself with the NodeOptions fuse off.
   const extraCa = process.env.NODE_EXTRA_CA_CERTS;
   const core = await openCore({
     ...(extraCa && existsSync(extraCa) ? { extraCaFile: extraCa } : {}),
+    logFile: launcherLog.file,
     // ONECLI_DATA_DIR lets the smoke spec (and the CLI) point at another folder; the app's own is userData.
     dataDir: process.env.ONECLI_DATA_DIR ?? app.getPath('userData'),
     allowFileStore: false,
@@ -72,27 +107,46 @@ async function start(): Promise<void> {
       openExternal: async (url) => {
         if (ALLOWED_LINKS.has(url)) await shell.openExternal(url);
       },
+      // A sheet on the popover, which stays up meanwhile; the path is checked by the core.
+      chooseFile: async ({ title, extensions }) => {
+        const run = async () => {
+          const options = { title, properties: ['openFile' as const], filters: [{ name: 'Certificates', extensions: [...extensions] }] };
+          const shownPopover = late.popover;
+          const result = shownPopover?.alive ? await dialog.showOpenDialog(shownPopover.window, options) : await dialog.showOpenDialog(options);
+          return result.canceled ? undefined : result.filePaths[0];
+        };
+        return late.popover ? late.popover.holdOpen(run) : run();
+      },
+      // The core passes its own log file only.
+      revealFile: (file) => shell.showItemInFolder(file),
     },
   });
 
   registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
-  denyAllPermissions(session.defaultSession);
+  restrictPermissions(session.defaultSession);
   registerControlBridge(ipcMain, core);
 
-  const popover = new Popover({
+  const shown = new Popover({
     createWindow: (options) => new BrowserWindow(options),
     workAreaNear: (point) => screen.getDisplayNearestPoint(point).workArea,
     preload: path.join(appRoot, 'dist', 'main', 'preload.cjs'),
+    devTools: !app.isPackaged,
   });
-  const outbox = new RendererOutbox((event) => popover.window.webContents.send(IPC.event, event));
+  late.core = core;
+  late.popover = shown;
+  // The window may close only when the app quits (app.quit() closes windows first).
+  app.on('before-quit', () => shown.allowClose());
+  // Another menu-bar item or app clicked: `blur` is not dependable there, resigning active is.
+  app.on('did-resign-active', () => shown.hide());
+  const outbox = new RendererOutbox((event) => void sendToPage(shown.window, IPC.event, event));
   ipcMain.on(IPC.ready, (event) => {
-    if (event.sender === popover.window.webContents) outbox.markReady();
+    if (shown.alive && event.sender === shown.window.webContents) outbox.markReady();
   });
-  popover.window.webContents.on('did-start-loading', () => outbox.markReloading());
+  shown.window.webContents.on('did-start-loading', () => outbox.markReloading());
 
   const tray = new Tray(nativeImage.createFromPath(trayIconPath(resources, 'stopped')));
-  tray.on('click', () => popover.toggle(tray.getBounds()));
-  app.on('second-instance', () => popover.show(tray.getBounds()));
+  // Without this a quick second click arrives as `double-click` only, and the toggle misses it.
+  tray.setIgnoreDoubleClickEvents(true);
 
   const notify = createNotifier(notifyUser);
   if (app.isPackaged) updater = createUpdater(log, notifyUser);
@@ -100,26 +154,35 @@ async function start(): Promise<void> {
     tray.popUpContextMenu(
       Menu.buildFromTemplate(
         trayMenuTemplate({
-          open: () => popover.show(tray.getBounds()),
+          open: () => shown.show(tray.getBounds()),
           checkForUpdates: updater ? () => void updater?.checkNow() : undefined,
           restartToUpdate: updater?.downloadedVersion ? () => updater?.installNow() : undefined,
           quit: () => app.quit(),
         }),
       ),
     );
+  tray.on('click', (event, bounds) => (trayClickOpensMenu(event) ? showMenu() : shown.toggle(bounds)));
   tray.on('right-click', showMenu);
+  showRequests.attach(() => shown.show(tray.getBounds()), { openedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin });
+  let trayTooltip = '';
   core.events.on('event', (event) => {
     outbox.post(event);
     notify(event);
     if (event.type === 'status') {
       const state = trayStateFor(event.status.gateway.state, event.status.lastErrors.filter((e) => Date.now() - e.at < 60_000).length);
-      tray.setImage(nativeImage.createFromPath(trayIconPath(resources, state)));
-      tray.setToolTip(TRAY_TOOLTIP[state]);
+      ifTrayAlive(tray, () => {
+        tray.setImage(nativeImage.createFromPath(trayIconPath(resources, state)));
+        tray.setToolTip((trayTooltip = TRAY_TOOLTIP[state]));
+      });
     }
   });
+  // The smoke spec's window into the shell (unpackaged runs only): what the tray shows, and a
+  // way to open the popover as a tray click would.
+  if (!app.isPackaged) Object.assign(globalThis, { __onecliShell: { tray: () => ({ alive: !tray.isDestroyed(), tooltip: trayTooltip }), showPopover: () => shown.show(tray.getBounds()) } });
 
   holdQuitUntilStopped(app, () => core.stop(), (err) => log.error({ err: String(err) }, 'stopping the gateway failed'));
   await core.start();
+  log.info({ version: app.getVersion(), packaged: app.isPackaged, log: launcherLog.file }, 'OneCLI started');
   updater?.setEnabled(core.deps.settings.get().preferences.checkForUpdates);
 }
 

@@ -2,7 +2,7 @@ import type { BrowserWindowConstructorOptions, Session, WebContents } from 'elec
 import { isAppUrl } from '../shared/ipc-channels.js';
 
 /** The Electron security checklist, as options: isolated, sandboxed, no Node in the page. */
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+export function secureWebPreferences(preload: string, options: { devTools: boolean }): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload,
     contextIsolation: true,
@@ -12,7 +12,8 @@ export function secureWebPreferences(preload: string): NonNullable<BrowserWindow
     webSecurity: true,
     allowRunningInsecureContent: false,
     spellcheck: false,
-    devTools: true,
+    // Release builds have none: DevTools would let anyone at the keyboard call the control API.
+    devTools: options.devTools,
   };
 }
 
@@ -25,8 +26,18 @@ export function lockDownContents(contents: Pick<WebContents, 'on' | 'setWindowOp
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** No camera, microphone, notifications-from-page, geolocation…: the popover needs no permission. */
-export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The one permission the popover needs: `clipboard-sanitized-write`, what Chromium asks for when
+ * a page calls `navigator.clipboard.writeText` (the Copy buttons). Granted to our own origin
+ * only; everything else (camera, microphone, notifications from the page, clipboard *read*,
+ * geolocation…) stays denied.
+ */
+export function permissionAllowed(permission: string, url: string | undefined): boolean {
+  return permission === 'clipboard-sanitized-write' && url !== undefined && isAppUrl(url);
+}
+
+/** Requests and checks both: Chromium checks the permission's status before it asks. */
+export function restrictPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl || contents.getURL())));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permissionAllowed(permission, requestingOrigin || details.requestingUrl));
 }

@@ -39,6 +39,8 @@ export const StatusView = z.object({
   mappings: z.number().int(),
   agents: z.number().int(),
   controlUrl: z.string().optional(),
+  /** One-time notices from the shell (notifications refused, …) the user has not dismissed. */
+  notices: z.array(z.object({ id: z.string(), title: z.string(), detail: z.string(), fix: z.string(), link: z.string().optional() })).optional(),
   lastErrors: z.array(z.object({ at: z.number(), mapping: z.string().nullable(), code: z.string(), host: z.string() })),
 });
 export type StatusView = z.infer<typeof StatusView>;
@@ -70,7 +72,41 @@ const Empty = z.object({}).strict();
 /** Deep links the UI may ask the shell to open: constants only, never a URL from input. */
 export const SYSTEM_LINKS = {
   fullDiskAccess: 'x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles',
+  /** System Settings → General → Login Items (macOS 13+; the pane id is reported, not documented by Apple). */
+  loginItems: 'x-apple.systempreferences:com.apple.LoginItems-Settings.extension',
+  /** System Settings → Notifications (macOS 13+; reported, not documented by Apple). */
+  notifications: 'x-apple.systempreferences:com.apple.Notifications-Settings.extension',
 } as const;
+export type SystemLink = keyof typeof SYSTEM_LINKS;
+
+/** The one-time notices the core knows: what happened and what to do. Shown until dismissed, once. */
+export const NOTICES = {
+  'notifications-failed': {
+    title: 'macOS did not show a OneCLI notification',
+    detail: 'OneCLI tells you in a notification when the gateway stops or a mapping keeps failing; macOS refused to show one.',
+    fix: 'Allow notifications for OneCLI in System Settings → Notifications. Until then, the menu-bar icon still shows the state.',
+    link: 'notifications' as SystemLink,
+  },
+} as const;
+export type NoticeId = keyof typeof NOTICES;
+export const NoticeIdSchema = z.enum(Object.keys(NOTICES) as [NoticeId, ...NoticeId[]]);
+
+/** What macOS says about the login item (SMAppService), as `app.getLoginItemSettings().status` names it. */
+export const LoginItemStatus = z.enum(['enabled', 'not-registered', 'requires-approval', 'not-found']);
+export type LoginItemStatus = z.infer<typeof LoginItemStatus>;
+
+/** Extra upstream trust as the launcher sees it now. */
+export const ExtraCaView = z.object({
+  /** The file chosen in Settings, if any. */
+  file: z.string().optional(),
+  state: z.enum(['none', 'ok', 'problem']),
+  /** "2 certificates: Corp Root CA, …", or what is wrong with the file. */
+  detail: z.string(),
+  fix: z.string().optional(),
+  /** `--extra-ca` / NODE_EXTRA_CA_CERTS of this launch, used as well. */
+  launchFile: z.string().optional(),
+});
+export type ExtraCaView = z.infer<typeof ExtraCaView>;
 
 export const SettingsView = z.object({
   gatewayPort: z.number().int(),
@@ -78,10 +114,24 @@ export const SettingsView = z.object({
   portOverride: z.number().int().optional(),
   onboarded: z.boolean(),
   launchAtLogin: z.boolean(),
+  /** The system's word on the login item (macOS): `requires-approval` means the user must allow it in System Settings. */
+  launchAtLoginStatus: LoginItemStatus.optional(),
   checkForUpdates: z.boolean(),
   dataDir: z.string(),
+  extraCa: ExtraCaView,
+  /** The launcher's log file (older ones rotate beside it). */
+  logFile: z.string().optional(),
   /** What this shell can do: the headless UI hides what only the app can. */
-  capabilities: z.object({ launchAtLogin: z.boolean(), updates: z.boolean(), openLinks: z.boolean(), platform: z.string() }),
+  capabilities: z.object({
+    launchAtLogin: z.boolean(),
+    updates: z.boolean(),
+    openLinks: z.boolean(),
+    /** A native file dialog (the app); headless, the UI takes a typed path. */
+    chooseFiles: z.boolean(),
+    /** Reveal a file in Finder (the app); headless, the UI shows the path. */
+    revealFiles: z.boolean(),
+    platform: z.string(),
+  }),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 const Host = z.object({ host: z.string().min(1).max(300) });
@@ -123,10 +173,23 @@ export const CONTROL_METHODS = {
   /** A new port applies at the next gateway restart, which this call does. */
   'settings.update': {
     params: z
-      .object({ gatewayPort: z.number().int().min(1024).max(65_535).optional(), launchAtLogin: z.boolean().optional(), checkForUpdates: z.boolean().optional(), onboarded: z.boolean().optional() })
+      .object({
+        gatewayPort: z.number().int().min(1024).max(65_535).optional(),
+        launchAtLogin: z.boolean().optional(),
+        checkForUpdates: z.boolean().optional(),
+        onboarded: z.boolean().optional(),
+        /** An absolute path to a PEM file of CA certificates (checked before it is kept), or null to stop using one. Restarts the gateway. */
+        extraCaFile: z.union([z.string().min(1).max(1024), z.null()]).optional(),
+      })
       .strict(),
     result: SettingsView,
   },
+  /** The app's file dialog for the extra CA; the chosen file is checked and kept like settings.update's extraCaFile. */
+  'settings.chooseExtraCa': { params: Empty, result: z.object({ chosen: z.boolean(), settings: SettingsView }) },
+  /** Shows the log file in Finder (the app only). */
+  'system.revealLog': { params: Empty, result: z.object({ revealed: z.boolean(), file: z.string().optional() }) },
+  /** A one-time notice the user has read: it is not shown again. */
+  'notices.dismiss': { params: z.object({ id: NoticeIdSchema }).strict(), result: z.object({ ok: z.literal(true) }) },
   /** Forget mappings, agents and the 1Password connection (keychain entries included). */
   'settings.reset': { params: z.object({ confirm: z.literal('reset') }), result: z.object({ ok: z.literal(true) }) },
   /** "Test a request": a real request through the gateway; shows the injected header's name, never its value. */

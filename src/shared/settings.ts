@@ -5,7 +5,7 @@ import { DEFAULT_GATEWAY_PORT } from './product.js';
 import { SecretReference } from './secret-reference.js';
 
 /** The current settings schema version. Bump it with a migration in src/core/settings/migrations.ts. */
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 /**
  * A host mapped to a secret. `host` is the normalised key (`api.anthropic.com`,
@@ -33,8 +33,19 @@ export type SourceSettings = z.infer<typeof SourceSettings>;
 export const AgentRecord = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/), createdAt: z.string() });
 export type AgentRecord = z.infer<typeof AgentRecord>;
 
+/** Notices the UI shows once (ids from NOTICES in src/shared/control-api.ts); dismissed ones are remembered. */
+export const NoticeId = z.string().regex(/^[a-z0-9.-]{1,40}$/);
+
+/**
+ * Extra upstream trust for the gateway (a corporate CA that intercepts TLS): a PEM file the user
+ * chose. Kept as a path, read at every gateway start, so a renewed file is picked up; added to
+ * Node's public roots and to `--extra-ca` / NODE_EXTRA_CA_CERTS of the launch, if any.
+ */
+export const UpstreamSettings = z.object({ extraCaFile: z.string().min(1).max(1024).optional() });
+
 export const Settings = z.object({
   version: z.literal(SETTINGS_VERSION),
+  upstream: UpstreamSettings.default({}),
   gateway: z.object({ port: z.number().int().min(1024).max(65_535).default(DEFAULT_GATEWAY_PORT) }).default({ port: DEFAULT_GATEWAY_PORT }),
   source: SourceSettings.default({ kind: 'none' }),
   mappings: z.array(Mapping).default([]),
@@ -45,8 +56,10 @@ export const Settings = z.object({
       checkForUpdates: z.boolean().default(true),
       /** The user finished or skipped first-run setup; the UI stops offering it. */
       onboarded: z.boolean().default(false),
+      /** One-time notices the user dismissed (notifications that macOS refused, …). */
+      dismissedNotices: z.array(NoticeId).max(32).default([]),
     })
-    .default({ launchAtLogin: false, checkForUpdates: true, onboarded: false }),
+    .default({ launchAtLogin: false, checkForUpdates: true, onboarded: false, dismissedNotices: [] }),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -12,6 +12,7 @@ import { localSecretName, SERVICE_ACCOUNT_TOKEN } from '../secrets/secret-names.
 import { VaultError } from '../vault/vault-error.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
 import { describeCa } from '../ca/local-ca.js';
+import { readExtraCa } from '../upstream-trust.js';
 
 type Params<M extends ControlMethod> = import('zod').infer<(typeof CONTROL_METHODS)[M]['params']>;
 type Handlers = { [M in ControlMethod]: (core: LauncherCore, params: Params<M>) => Promise<ControlResult<M>> };
@@ -139,10 +140,14 @@ export const CONTROL_HANDLERS: Handlers = {
   'settings.get': async (core) => settingsView(core),
   'settings.update': async (core, p) => {
     const before = core.deps.settings.get();
+    // Checked before anything is kept: a file that is not PEM certificates is refused with the fix.
+    const extraCaFile = p.extraCaFile === undefined ? before.upstream.extraCaFile : p.extraCaFile === null ? undefined : checkedExtraCa(p.extraCaFile);
     core.deps.settings.update((s) => ({
       ...s,
       gateway: { port: p.gatewayPort ?? s.gateway.port },
+      upstream: extraCaFile ? { extraCaFile } : {},
       preferences: {
+        ...s.preferences,
         launchAtLogin: p.launchAtLogin ?? s.preferences.launchAtLogin,
         checkForUpdates: p.checkForUpdates ?? s.preferences.checkForUpdates,
         onboarded: p.onboarded ?? s.preferences.onboarded,
@@ -150,8 +155,28 @@ export const CONTROL_HANDLERS: Handlers = {
     }));
     if (p.launchAtLogin !== undefined) core.deps.shell?.launchAtLogin?.set(p.launchAtLogin);
     if (p.checkForUpdates !== undefined) core.deps.shell?.onUpdatesPreference?.(p.checkForUpdates);
-    if (p.gatewayPort !== undefined && p.gatewayPort !== before.gateway.port && core.deps.port === undefined) await core.supervisor.restart().catch(() => undefined);
+    const portChanged = p.gatewayPort !== undefined && p.gatewayPort !== before.gateway.port && core.deps.port === undefined;
+    // The gateway gets its trust in its configuration, so a chosen CA (new, or the same file renewed) takes a restart.
+    const trustChanged = p.extraCaFile !== undefined && (extraCaFile !== undefined || before.upstream.extraCaFile !== undefined);
+    if (portChanged || trustChanged) await core.supervisor.restart().catch(() => undefined);
     return settingsView(core);
+  },
+  'settings.chooseExtraCa': async (core) => {
+    const choose = core.deps.shell?.chooseFile;
+    if (!choose) throw new ControlError('unavailable', 'This window cannot open a file dialog: type the path of the PEM file instead.');
+    const file = await choose({ title: 'Choose the PEM file of your CA', extensions: ['pem', 'crt', 'cer'] });
+    if (!file) return { chosen: false, settings: settingsView(core) };
+    return { chosen: true, settings: await CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file }) };
+  },
+  'system.revealLog': async (core) => {
+    const file = core.deps.logFile;
+    if (!file || !core.deps.shell?.revealFile) return { revealed: false, ...(file ? { file } : {}) };
+    core.deps.shell.revealFile(file);
+    return { revealed: true, file };
+  },
+  'notices.dismiss': async (core, p) => {
+    core.dismissNotice(p.id);
+    return { ok: true as const };
   },
   'settings.reset': async (core) => {
     const settings = core.deps.settings.get();
@@ -189,18 +214,37 @@ export const CONTROL_HANDLERS: Handlers = {
   },
 };
 
-function settingsView(core: LauncherCore) {
+function settingsView(core: LauncherCore): ControlResult<'settings.get'> {
   const s = core.deps.settings.get();
   const shell = core.deps.shell;
+  // The system's answer, not our setting: users can remove or refuse the item in System Settings.
+  const login = shell?.launchAtLogin?.get();
   return {
     gatewayPort: s.gateway.port,
     ...(core.deps.port !== undefined ? { portOverride: core.deps.port } : {}),
     onboarded: s.preferences.onboarded,
-    launchAtLogin: shell?.launchAtLogin?.get() ?? s.preferences.launchAtLogin,
+    launchAtLogin: login?.enabled ?? s.preferences.launchAtLogin,
+    ...(login?.status ? { launchAtLoginStatus: login.status } : {}),
     checkForUpdates: s.preferences.checkForUpdates,
     dataDir: core.deps.dataDir,
-    capabilities: { launchAtLogin: Boolean(shell?.launchAtLogin), updates: Boolean(shell?.updates), openLinks: Boolean(shell?.openExternal), platform: shell?.platform ?? process.platform },
+    extraCa: core.extraCaView(),
+    ...(core.deps.logFile ? { logFile: core.deps.logFile } : {}),
+    capabilities: {
+      launchAtLogin: Boolean(shell?.launchAtLogin),
+      updates: Boolean(shell?.updates),
+      openLinks: Boolean(shell?.openExternal),
+      chooseFiles: Boolean(shell?.chooseFile),
+      revealFiles: Boolean(shell?.revealFile && core.deps.logFile),
+      platform: shell?.platform ?? process.platform,
+    },
   };
+}
+
+/** A path from the UI for the extra CA: absolute, readable, PEM certificates only; else invalid_params with the fix. */
+function checkedExtraCa(file: string): string {
+  const read = readExtraCa(file);
+  if (!read.ok) throw new ControlError('invalid_params', `${read.problem} ${read.fix}`);
+  return read.file;
 }
 
 function safeKey(host: string): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DoctorCheck, StatusView } from '../../shared/control-api.js';
+import type { DoctorCheck, ExtraCaView, StatusView } from '../../shared/control-api.js';
 import { dataDirProblem, octal, type DataDirInspection } from '../data-dir-permissions.js';
 import type { OpLocation } from '../vault/op-locator.js';
 
@@ -29,6 +29,8 @@ export interface DoctorFacts {
   readonly startedFromTerminal: boolean;
   /** The data folder (settings, the CA files agents trust, runtime.json) as it is on disk now. */
   readonly dataDir: { readonly path: string; readonly inspection: DataDirInspection };
+  /** Extra upstream trust (Settings, and --extra-ca / NODE_EXTRA_CA_CERTS of this launch), read now. */
+  readonly extraCa?: ExtraCaView | undefined;
 }
 
 type Check = (f: DoctorFacts) => DoctorCheck | undefined;
@@ -157,7 +159,15 @@ const sshAgent: Check = ({ platform, home, env, exists }) => {
   });
 };
 
-export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, dataDirPermissions, keychain, gateway, caFiles, source, opInstalled, opGroup, fullDiskAccess, sshAgent];
+const extraCa: Check = ({ extraCa: view }) => {
+  if (!view) return undefined;
+  const head = { id: 'upstream.extra-ca', title: 'Extra upstream CA' };
+  const launch = view.launchFile ? `; this launch also trusts ${view.launchFile} (--extra-ca or NODE_EXTRA_CA_CERTS)` : '';
+  if (view.state === 'problem') return verdict(head, `${view.file ?? ''}: ${view.detail} The gateway runs without it${launch}`, { status: 'fail', fix: view.fix ?? 'Choose the PEM file again in Settings → Upstream trust.' });
+  return verdict(head, `${view.state === 'ok' ? `${view.file}: ${view.detail}` : view.detail}${launch}`, undefined);
+};
+
+export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, dataDirPermissions, keychain, gateway, caFiles, extraCa, source, opInstalled, opGroup, fullDiskAccess, sshAgent];
 
 export function runDoctorChecks(facts: DoctorFacts): DoctorCheck[] {
   return DOCTOR_CHECKS.map((check) => check(facts)).filter((c): c is DoctorCheck => c !== undefined);

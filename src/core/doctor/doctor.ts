@@ -80,6 +80,7 @@ export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLoca
     // LaunchServices starts apps with no TERM_PROGRAM; a shell always sets one of these.
     startedFromTerminal: Boolean(env.TERM_PROGRAM ?? env.TERM),
     dataDir: { path: core.deps.dataDir, inspection: inspectDataDir(core.deps.dataDir) },
+    extraCa: core.extraCaView(),
     portFree: status.gateway.state === 'stopped' && status.gateway.port > 0 ? await portIsFree(status.gateway.port) : undefined,
   };
   // Real clients (node, curl, python) against a throwaway server with a leaf from our CA:

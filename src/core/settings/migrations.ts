@@ -11,6 +11,13 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   // Version 0: files written before the schema carried a version (pre-release builds kept
   // mappings under `hosts`).
   0: ({ hosts, ...rest }) => ({ ...rest, ...(Array.isArray(hosts) ? { mappings: hosts } : {}), version: 1 }),
+  // Version 1 → 2: extra upstream trust became a setting (`upstream.extraCaFile`, none until the
+  // user picks a file: a version-1 launch took it from --extra-ca / NODE_EXTRA_CA_CERTS only,
+  // which still work), and one-time notices are remembered once dismissed.
+  1: (raw) => {
+    const preferences = typeof raw.preferences === 'object' && raw.preferences !== null ? (raw.preferences as Record<string, unknown>) : undefined;
+    return { ...raw, upstream: {}, ...(preferences ? { preferences: { ...preferences, dismissedNotices: [] } } : {}), version: 2 };
+  },
 };
 
 export type MigrationOutcome = { ok: true; raw: Record<string, unknown>; from: number } | { ok: false; reason: string };

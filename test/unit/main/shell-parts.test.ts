@@ -9,7 +9,7 @@ import { holdQuitUntilStopped } from '../../../src/main/quit-guard.js';
 import { RendererOutbox } from '../../../src/main/renderer-outbox.js';
 import { trayIconPath, trayStateFor } from '../../../src/main/tray-icons.js';
 import { utilitySpawner } from '../../../src/main/utility-spawner.js';
-import { denyAllPermissions, lockDownContents, secureWebPreferences } from '../../../src/main/window-security.js';
+import { permissionAllowed, restrictPermissions, lockDownContents, secureWebPreferences } from '../../../src/main/window-security.js';
 import { IPC } from '../../../src/shared/ipc-channels.js';
 import type { ControlEvent, StatusView } from '../../../src/shared/control-api.js';
 import { utilityProcess } from '../../support/electron-stub.js';
@@ -25,7 +25,8 @@ describe('utility-process spawner', () => {
     const child = spawn('/app/dist/gateway/main.js', { PATH: '/usr/bin' });
     const fork = utilityProcess.forks.at(-1)!;
     expect(fork.modulePath).toBe('/app/dist/gateway/main.js');
-    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, execArgv: ['--max-semi-space-size=2'], stdio: 'pipe', serviceName: 'OneCLI Gateway' });
+    // V8 flags ride in --js-flags: a utility process is not a Node CLI (issue 16, item 11).
+    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, execArgv: ['--js-flags=--max-semi-space-size=2'], stdio: 'pipe', serviceName: 'OneCLI Gateway' });
     expect(fork.options.disclaim).toBeUndefined(); // never true: the app's Full Disk Access must cover the gateway
     const messages: unknown[] = [];
     child.onMessage((m) => messages.push(m));
@@ -61,8 +62,9 @@ describe('popover position', () => {
 });
 
 describe('window security', () => {
-  test('isolated, sandboxed, no Node in the page', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+  test('isolated, sandboxed, no Node in the page; DevTools only when asked (unpackaged runs)', () => {
+    expect(secureWebPreferences('/p.cjs', { devTools: false })).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(secureWebPreferences('/p.cjs', { devTools: true }).devTools).toBe(true);
   });
   test('navigation away and new windows are blocked', () => {
     const handlers = new Map<string, (e: { preventDefault(): void; defaultPrevented?: boolean }, url: string) => void>();
@@ -78,14 +80,26 @@ describe('window security', () => {
     expect(navigate('app://onecli/index.html')).toBe(false);
     expect(openHandler!()).toEqual({ action: 'deny' });
   });
-  test('every permission request is denied', () => {
-    let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
-    let check: (() => boolean) | undefined;
-    denyAllPermissions({ setPermissionRequestHandler: ((fn: never) => (request = fn)) as never, setPermissionCheckHandler: ((fn: never) => (check = fn)) as never });
-    let granted: boolean | undefined;
-    request!(null, 'media', (ok) => (granted = ok));
-    expect(granted).toBe(false);
-    expect(check!()).toBe(false);
+  test('only clipboard-sanitized-write, only for the popover origin; everything else is denied', () => {
+    type Request = (c: { getURL(): string }, p: string, cb: (ok: boolean) => void, d: { requestingUrl?: string }) => void;
+    type Check = (c: unknown, p: string, origin: string, d: { requestingUrl?: string }) => boolean;
+    let request: Request | undefined;
+    let check: Check | undefined;
+    restrictPermissions({ setPermissionRequestHandler: ((fn: never) => (request = fn)) as never, setPermissionCheckHandler: ((fn: never) => (check = fn)) as never });
+    const asked = (permission: string, url: string) => {
+      let granted: boolean | undefined;
+      request!({ getURL: () => url }, permission, (ok) => (granted = ok), { requestingUrl: url });
+      return granted;
+    };
+    expect(asked('clipboard-sanitized-write', 'app://onecli/index.html')).toBe(true);
+    for (const permission of ['media', 'clipboard-read', 'notifications', 'geolocation', 'openExternal']) expect(asked(permission, 'app://onecli/index.html')).toBe(false);
+    expect(asked('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(asked('clipboard-sanitized-write', 'file:///index.html')).toBe(false);
+    // Checks come with the requesting origin (no path).
+    expect(check!(null, 'clipboard-sanitized-write', 'app://onecli', {})).toBe(true);
+    expect(check!(null, 'clipboard-sanitized-write', 'app://evil', {})).toBe(false);
+    expect(check!(null, 'clipboard-read', 'app://onecli', {})).toBe(false);
+    expect(permissionAllowed('clipboard-sanitized-write', undefined)).toBe(false);
   });
   test('app:// serves the renderer folder only, with a CSP that allows no network', () => {
     expect(rendererFile('/app/dist/renderer', 'app://onecli/')).toBe('/app/dist/renderer/index.html');
@@ -158,9 +172,13 @@ describe('quit, tray, notifications, login item', () => {
     ]);
   });
 
-  test('launch at login reports the system status, not our setting', () => {
-    const item = loginItem({ getLoginItemSettings: () => ({ openAtLogin: true, status: 'requires-approval' }) as never, setLoginItemSettings: () => undefined });
-    expect(item.get()).toBe(false);
+  test('launch at login reports the system status, not our setting: requires-approval is not on', () => {
+    const item = (settings: object) => loginItem({ getLoginItemSettings: () => settings as never, setLoginItemSettings: () => undefined }).get();
+    expect(item({ openAtLogin: true, status: 'requires-approval' })).toEqual({ enabled: false, status: 'requires-approval' });
+    expect(item({ openAtLogin: true, status: 'enabled' })).toEqual({ enabled: true, status: 'enabled' });
+    expect(item({ openAtLogin: false, status: 'not-found' })).toEqual({ enabled: false, status: 'not-found' });
+    expect(item({ openAtLogin: true })).toEqual({ enabled: true }); // not macOS: no status
+    expect(item({ openAtLogin: true, status: 'something-new' })).toEqual({ enabled: true });
   });
 });
 
