@@ -18,16 +18,17 @@ function describeChar(code: number): string {
 
 /**
  * Why `text` cannot be sent as (part of) a header value, or undefined when it can. `what` names
- * it in the message ("the value", "the template"). `edges` checks leading/trailing whitespace.
+ * it in the message ("the value", "it"). `edges` checks leading/trailing whitespace; `pasteHint`
+ * adds the guess that a line break came with a pasted key (not for text the user wrote).
  */
-export function headerTextProblem(text: string, what: string, { edges = true } = {}): string | undefined {
+export function headerTextProblem(text: string, what: string, { edges = true, pasteHint = true } = {}): string | undefined {
   if (text.length === 0) return `${what} is empty`;
   if (text.length > MAX_CREDENTIAL_LENGTH) return `${what} is ${text.length} characters long; at most ${MAX_CREDENTIAL_LENGTH} fit in a header`;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code > 0x7e) {
       const where = i === text.length - 1 ? 'at its end' : `at position ${i + 1} of ${text.length}`;
-      const hint = code === 0x0a || code === 0x0d ? ' (a key pasted with a newline?)' : '';
+      const hint = pasteHint && (code === 0x0a || code === 0x0d) ? ' (a key pasted with a newline?)' : '';
       return `${what} contains ${describeChar(code)} ${where}${hint}`;
     }
   }

@@ -1,5 +1,5 @@
 import type { GatewayMapping } from '../../shared/gateway-config.js';
-import { defaultHeaderRule, headerRuleFrom, ValueTemplate } from '../../shared/header-rule.js';
+import { defaultHeaderRule, headerNameProblem, headerRuleFrom, valueTemplateProblem } from '../../shared/header-rule.js';
 import { formatAuthority, parseAuthority } from '../../shared/host-authority.js';
 import { providerForHost } from '../../shared/providers.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
@@ -27,11 +27,8 @@ export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
   const reference = parseSecretReference(input.reference.trim());
   if ('error' in reference) throw new MappingInputError(`the reference ${reference.error}`);
-  if (input.template !== undefined) {
-    const template = ValueTemplate.safeParse(input.template);
-    if (!template.success) throw new MappingInputError(`the template ${template.error.issues[0]?.message ?? 'is not valid'}`);
-  }
-  if (input.header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(input.header)) throw new MappingInputError(`"${input.header.slice(0, 60)}" is not an HTTP header name`);
+  const problem = (input.template === undefined ? undefined : valueTemplateProblem(input.template)) ?? (input.header === undefined ? undefined : headerNameProblem(input.header));
+  if (problem) throw new MappingInputError(problem);
   const rule = input.header === undefined && input.template === undefined ? defaultHeaderRule(host) : headerRuleFrom(host, input.header, input.template);
   const provider = providerForHost(host);
   return { host: key, reference: input.reference.trim(), rule, ...(provider && key === host ? { route: provider.route } : {}), createdAt: now.toISOString() };

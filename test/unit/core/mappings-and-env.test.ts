@@ -30,7 +30,8 @@ describe('buildMapping', () => {
     [{ host: 'a.example', reference: 'op://v/it(em)/f' }, /use the vault's or item's ID/],
     [{ host: 'a.example', reference: 'sk-live-123' }, /must be a 1Password reference/],
     [{ host: 'a.example', reference: 'local://k', template: 'Bearer' }, /must contain \{value\}/],
-    [{ host: 'a.example', reference: 'local://k', header: 'x y' }, /not an HTTP header name/],
+    [{ host: 'a.example', reference: 'local://k', header: 'x y' }, /^the header must be an HTTP header name such as x-api-key/],
+    [{ host: 'a.example', reference: 'local://k', template: 'Bearer {value}\r\nX-Injected: 1' }, /^the template must be sendable in an HTTP header as written, but it contains a line break \(CR\/LF\) at position 15 of 29$/],
   ])('refuses %j with a sentence that says what to do', (input, message) => {
     expect(() => buildMapping(input, now)).toThrow(MappingInputError);
     expect(() => buildMapping(input, now)).toThrow(message);

@@ -1,12 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { MappingView } from '../../../../src/shared/control-api.js';
+import { headerNameProblem, valueTemplateProblem } from '../../../../src/shared/header-rule.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { ErrorNote } from '../../components/notes.js';
 import { SecretPicker } from '../../components/secret-picker.js';
 import { TextField } from '../../components/text-field.js';
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A shared rule's sentence, as the form shows it: "The header must …". */
+const asSentence = (problem: string) => `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
 
 interface Props {
   /** Editing replaces this mapping (same host); without it, a new one is added. */
@@ -41,8 +43,11 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
     const found: Problems = {};
     if (!host.trim()) found.host = 'Enter the host agents call, such as api.anthropic.com.';
     if (!reference) found.reference = how === 'pick' ? 'Choose a vault, an item and a field.' : 'Enter a reference such as op://Vault/Item/field or local://name.';
-    if (header.trim() && !HEADER_NAME.test(header.trim())) found.header = 'A header name has letters, digits and dashes only, such as x-api-key.';
-    if (template.trim() && !template.includes('{value}')) found.template = 'The template must contain {value}, such as Bearer {value}.';
+    // The same rules and sentences as the core's `mappings add` (src/shared/header-rule.ts).
+    const headerProblem = header.trim() ? headerNameProblem(header.trim()) : undefined;
+    if (headerProblem) found.header = asSentence(headerProblem);
+    const templateProblem = template.trim() ? valueTemplateProblem(template.trim()) : undefined;
+    if (templateProblem) found.template = asSentence(templateProblem);
     setProblems(found);
     if (Object.keys(found).length) return;
     const saved = await save.run({
