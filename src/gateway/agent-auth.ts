@@ -1,10 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import type { AgentCredential } from '../shared/gateway-config.js';
+
+type AgentCredentialInput = z.input<typeof AgentCredential>;
+
+/** What an agent may do: its scope and whether it asks first. Looked up per request, in O(1). */
+export interface AgentPolicy {
+  /** undefined: every mapping. */
+  readonly allow: ReadonlySet<string> | undefined;
+  readonly ask: boolean;
+  readonly approved: ReadonlySet<string>;
+}
 
 interface AgentDigest {
   readonly name: string;
   readonly digest: Buffer;
   readonly key: string;
+  readonly policy: AgentPolicy;
 }
 
 /** Who a connection belongs to: the name, and a key (the token's digest) that revocation checks. */
@@ -22,18 +34,25 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export class AgentAuth {
   #agents: readonly AgentDigest[] = [];
   /** digest (hex) → name: O(1) "is this connection's agent still current?" on every request. */
-  #current = new Map<string, string>();
+  #current = new Map<string, AgentDigest>();
 
-  constructor(agents: readonly AgentCredential[]) {
+  constructor(agents: readonly AgentCredentialInput[]) {
     this.set(agents);
   }
 
-  set(agents: readonly AgentCredential[]): void {
+  set(agents: readonly AgentCredentialInput[]): void {
     this.#agents = agents.map((a) => {
       const d = digest(a.token);
-      return { name: a.name, digest: d, key: d.toString('hex') };
+      const allow = a.allow === undefined || a.allow === 'all' ? undefined : new Set(a.allow);
+      return { name: a.name, digest: d, key: d.toString('hex'), policy: { allow, ask: a.ask ?? false, approved: new Set(a.approved ?? []) } };
     });
-    this.#current = new Map(this.#agents.map((a) => [a.key, a.name]));
+    this.#current = new Map(this.#agents.map((a) => [a.key, a]));
+  }
+
+  /** The current policy of a connection's agent, or undefined once it was revoked. */
+  policyOf(identity: AgentIdentity): AgentPolicy | undefined {
+    const agent = this.#current.get(identity.key);
+    return agent?.name === identity.name ? agent.policy : undefined;
   }
 
   /** The agent and its key, for connections that outlive one request (tunnels, upgrades). */
@@ -53,7 +72,7 @@ export class AgentAuth {
 
   /** False once the agent's token was revoked or replaced. */
   isCurrent(identity: AgentIdentity): boolean {
-    return this.#current.get(identity.key) === identity.name;
+    return this.#current.get(identity.key)?.name === identity.name;
   }
 
   isCurrentKey = (key: string): boolean => this.#current.has(key);

@@ -20,6 +20,9 @@ export const ERROR_STATUS: Record<GatewayErrorCode, number> = {
   method_not_allowed: 405,
   unscannable_response: 502,
   internal_error: 500,
+  not_permitted: 403,
+  denied: 403,
+  not_approved: 403,
 };
 
 const REASONS: Record<number, string> = {

@@ -27,6 +27,8 @@ export interface ForwardPlan {
   readonly mapping: string | null;
   /** Ask the client to open a new connection after this response (the tunnel's decision changed). */
   readonly closeAfter?: boolean;
+  /** Without a credential, still drop the client's (the base-URL door's phantom key is ours). */
+  readonly dropClientCredentials?: boolean;
 }
 
 /** Called once per request with the status the client got and, when we made it, our error code. */
@@ -61,7 +63,7 @@ const SCAN_DEFEATING_HEADERS: ReadonlySet<string> = new Set(['accept-encoding', 
  * fields, and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
  * response is scanned for the value; docs/security.md) and none of SCAN_DEFEATING_HEADERS.
  */
-export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader: string, inject: readonly [string, string] | undefined, keepUpgrade = false): string[] {
+export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader: string, inject: readonly [string, string] | undefined, keepUpgrade = false, dropClientCredentials = false): string[] {
   const out: string[] = ['host', hostHeader];
   const listed = connectionListed(rawHeaders);
   const injectName = inject?.[0];
@@ -71,6 +73,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader
     if (lower === 'host') continue;
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     if (listed?.has(lower)) continue;
+    if (dropClientCredentials && CLIENT_CREDENTIAL_HEADERS.has(lower)) continue;
     if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName || SCAN_DEFEATING_HEADERS.has(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
@@ -158,7 +161,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, false, plan.dropClientCredentials) as unknown as http.OutgoingHttpHeaders,
   };
   // SNI is a host name; for IP targets it is left out (RFC 6066).
   if (plan.secure && !isIP(plan.host)) options.servername = plan.host;

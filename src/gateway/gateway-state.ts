@@ -1,10 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.js';
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
-import type { GatewayDoor } from '../shared/gateway-messages.js';
+import type { ActivityEntry, GatewayDoor } from '../shared/gateway-messages.js';
+
+type Decision = NonNullable<ActivityEntry['decision']>;
 import type { ActivityRecorder } from './activity.js';
 import type { AgentAuth, AgentIdentity } from './agent-auth.js';
 import type { AgentConnections } from './agent-connections.js';
+import type { AgentScope, ScopeVerdict } from './agent-scope.js';
 import type { CredentialCache } from './credential-cache.js';
 import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import { injectionFor, type Injection } from './injection.js';
@@ -24,11 +27,59 @@ export interface GatewayState {
   readonly log: Logger;
   readonly activity: ActivityRecorder;
   readonly connections: AgentConnections;
+  readonly scope: AgentScope;
   /** False only for the bench's baseline: responses are then relayed unscanned. */
   readonly responseScan: boolean;
 }
 
 export type CredentialFailed = (code: GatewayErrorCode, message: string) => void;
+
+/**
+ * Scope and consent, then the credential: the agent may use `mapping` (403 `not_permitted`),
+ * and one that asks has it approved (held until the user answers; 403 `denied`/`not_approved`).
+ * After a wait, `recheck` runs again: the agent may have been revoked meanwhile.
+ */
+export function withPermittedCredential(
+  state: GatewayState,
+  agent: AgentIdentity,
+  mapping: GatewayMapping,
+  activity: ActivityHandle,
+  ready: (injection: Injection) => void,
+  failed: CredentialFailed,
+  recheck: Recheck,
+): void {
+  const policy = state.auth.policyOf(agent);
+  if (!policy) {
+    const revoked = recheck();
+    return failed(revoked?.code ?? 'proxy_auth_required', revoked?.message ?? 'This agent token was revoked.');
+  }
+  const proceed = (verdict: ScopeVerdict, waited: boolean) => {
+    if (!verdict.ok) return failed(verdict.code, verdict.message);
+    if (waited) {
+      const refused = recheck();
+      if (refused) return failed(refused.code, refused.message);
+    }
+    withCredential(
+      state,
+      mapping,
+      (injection) => {
+        activity.decide('injected');
+        ready(injection);
+      },
+      failed,
+      recheck,
+    );
+  };
+  const verdict = state.scope.check(agent, policy, mapping);
+  if (!(verdict instanceof Promise)) return proceed(verdict, false);
+  activity.decide('awaiting_approval');
+  verdict
+    .then((v) => proceed(v, true))
+    .catch((err: unknown) => {
+      state.log.error({ err, mapping: mapping.id }, 'a request failed inside the gateway');
+      failed('internal_error', INTERNAL_ERROR_MESSAGE);
+    });
+}
 
 /**
  * Gets the mapping's injection, synchronously when cached (the hot path), and calls exactly one
@@ -70,7 +121,12 @@ export function startActivity(state: GatewayState, door: GatewayDoor, method: st
   const t0 = performance.now();
   let agent: string | null = null;
   let mapping: string | null = null;
+  let decision: Decision | undefined;
   let recorded = false;
+  const entry = (status: number, error?: GatewayErrorCode): ActivityEntry => {
+    const ms = Math.round((performance.now() - t0) * 10) / 10;
+    return { at, agent, door, method, host, mapping, status, ms, ...(error ? { error } : {}), ...(decision ? { decision } : {}) };
+  };
   return {
     /** Who asked and which mapping applies; `target` replaces the host once it is known. */
     identify(agentName: string | null, mappingId: string | null, target?: string) {
@@ -78,11 +134,21 @@ export function startActivity(state: GatewayState, door: GatewayDoor, method: st
       mapping = mappingId;
       if (target !== undefined) host = target;
     },
+    /** What was decided about the credential; `awaiting_approval` is recorded at once, as its own line. */
+    decide(d: Decision) {
+      if (d === 'awaiting_approval') {
+        decision = d;
+        state.activity.record(entry(0));
+        decision = undefined;
+        return;
+      }
+      decision = d;
+    },
     done(status: number, error?: GatewayErrorCode) {
       if (recorded) return;
       recorded = true;
-      const ms = Math.round((performance.now() - t0) * 10) / 10;
-      state.activity.record(error ? { at, agent, door, method, host, mapping, status, ms, error } : { at, agent, door, method, host, mapping, status, ms });
+      if (decision === undefined && error && (error === 'not_permitted' || error === 'denied' || error === 'not_approved')) decision = error;
+      state.activity.record(entry(status, error));
     },
   };
 }

@@ -1,10 +1,12 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { z } from 'zod';
 import type { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from '../shared/gateway-config.js';
 import { ActivityRecorder, type ActivitySink } from './activity.js';
 import { AgentAuth } from './agent-auth.js';
 import { AgentConnections } from './agent-connections.js';
+import { AgentScope, type ApprovalSource } from './agent-scope.js';
 import { guardRequest, guardSocket } from './fault-isolation.js';
 import { CredentialCache, type Clock, type ResolveSource } from './credential-cache.js';
 import { handleConnect } from './doors/connect.js';
@@ -30,12 +32,14 @@ export interface GatewayDeps {
    * ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1, which the launcher's environment allowlist never passes.
    */
   readonly responseScan?: boolean;
+  /** Who answers approval requests (the launcher); absent: agents that ask are never approved. */
+  readonly approve?: ApprovalSource;
 }
 
 export interface RunningGateway {
   readonly address: { host: string; port: number };
   setMappings(mappings: readonly GatewayMapping[]): void;
-  setAgents(agents: readonly AgentCredential[]): void;
+  setAgents(agents: readonly z.input<typeof AgentCredential>[]): void;
   invalidate(mappingIds?: readonly string[]): void;
   close(): Promise<void>;
 }
@@ -78,6 +82,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     log: deps.log,
     activity: new ActivityRecorder(deps.activitySink, deps.log),
     connections: new AgentConnections(),
+    scope: new AgentScope(deps.approve, deps.clock),
     responseScan: deps.responseScan ?? true,
   };
   const log = deps.log;
@@ -152,6 +157,8 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     },
     setAgents(agents) {
       state.auth.set(agents);
+      // Session approvals belong to a token and a policy: a changed agent asks again.
+      state.scope.forget();
       const closed = state.connections.closeRevoked(state.auth.isCurrentKey);
       deps.log.info({ agents: agents.length, closedConnections: closed }, 'agents updated');
     },

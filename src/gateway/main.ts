@@ -8,6 +8,7 @@ import { ToGateway } from '../shared/gateway-messages.js';
 import { ConfigError, environmentSource, loadConfigFile } from './config-file.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { nodeIpcChannel, parentPortChannel, type LauncherChannel, type ParentPortLike } from './launcher-channel.js';
+import { LauncherApprover } from './launcher-approver.js';
 import { LauncherResolver } from './launcher-resolver.js';
 import { keepServingOnUncaught } from './fault-isolation.js';
 import { createLogger, describeError, type Logger } from './log.js';
@@ -67,6 +68,7 @@ function runWithLauncher(channel: LauncherChannel): void {
   let starting = false;
   let resolveTimeoutMs = 90_000;
   const resolver = new LauncherResolver(channel, () => resolveTimeoutMs);
+  const approver = new LauncherApprover(channel);
   channel.onClose(() => {
     // The launcher is gone: nobody can resolve or supervise us, so leave now.
     process.exit(0);
@@ -85,7 +87,7 @@ function runWithLauncher(channel: LauncherChannel): void {
         log = createLogger(msg.config.logLevel);
         keepServingOnUncaught(log);
         resolveTimeoutMs = msg.config.timeouts.resolveMs;
-        startGateway(msg.config, { log, resolve: resolver.resolve, activitySink: (entries) => channel.send({ type: 'activity', entries }) }).then(
+        startGateway(msg.config, { log, resolve: resolver.resolve, approve: approver.approve, activitySink: (entries) => channel.send({ type: 'activity', entries }) }).then(
           (running) => {
             gateway = running;
             channel.send({ type: 'ready', address: running.address });
@@ -100,6 +102,8 @@ function runWithLauncher(channel: LauncherChannel): void {
       }
       case 'resolved':
         return resolver.settle(msg.requestId, msg.result);
+      case 'approval':
+        return approver.settle(msg.requestId, { decision: msg.decision, expiresAt: msg.expiresAt });
       case 'set-mappings':
         try {
           gateway?.setMappings(msg.mappings);

@@ -37,7 +37,7 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, true) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, true, plan.dropClientCredentials) as unknown as http.OutgoingHttpHeaders,
   };
   if (plan.secure) {
     if (!isIP(plan.host)) options.servername = plan.host; // no SNI for IP targets (RFC 6066)

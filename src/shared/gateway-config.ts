@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HeaderName, HeaderRule, ValueTemplate } from './header-rule.js';
+import { HttpMethod, PathPrefix } from './mapping-path.js';
 
 /** A base-URL route name: `/r/<route>/…` on the gateway's port. */
 export const RouteName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "anthropic"');
@@ -33,12 +34,22 @@ export const GatewayMapping = z.object({
   port: z.number().int().min(1).max(65_535),
   rule: HeaderRule,
   route: RouteName.optional(),
+  /** Only requests under this path prefix get the credential; absent: every path. */
+  path: PathPrefix.optional(),
+  /** Only these methods get the credential; absent: every method. */
+  methods: z.array(HttpMethod).min(1).max(20).optional(),
 });
 export type GatewayMapping = z.infer<typeof GatewayMapping>;
 
 export const AgentCredential = z.object({
   name: z.string().min(1).max(100),
   token: z.string().min(16, 'agent tokens must be at least 16 characters'),
+  /** The mappings (by id) this agent may use, or all of them. */
+  allow: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all'),
+  /** Ask the user before the first use of each mapping not yet approved. */
+  ask: z.boolean().default(false),
+  /** Mappings approved "always" (kept in the settings). */
+  approved: z.array(z.string().min(1)).default([]),
 });
 export type AgentCredential = z.infer<typeof AgentCredential>;
 

@@ -22,6 +22,9 @@ export const GatewayErrorCode = z.enum([
   'method_not_allowed', // TRACE/TRACK to a mapped host: it would echo the credential (405)
   'unscannable_response', // a mapped host's response in an encoding the gateway cannot scan for the value (502)
   'internal_error', // a bug in the gateway ended this one request; every other connection goes on (500)
+  'not_permitted', // the mapping is outside the agent's scope (403)
+  'denied', // the user denied the agent this mapping (403)
+  'not_approved', // nobody approved the agent's first use of this mapping in time (403)
 ]);
 export type GatewayErrorCode = z.infer<typeof GatewayErrorCode>;
 

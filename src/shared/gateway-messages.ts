@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from './gateway-config.js';
+import { ApprovalDecision } from './approval.js';
 import { ResolveResult } from './vault-errors.js';
 
 /** Launcher → gateway, over the child's inherited IPC channel (fork IPC or Electron parentPort). */
@@ -10,6 +11,8 @@ export const ToGateway = z.discriminatedUnion('type', [
   /** Forget cached values (all, or these mapping ids), e.g. after the user edits a mapping. */
   z.object({ type: z.literal('invalidate'), mappingIds: z.array(z.string()).optional() }),
   z.object({ type: z.literal('resolved'), requestId: z.number().int(), result: ResolveResult }),
+  /** The user's answer to an `approval-request`; a session approval's hard end comes with it. */
+  z.object({ type: z.literal('approval'), requestId: z.number().int(), decision: ApprovalDecision, expiresAt: z.number().optional() }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type ToGateway = z.infer<typeof ToGateway>;
@@ -30,6 +33,8 @@ export const ActivityEntry = z.object({
   status: z.number().int(),
   ms: z.number(),
   error: z.string().optional(), // a GatewayErrorCode
+  /** What the gateway decided about the credential (absent: the host is not mapped). */
+  decision: z.enum(['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved']).optional(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
@@ -38,6 +43,8 @@ export const FromGateway = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), address: z.object({ host: z.string(), port: z.number().int() }) }),
   z.object({ type: z.literal('fatal'), code: z.enum(['bad_config', 'listen_failed']), message: z.string() }),
   z.object({ type: z.literal('resolve'), requestId: z.number().int(), mappingId: z.string() }),
+  /** An agent that asks wants a mapping it has not been approved for; its request is held. */
+  z.object({ type: z.literal('approval-request'), requestId: z.number().int(), agent: z.string(), mappingId: z.string() }),
   z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
 ]);
 export type FromGateway = z.infer<typeof FromGateway>;

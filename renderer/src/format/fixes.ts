@@ -19,6 +19,9 @@ export const GATEWAY_ERROR_FIXES: Record<GatewayErrorCode, string> = {
   method_not_allowed: 'TRACE would echo the credential back, so it is never sent to a mapped host.',
   unscannable_response: 'The API answered in a compression the gateway cannot check for the key; the answer was withheld. See the launcher log.',
   internal_error: 'The gateway hit a bug on this one request; other requests go on. Retry, and report it with the launcher log.',
+  not_permitted: 'The agent may not use this mapping: allow it under Agents.',
+  denied: 'You denied this agent the mapping: allow it under Agents to change that.',
+  not_approved: 'Nobody approved the request in time: allow it when the approval card shows, or set the agent to allow under Agents.',
 };
 
 export function fixForGatewayError(code: string): string {

@@ -1,3 +1,4 @@
+import type { ApprovalDecision } from '../../shared/approval.js';
 import type { GatewayRuntimeConfig } from '../../shared/gateway-config.js';
 import { FromGateway, type ActivityEntry, type ToGatewayInput } from '../../shared/gateway-messages.js';
 import type { ResolveResult } from '../../shared/vault-errors.js';
@@ -26,6 +27,8 @@ export interface SupervisorDeps {
   readonly buildConfig: () => Promise<GatewayRuntimeConfig>;
   readonly resolve: (mappingId: string) => Promise<ResolveResult>;
   readonly onActivity?: (entries: ActivityEntry[]) => void;
+  /** Gets the user's answer when an agent that asks wants a mapping (issue 12). */
+  readonly approve?: (agent: string, mappingId: string) => Promise<{ decision: ApprovalDecision; expiresAt?: number }>;
   readonly onStatus?: (status: GatewayStatus) => void;
   readonly onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
   readonly timers?: Timers;
@@ -138,6 +141,15 @@ export class GatewaySupervisor {
           case 'activity':
             this.deps.onActivity?.(msg.entries);
             return;
+          case 'approval-request': {
+            // No one to ask (no approval service wired): the request is not approved.
+            const ask = this.deps.approve ?? (async () => ({ decision: 'timeout' as const }));
+            ask(msg.agent, msg.mappingId).then(
+              (answer) => child.send({ type: 'approval', requestId: msg.requestId, ...answer }),
+              () => child.send({ type: 'approval', requestId: msg.requestId, decision: 'timeout' }),
+            );
+            return;
+          }
         }
       });
       child.onExit((code, signal) => {

@@ -7,9 +7,10 @@ import { formatAuthority, parseAuthority, type Authority } from '../../shared/ho
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
+import { matchRequest } from '../rule-match.js';
 
 /** What a terminated CONNECT tunnel is for: its authority and agent, fixed at CONNECT time. */
 export interface MitmContext {
@@ -59,8 +60,10 @@ interface Admitted {
   readonly ctx: MitmContext;
   readonly activity: ActivityHandle;
   readonly path: string;
-  /** The mapping as it is now: a removed mapping gives no credential to a tunnel opened before. */
+  /** The rule that applies now: a removed mapping gives no credential to a tunnel opened before. */
   readonly mapping: GatewayMapping | undefined;
+  /** The host still has mappings (if not, the client should reconnect: a blind tunnel now). */
+  readonly hostMapped: boolean;
 }
 
 const MISDIRECTED = 'The Host header names another host than the CONNECT request: open a new tunnel for each host.';
@@ -71,15 +74,17 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
   const ctx = contexts.get(req.socket);
   if (!ctx) return undefined;
   const activity = startActivity(state, 'proxy', req.method ?? 'GET', formatAuthority(ctx.authority));
-  const mapping = state.table.forAuthority(ctx.authority.host, ctx.authority.port);
+  const rules = state.table.rulesFor(ctx.authority.host, ctx.authority.port);
+  const target = originFormTarget(req.url, req.method, ctx.authority);
+  const matched = rules && target !== undefined ? matchRequest(rules, req.method ?? 'GET', target) : undefined;
+  const mapping = matched?.mapping;
   activity.identify(ctx.agent.name, mapping?.id ?? null);
   const fail = refuse(activity);
   if (!state.auth.isCurrent(ctx.agent)) {
     fail('proxy_auth_required', null, REVOKED);
     return undefined;
   }
-  const path = originFormTarget(req.url, req.method, ctx.authority);
-  if (path === undefined) {
+  if (target === undefined) {
     fail('bad_request', mapping?.id ?? null, `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`);
     return undefined;
   }
@@ -87,7 +92,8 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     fail('misdirected', mapping?.id ?? null, MISDIRECTED);
     return undefined;
   }
-  return { ctx, activity, path, mapping };
+  if (rules && !mapping) activity.decide('no_rule');
+  return { ctx, activity, path: matched?.path ?? target, mapping, hostMapped: rules !== undefined };
 }
 
 function plan(req: IncomingMessage, a: Admitted, credential: Injection | undefined): ForwardPlan {
@@ -101,7 +107,7 @@ function plan(req: IncomingMessage, a: Admitted, credential: Injection | undefin
     credential,
     mapping: a.mapping?.id ?? null,
     // The host is no longer mapped: this request goes without a credential, the next on a new (blind) tunnel.
-    ...(a.mapping ? {} : { closeAfter: true }),
+    ...(a.hostMapped ? {} : { closeAfter: true }),
   };
 }
 
@@ -117,9 +123,11 @@ export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res
   }
   const { mapping, activity } = admitted;
   if (!mapping) return forwardRequest(state, req, res, plan(req, admitted, undefined), activity.done);
-  withCredential(
+  withPermittedCredential(
     state,
+    admitted.ctx.agent,
     mapping,
+    activity,
     (credential) => forwardRequest(state, req, res, plan(req, admitted, credential), activity.done),
     (code, message) => {
       sendError(res, code, mapping.id, message);
@@ -140,9 +148,11 @@ export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, soc
   }
   const { mapping, activity } = admitted;
   if (!mapping) return forwardUpgrade(state, req, socket, head, plan(req, admitted, undefined), activity.done);
-  withCredential(
+  withPermittedCredential(
     state,
+    admitted.ctx.agent,
     mapping,
+    activity,
     (credential) => {
       state.connections.addUpgrade(mapping.id, socket);
       forwardUpgrade(state, req, socket, head, plan(req, admitted, credential), activity.done);

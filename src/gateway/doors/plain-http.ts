@@ -6,7 +6,8 @@ import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
 import type { AgentIdentity } from '../agent-auth.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 
 export function isAbsoluteHttpUrl(url: string | undefined): boolean {
@@ -38,6 +39,7 @@ interface PlainTarget {
   readonly hostHeader: string;
   readonly mapping: GatewayMapping | undefined;
   readonly agent: AgentIdentity;
+  readonly activity: ActivityHandle;
 }
 
 const PROXY_AUTH_MESSAGE = 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).';
@@ -66,26 +68,31 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     return undefined;
   }
   const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
-  const mapping = state.table.forAuthority(authority.host, authority.port);
+  const rules = state.table.rulesFor(authority.host, authority.port);
+  const matched = rules ? matchRequest(rules, req.method ?? 'GET', `${url.pathname}${url.search}`) : undefined;
+  const mapping = matched?.mapping;
   activity.identify(agent?.name ?? null, mapping?.id ?? null, formatAuthority(authority));
   if (!agent) {
     reject('proxy_auth_required', null, PROXY_AUTH_MESSAGE);
     return undefined;
   }
-  if (mapping && !isLoopbackHost(authority.host)) {
-    reject('insecure_http', mapping.id, `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`);
+  if (rules && !isLoopbackHost(authority.host)) {
+    reject('insecure_http', (mapping ?? rules[0])?.id ?? null, `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`);
     return undefined;
   }
-  return { authority, agent, mapping, path: `${url.pathname}${url.search}`, hostHeader: url.host };
+  if (rules && !mapping) activity.decide('no_rule');
+  return { authority, agent, mapping, path: matched?.path ?? `${url.pathname}${url.search}`, hostHeader: url.host, activity };
 }
 
 function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan, mappingId?: string) => void, fail: Reject): void {
   const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
   if (!t.mapping) return go({ ...base, mapping: null });
   const mapping = t.mapping;
-  withCredential(
+  withPermittedCredential(
     state,
+    t.agent,
     mapping,
+    t.activity,
     (credential) => go({ ...base, credential, mapping: mapping.id }, mapping.id),
     (code, message) => fail(code, mapping.id, message),
     entitled(state, t.agent, mapping, { code: 'proxy_auth_required', message: PROXY_AUTH_MESSAGE }),

@@ -5,7 +5,8 @@ import { formatAuthority } from '../../shared/host-authority.js';
 import { PROVIDERS, providerForHost } from '../../shared/providers.js';
 import { ERROR_STATUS, errorJson, sendError, writeRawError } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { entitled, startActivity, withCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 import type { AgentIdentity } from '../agent-auth.js';
 import type { Injection } from '../injection.js';
@@ -35,7 +36,10 @@ function agentAuthBody(mapping: GatewayMapping): string {
 }
 
 interface RouteTarget {
-  readonly mapping: GatewayMapping;
+  /** The host's first mapping: where the route goes. */
+  readonly host: GatewayMapping;
+  /** The rule that applies to this request; undefined: forwarded without a credential. */
+  readonly mapping: GatewayMapping | undefined;
   readonly path: string;
   readonly agent: AgentIdentity;
 }
@@ -49,8 +53,9 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('bad_request', null, 'Expected /r/<route>/<path>.');
     return undefined;
   }
-  const mapping = state.table.forRoute(m[1]);
-  if (!mapping) {
+  const rules = state.table.rulesForRoute(m[1]);
+  const mapping = rules?.[0];
+  if (!rules || !mapping) {
     reject('unknown_route', null, `No mapping has the route "${m[1].slice(0, 64)}". Add "route" to a mapping, or check the base URL.`);
     return undefined;
   }
@@ -60,12 +65,15 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('agent_auth_required', mapping, AGENT_AUTH_MESSAGE, agentAuthBody(mapping));
     return undefined;
   }
-  return { mapping, agent, path: (m[2] || '/') + (m[3] ?? '') };
+  const matched = matchRequest(rules, req.method ?? 'GET', (m[2] || '/') + (m[3] ?? ''));
+  activity.identify(agent.name, matched.mapping?.id ?? null, formatAuthority(mapping));
+  if (!matched.mapping) activity.decide('no_rule');
+  return { host: mapping, mapping: matched.mapping, agent, path: matched.path };
 }
 
-function plan(t: RouteTarget, credential: Injection): ForwardPlan {
-  const { host, port } = t.mapping;
-  return { secure: true, host, port, path: t.path, hostHeader: port === 443 ? host : formatAuthority(t.mapping), credential, mapping: t.mapping.id };
+function plan(t: RouteTarget, credential: Injection | undefined): ForwardPlan {
+  const { host, port } = t.host;
+  return { secure: true, host, port, path: t.path, hostHeader: port === 443 ? host : formatAuthority(t.host), credential, mapping: t.mapping?.id ?? null, dropClientCredentials: true };
 }
 
 export function handleRouteRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
@@ -77,15 +85,19 @@ export function handleRouteRequest(state: GatewayState, req: IncomingMessage, re
   if (!t) return;
   // A streamed answer can outlive its agent's token: revoking the agent closes the connection.
   state.connections.add(t.agent.key, req.socket);
-  withCredential(
+  const mapping = t.mapping;
+  if (!mapping) return forwardRequest(state, req, res, plan(t, undefined), activity.done);
+  withPermittedCredential(
     state,
-    t.mapping,
+    t.agent,
+    mapping,
+    activity,
     (credential) => forwardRequest(state, req, res, plan(t, credential), activity.done),
     (code, message) => {
-      sendError(res, code, t.mapping.id, message);
+      sendError(res, code, mapping.id, message);
       activity.done(res.statusCode, code);
     },
-    entitled(state, t.agent, t.mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
+    entitled(state, t.agent, mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }
 
@@ -98,17 +110,21 @@ export function handleRouteUpgrade(state: GatewayState, req: IncomingMessage, so
   if (!t) return;
   // A WebSocket outlives the request that opened it: revoking the agent closes it.
   state.connections.add(t.agent.key, socket);
-  withCredential(
+  const mapping = t.mapping;
+  if (!mapping) return forwardUpgrade(state, req, socket, head, plan(t, undefined), activity.done);
+  withPermittedCredential(
     state,
-    t.mapping,
+    t.agent,
+    mapping,
+    activity,
     (credential) => {
-      state.connections.addUpgrade(t.mapping.id, socket);
+      state.connections.addUpgrade(mapping.id, socket);
       forwardUpgrade(state, req, socket, head, plan(t, credential), activity.done);
     },
     (code, message) => {
-      writeRawError(socket, code, t.mapping.id, message);
+      writeRawError(socket, code, mapping.id, message);
       activity.done(ERROR_STATUS[code], code);
     },
-    entitled(state, t.agent, t.mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
+    entitled(state, t.agent, mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }
