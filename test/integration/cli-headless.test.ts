@@ -184,7 +184,10 @@ describe('headless: every command, end to end, with a real keychain and real cli
   });
 
   test('no secret value or token appears in any output, file or log', async () => {
-    const everything = [...outputs, ...readdirSync(dataDir).map((f) => readFileSync(path.join(dataDir, f), 'utf8'))].join('\n');
+    // The whole data dir, logs/ included.
+    const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[]).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    expect(files.some((f) => f.includes(`${path.sep}logs${path.sep}`))).toBe(true);
+    const everything = [...outputs, ...files.map((f) => readFileSync(f, 'utf8'))].join('\n');
     for (const secret of [LOCAL_VALUE, 'sk-rotated-value-000000000000000', OP_VALUE, BAD_SA_TOKEN]) expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/PRIVATE KEY/);
   });
