@@ -163,7 +163,8 @@ export const CONTROL_HANDLERS: Handlers = {
   },
   'settings.chooseExtraCa': async (core) => {
     const choose = core.deps.shell?.chooseFile;
-    if (!choose) throw new ControlError('unavailable', 'This window cannot open a file dialog: type the path of the PEM file instead.');
+    // 409, not 503: nothing is down, this surface (a browser) has no file dialog.
+    if (!choose) throw new ControlError('conflict', 'This window cannot open a file dialog: type the path of the PEM file instead.');
     const file = await choose({ title: 'Choose the PEM file of your CA', extensions: ['pem', 'crt', 'cer'] });
     if (!file) return { chosen: false, settings: settingsView(core) };
     return { chosen: true, settings: await CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file }) };

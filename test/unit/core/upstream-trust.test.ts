@@ -151,7 +151,7 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
 
   test('settings.chooseExtraCa needs a shell with a file dialog', async () => {
     const { core } = coreWithGatewayDouble();
-    await expect(CONTROL_HANDLERS['settings.chooseExtraCa'](core, {})).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/type the path/) });
+    await expect(CONTROL_HANDLERS['settings.chooseExtraCa'](core, {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/type the path/) });
     expect((await CONTROL_HANDLERS['settings.get'](core, {})).capabilities).toMatchObject({ chooseFiles: false, revealFiles: false });
     expect(await CONTROL_HANDLERS['system.revealLog'](core, {})).toEqual({ revealed: false });
   });
