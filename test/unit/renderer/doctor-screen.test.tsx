@@ -1,0 +1,85 @@
+// @vitest-environment happy-dom
+import { screen, within } from '@testing-library/react';
+import { describe, expect, test } from 'vitest';
+import { SYSTEM_LINKS, type DoctorCheck } from '../../../src/shared/control-api.js';
+import { DoctorScreen } from '../../../renderer/src/screens/doctor-screen.js';
+import { deferred, okCheck, refusal, renderScreen, settingsView } from './support/fake-launcher.js';
+
+const fullDiskAccess: DoctorCheck = {
+  id: 'macos.full-disk-access',
+  title: 'Full Disk Access',
+  status: 'warn',
+  detail: 'not granted: 1Password access will prompt on every launch',
+  fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.',
+  link: SYSTEM_LINKS.fullDiskAccess,
+};
+const opMissing: DoctorCheck = { id: 'op.installed', title: '1Password CLI (op)', status: 'fail', detail: 'not found in /opt/homebrew/bin', fix: 'Install the 1Password CLI (brew install 1password-cli).' };
+
+describe('Doctor screen', () => {
+  test('runs the checks when it opens, says it is busy, then lists each with its status word', async () => {
+    const answer = deferred<DoctorCheck[]>();
+    const { launcher } = renderScreen(<DoctorScreen />, { 'doctor.run': () => answer.promise });
+    expect((await screen.findByText('Running checks…')).closest('[role=status]')).toBeTruthy();
+    answer.resolve([okCheck('settings.file', 'Settings file', 'ok: settings.json'), opMissing]);
+    const list = await screen.findByRole('list', { name: 'Checks' });
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows.map((r) => r.textContent)).toEqual(['OK: Settings fileok: settings.json', 'Problem: 1Password CLI (op)not found in /opt/homebrew/binInstall the 1Password CLI (brew install 1password-cli).']);
+    expect(screen.getByRole('status').textContent).toBe('1 problem');
+    expect(launcher.callsOf('doctor.run')).toEqual([{}]);
+  });
+
+  test('all green says so', async () => {
+    renderScreen(<DoctorScreen />, { 'doctor.run': () => [okCheck('settings.file', 'Settings file')] });
+    expect((await screen.findByText('Everything checks out.')).getAttribute('role')).toBe('status');
+  });
+
+  test('a check with a settings pane has Open, which asks the shell for that pane by name, never by URL', async () => {
+    const { launcher, user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => [fullDiskAccess], 'system.openLink': () => ({ opened: true }) });
+    const row = (await screen.findByText('Full Disk Access')).closest('li');
+    if (!row) throw new Error('no row');
+    expect(screen.getByRole('status').textContent).toBe('1 warning');
+    await user.click(within(row).getByRole('button', { name: 'Open' }));
+    expect(launcher.callsOf('system.openLink')).toEqual([{ link: 'fullDiskAccess' }]);
+  });
+
+  test('no Open button where the shell cannot open links (headless)', async () => {
+    renderScreen(<DoctorScreen />, { 'doctor.run': () => [fullDiskAccess], 'settings.get': () => settingsView({ capabilities: { openLinks: false } }) });
+    await screen.findByText('Full Disk Access');
+    expect(screen.queryByRole('button', { name: 'Open' })).toBeNull();
+  });
+
+  test('Run again is reachable by keyboard and runs the checks again', async () => {
+    const { launcher, user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => [opMissing] });
+    await screen.findByRole('list', { name: 'Checks' });
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Run again' }));
+    await user.keyboard('{Enter}');
+    await screen.findByRole('list', { name: 'Checks' });
+    expect(launcher.callsOf('doctor.run')).toHaveLength(2);
+  });
+
+  test('when the doctor cannot run, its fix is shown, and Run again recovers', async () => {
+    const { launcher, user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => Promise.reject(refusal('unavailable', 'The launcher is busy restarting the gateway; run the doctor again in a moment.')) });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('The launcher is busy restarting the gateway; run the doctor again in a moment.');
+    launcher.answer('doctor.run', () => [okCheck('settings.file', 'Settings file')]);
+    await user.click(screen.getByRole('button', { name: 'Run again' }));
+    expect((await screen.findByText('Everything checks out.')).getAttribute('role')).toBe('status');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  test('an unexpected failure in the launcher shows the generic message, never its raw text', async () => {
+    renderScreen(<DoctorScreen />, { 'doctor.run': () => Promise.reject(new Error('EACCES: /Users/dev/secret path')) });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).not.toMatch(/EACCES/);
+    expect(alert.dataset.code).toBe('internal');
+    expect(alert.textContent).toMatch(/see its log/);
+  });
+
+  test('a failed Open says why, in the row', async () => {
+    const { user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => [fullDiskAccess], 'system.openLink': () => Promise.reject(refusal('unauthorized', 'Not available in the app.')) });
+    await user.click(await screen.findByRole('button', { name: 'Open' }));
+    const row = screen.getByText('Full Disk Access').closest('li');
+    expect(within(row as HTMLElement).getByRole('alert').textContent).toBe('Not available in the app.');
+  });
+});

@@ -1,0 +1,196 @@
+// @vitest-environment happy-dom
+import { screen, within } from '@testing-library/react';
+import { describe, expect, test } from 'vitest';
+import type { ControlResult, MappingView } from '../../../src/shared/control-api.js';
+import { MappingsScreen } from '../../../renderer/src/screens/mappings/mappings-screen.js';
+import { deferred, refusal, renderScreen } from './support/fake-launcher.js';
+
+const anthropic: MappingView = { host: 'api.anthropic.com', reference: 'op://Dev/Anthropic/credential', rule: { type: 'x-api-key' }, header: 'x-api-key', route: 'anthropic', createdAt: '2025-03-04T10:00:00.000Z' };
+const asView = (p: { host: string; reference: string; header?: string }): MappingView => ({ host: p.host, reference: p.reference, rule: { type: 'bearer' }, header: p.header ?? 'authorization', createdAt: new Date().toISOString() });
+
+const rowOf = (host: string) => {
+  const item = within(screen.getByRole('list', { name: 'Mappings' }))
+    .getAllByRole('listitem')
+    .find((li) => li.querySelector('.host')?.textContent === host);
+  if (!item) throw new Error(`no row for ${host}`);
+  return item;
+};
+
+describe('Mappings screen', () => {
+  test('loading, then each mapping with its reference, header and base URL', async () => {
+    const list = deferred<ControlResult<'mappings.list'>>();
+    renderScreen(<MappingsScreen />, { 'mappings.list': () => list.promise });
+    expect(screen.getByText('Loading mappings…')).toBeTruthy();
+    list.resolve([anthropic]);
+    await screen.findByRole('list', { name: 'Mappings' });
+    expect(rowOf('api.anthropic.com').textContent).toMatch(/op:\/\/Dev\/Anthropic\/credentialHeader x-api-key · base URL \/r\/anthropic/);
+  });
+
+  test('none yet says how to add one', async () => {
+    renderScreen(<MappingsScreen />, { 'mappings.list': () => [] });
+    expect(await screen.findByText('No mappings yet. Add one, or pick from the suggestions below.')).toBeTruthy();
+  });
+
+  test('adding with a typed reference sends it, returns to the list and says which header the host gets', async () => {
+    const mappings: MappingView[] = [];
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [...mappings],
+      'picker.vaults': () => [],
+      'mappings.add': (p) => {
+        const m = asView(p);
+        mappings.push(m);
+        return m;
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Add a mapping', level: 1 }));
+    await user.type(screen.getByLabelText('Host'), 'api.openai.com');
+    await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
+    await user.type(screen.getByLabelText('Reference'), 'op://Dev/OpenAI/credential');
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential' }]);
+    expect((await screen.findByText(/^Mapped api\.openai\.com/)).textContent).toBe('Mapped api.openai.com: requests to it get the authorization header.');
+    expect(rowOf('api.openai.com')).toBeTruthy();
+  });
+
+  test('what the form can tell on its own is said at each field, and nothing is sent', async () => {
+    const { launcher, user } = renderScreen(<MappingsScreen />, { 'mappings.list': () => [], 'picker.vaults': () => [] });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await user.click(screen.getByText('Header (optional)'));
+    await user.type(screen.getByLabelText('Header name'), 'x api key');
+    await user.type(screen.getByLabelText('Value template'), 'Bearer');
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(screen.getByText('Enter the host agents call, such as api.anthropic.com.')).toBeTruthy();
+    expect(screen.getByText('Choose a vault, an item and a field.')).toBeTruthy();
+    // The header and template rules are shared with the core (their wording is theirs): each field says what is wrong, tied to it.
+    for (const label of ['Header name', 'Value template']) {
+      const field = screen.getByLabelText(label);
+      expect(field.getAttribute('aria-invalid')).toBe('true');
+      const problem = document.getElementById(field.getAttribute('aria-describedby')?.split(' ').find((d) => d.endsWith('-problem')) ?? '');
+      expect(problem?.textContent).toMatch(label === 'Header name' ? /x-api-key/ : /\{value\}/);
+    }
+    expect(launcher.callsOf('mappings.add')).toEqual([]);
+  });
+
+  test('a reference the launcher refuses: its fix is shown and what was typed stays', async () => {
+    const { user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [],
+      'picker.vaults': () => [],
+      'mappings.add': () => Promise.reject(refusal('bad_reference', 'op://Dev/OpenAI is not a field reference: use op://vault/item/field.')),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await user.type(screen.getByLabelText('Host'), 'api.openai.com');
+    await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
+    await user.type(screen.getByLabelText('Reference'), 'op://Dev/OpenAI{Enter}');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('op://Dev/OpenAI is not a field reference: use op://vault/item/field.');
+    expect(alert.dataset.code).toBe('bad_reference');
+    expect((screen.getByLabelText('Host') as HTMLInputElement).value).toBe('api.openai.com');
+    expect((screen.getByLabelText('Reference') as HTMLInputElement).value).toBe('op://Dev/OpenAI');
+  });
+
+  test('picking from 1Password: vault, item, field; the host comes from the item’s website', async () => {
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [],
+      'picker.vaults': () => [{ id: 'v1', name: 'Dev' }],
+      'picker.items': () => [{ id: 'i1', title: 'OpenAI', category: 'API_CREDENTIAL', urls: ['https://api.openai.com/v1'] }],
+      'picker.fields': () => [{ id: 'f1', label: 'credential', type: 'CONCEALED', reference: 'op://Dev/OpenAI/credential' }],
+      'mappings.add': (p) => asView(p),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await user.selectOptions(screen.getByLabelText('Vault'), await screen.findByRole('option', { name: 'Dev' }));
+    await user.selectOptions(screen.getByLabelText('Item'), await screen.findByRole('option', { name: 'OpenAI (api.openai.com)' }));
+    await user.selectOptions(screen.getByLabelText('Field'), await screen.findByRole('option', { name: 'credential (concealed)' }));
+    expect((screen.getByLabelText('Host') as HTMLInputElement).value).toBe('api.openai.com');
+    expect(screen.getByText('op://Dev/OpenAI/credential', { selector: 'code' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(launcher.callsOf('picker.items')).toEqual([{ vaultId: 'v1' }]);
+    expect(launcher.callsOf('picker.fields')).toEqual([{ vaultId: 'v1', itemId: 'i1' }]);
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential' }]);
+  });
+
+  test('a locked 1Password in the picker shows its fix, and Try again asks again', async () => {
+    let locked = true;
+    const { user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [],
+      'picker.vaults': () => (locked ? Promise.reject(refusal('auth_required', 'Unlock the 1Password app, then retry.')) : [{ id: 'v1', name: 'Dev' }]),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Unlock the 1Password app, then retry.');
+    locked = false;
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('option', { name: 'Dev' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  test('Test shows the masked value, Test a request the status and header, never a value', async () => {
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [anthropic],
+      'mappings.test': () => ({ ok: true, header: 'x-api-key', masked: 'sk-a…x9', length: 40 }),
+      'mappings.probe': () => ({ status: 200, header: 'x-api-key', ms: 210.2 }),
+    });
+    await screen.findByRole('list', { name: 'Mappings' });
+    const actions = within(rowOf('api.anthropic.com')).getByRole('group', { name: 'Actions for api.anthropic.com' });
+    await user.click(within(actions).getByRole('button', { name: 'Test' }));
+    expect((await within(rowOf('api.anthropic.com')).findByText(/^Resolved/)).textContent).toBe('Resolved: x-api-key gets sk-a…x9.');
+    await user.click(within(actions).getByRole('button', { name: 'Test a request' }));
+    expect((await within(rowOf('api.anthropic.com')).findByText(/^Status/)).textContent).toBe('Status 200 in 210 ms, with the x-api-key header added by the gateway. The value never left it.');
+    expect(launcher.callsOf('mappings.test')).toEqual([{ host: 'api.anthropic.com' }]);
+  });
+
+  test('a test that cannot resolve says why and what to do', async () => {
+    const { user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [anthropic],
+      'mappings.test': () => ({ ok: false, code: 'not_found', message: 'op://Dev/Anthropic/credential: no such item. Pick it again under Mappings.' }),
+      'mappings.probe': () => Promise.reject(refusal('unavailable', 'The gateway is not running: press Restart on Status.')),
+    });
+    await screen.findByRole('list', { name: 'Mappings' });
+    await user.click(screen.getByRole('button', { name: 'Test' }));
+    expect((await within(rowOf('api.anthropic.com')).findByText(/no such item/)).textContent).toBe('op://Dev/Anthropic/credential: no such item. Pick it again under Mappings.');
+    await user.click(screen.getByRole('button', { name: 'Test a request' }));
+    expect((await within(rowOf('api.anthropic.com')).findByRole('alert')).textContent).toBe('The gateway is not running: press Restart on Status.');
+  });
+
+  test('Edit keeps the host and replaces the mapping; Remove asks first', async () => {
+    let mappings = [anthropic];
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => mappings,
+      'mappings.add': (p) => asView(p),
+      'mappings.remove': ({ host }) => {
+        mappings = mappings.filter((m) => m.host !== host);
+        return { removed: true };
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    expect(screen.getByRole('heading', { name: 'Edit api.anthropic.com' })).toBeTruthy();
+    const reference = screen.getByLabelText('Reference');
+    await user.clear(reference);
+    await user.type(reference, 'op://Dev/Anthropic/key2');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.anthropic.com', reference: 'op://Dev/Anthropic/key2', replace: true }]);
+    expect(await screen.findByText('Saved api.anthropic.com.')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Remove' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove api.anthropic.com?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    expect(await screen.findByText('Removed api.anthropic.com.')).toBeTruthy();
+    expect(launcher.callsOf('mappings.remove')).toEqual([{ host: 'api.anthropic.com' }]);
+  });
+
+  test('suggestions from 1Password map a host in one click', async () => {
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [],
+      'import.suggestions': () => [{ host: 'api.github.com', reference: 'op://Dev/GitHub/token', item: 'GitHub', vault: 'Dev' }],
+      'mappings.add': (p) => asView(p),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Find' }));
+    await user.click(await screen.findByRole('button', { name: 'Add api.github.com' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.github.com', reference: 'op://Dev/GitHub/token' }]);
+    expect(await screen.findByText('Mapped api.github.com.')).toBeTruthy();
+  });
+
+  test('when the list cannot be read, the launcher’s fix is shown', async () => {
+    renderScreen(<MappingsScreen />, { 'mappings.list': () => Promise.reject(refusal('unavailable', 'Settings are being migrated; reopen this window in a moment.')) });
+    expect((await screen.findByRole('alert')).textContent).toBe('Settings are being migrated; reopen this window in a moment.');
+  });
+});
