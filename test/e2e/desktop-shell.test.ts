@@ -17,17 +17,22 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 
-beforeAll(async () => {
-  [browser] = await Promise.all([launchChromium(), ensureRendererBuilt()]);
-  ({ page, problems } = await popoverPage(browser));
-  page.setDefaultTimeout(8_000);
-  // The built popover, with the headers serve gives it, and the preload's bridge in place.
-  await page.context().route(`${ORIGIN}/**`, async (route) => {
+/** The built popover, with the headers serve gives it, and the preload's bridge in place. */
+async function openPopover(bridge: string): Promise<{ page: Page; problems: string[] }> {
+  const opened = await popoverPage(browser);
+  opened.page.setDefaultTimeout(8_000);
+  await opened.page.context().route(`${ORIGIN}/**`, async (route) => {
     const pathname = new URL(route.request().url()).pathname;
     const file = path.join(DIST, pathname === '/' ? 'index.html' : pathname);
     await route.fulfill({ status: 200, headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...UI_SECURITY_HEADERS }, body: await readFile(file) });
   });
-  await page.addInitScript(fakeDesktopBridge());
+  await opened.page.addInitScript(bridge);
+  return opened;
+}
+
+beforeAll(async () => {
+  [browser] = await Promise.all([launchChromium(), ensureRendererBuilt()]);
+  ({ page, problems } = await openPopover(fakeDesktopBridge()));
 }, 60_000);
 
 afterAll(async () => {
@@ -64,5 +69,64 @@ describe('the popover in the menu-bar app (IPC bridge), on macOS', () => {
     expect(await alert.innerText()).toBe('The service-account token was refused. Create a new one in 1Password and pair again.');
     expect(await alert.getAttribute('data-code')).toBe('auth_required');
     expect(problems, problems.join('\n')).toEqual([]);
+  });
+});
+
+describe('the popover after setup: shell notices, the login item, upstream trust and the log (issue 16)', () => {
+  let app: Page;
+  let appProblems: string[];
+  const appCalls = async () => (await app.evaluate('window.__bridgeCalls')) as { method: string; params: unknown }[];
+
+  beforeAll(async () => {
+    ({ page: app, problems: appProblems } = await openPopover(fakeDesktopBridge({ onboarded: true, loginItemStatus: 'requires-approval', notices: true })));
+  }, 30_000);
+
+  test('a refused notification is told once on Status: open System Settings, or dismiss it for good', async () => {
+    await app.goto(`${ORIGIN}/`);
+    const notice = app.getByRole('region', { name: 'macOS did not show a OneCLI notification' });
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/System Settings → Notifications/);
+    await expectAccessibleInBothSchemes(app, 'Status with a shell notice');
+    await notice.getByRole('button', { name: 'Open System Settings' }).click();
+    await notice.getByRole('button', { name: 'Dismiss' }).focus();
+    await app.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached' });
+    expect((await appCalls()).filter((c) => ['system.openLink', 'notices.dismiss'].includes(c.method))).toEqual([
+      { method: 'system.openLink', params: { link: 'notifications' } },
+      { method: 'notices.dismiss', params: { id: 'notifications-failed' } },
+    ]);
+  });
+
+  test('Settings: a login item waiting for approval says how to approve it', async () => {
+    await app.getByRole('tab', { name: 'Settings' }).click();
+    const login = app.getByRole('switch', { name: 'Launch at login' });
+    expect(await login.isChecked()).toBe(true);
+    const note = app.getByText(/Waiting for your approval/);
+    expect(await note.innerText()).toMatch(/System Settings → General → Login Items, turn on OneCLI/);
+    expect(await login.getAttribute('aria-describedby')).toBeTruthy();
+    await app.getByRole('button', { name: 'Open Login Items' }).click();
+    expect((await appCalls()).filter((c) => c.method === 'system.openLink').at(-1)).toEqual({ method: 'system.openLink', params: { link: 'loginItems' } });
+  });
+
+  test('Settings: the extra CA is chosen in the shell’s dialog (keyboard), and the log is shown in Finder', async () => {
+    const trust = app.getByRole('region', { name: 'Upstream trust' });
+    await trust.getByText('No extra CA chosen.').waitFor();
+    expect(await trust.getByRole('textbox').count()).toBe(0); // the app has a dialog: no path field
+    await trust.getByRole('button', { name: 'Choose PEM file…' }).focus();
+    await app.keyboard.press('Enter');
+    await trust.getByText('Using /Users/dev/Downloads/corp-root.pem: 1 certificate(s): CN=Corp Root CA').waitFor();
+    await trust.getByText('Saved. The gateway restarted with this CA.').waitFor();
+    await expectAccessibleInBothSchemes(app, 'Settings in the app (extra CA chosen, login item pending)');
+    await trust.getByRole('button', { name: 'Stop using it' }).click();
+    await trust.getByText('No extra CA chosen.').waitFor();
+
+    const log = app.getByRole('region', { name: 'Log' });
+    await log.getByText('/Users/dev/Library/Logs/OneCLI/launcher.log').waitFor();
+    await log.getByRole('button', { name: 'Show in Finder' }).click();
+    const methods = (await appCalls()).map((c) => c.method);
+    expect(methods).toContain('settings.chooseExtraCa');
+    expect(methods).toContain('system.revealLog');
+    expect((await appCalls()).filter((c) => c.method === 'settings.update').at(-1)).toEqual({ method: 'settings.update', params: { extraCaFile: null } });
+    expect(appProblems, appProblems.join('\n')).toEqual([]);
   });
 });

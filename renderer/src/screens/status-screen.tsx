@@ -4,6 +4,7 @@ import { useLive } from '../api/live-state.js';
 import { useAction } from '../api/use-call.js';
 import { ActionButton } from '../components/action-button.js';
 import { BusyNote, ErrorNote } from '../components/notes.js';
+import { ShellNotices } from '../components/shell-notices.js';
 import { StatusDot } from '../components/status-dot.js';
 import { fixForGatewayError, gatewayDownFix } from '../format/fixes.js';
 import { gatewayHealth, sourceCheck } from '../format/gateway-health.js';
@@ -21,7 +22,7 @@ const HEALTH_STALE_MS = 30_000;
 
 /** Is the gateway up, where, with which 1Password source, and what went wrong lately. */
 export function StatusScreen({ onNavigate }: ScreenProps) {
-  const { status, statusError, doctor, runDoctor, refreshStatus, activity } = useLive();
+  const { status, statusError, doctor, runDoctor, refreshStatus, activity, settings } = useLive();
   const restart = useAction('gateway.restart');
   const state = status?.gateway.state;
   useEffect(() => refreshStatus(), [refreshStatus]);
@@ -41,6 +42,7 @@ export function StatusScreen({ onNavigate }: ScreenProps) {
   return (
     <>
       <ScreenHead title="Status" />
+      <ShellNotices notices={status.notices} canOpenLinks={settings?.capabilities.openLinks ?? false} />
       <section className="card" aria-labelledby="gateway-title">
         <div className="row row-hero">
           <StatusDot tone={health.tone} />

@@ -23,5 +23,5 @@ export function asCallError(err: unknown): ControlCallError {
   const code = ControlErrorCode.safeParse((err as { code?: unknown } | null)?.code);
   const message = (err as { message?: unknown } | null)?.message;
   if (code.success && typeof message === 'string') return new ControlCallError(code.data, message);
-  return new ControlCallError('internal', 'Something went wrong in the launcher; see its log, then try again.');
+  return new ControlCallError('internal', 'Something went wrong in the launcher; see its log (Settings → Log), then try again.');
 }

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { SettingsView } from '../../../../src/shared/control-api.js';
 import { useLive } from '../../api/live-state.js';
 import { useAction } from '../../api/use-call.js';
+import { ActionButton } from '../../components/action-button.js';
 import { ErrorNote } from '../../components/notes.js';
 
 /** Launch at login and updates: switches the shell may not support (headless has neither). */
@@ -10,10 +11,15 @@ export function PreferenceToggles({ settings }: { settings: SettingsView }) {
   const { setSettings } = useLive();
   const update = useAction('settings.update');
   const caps = settings.capabilities;
+  const openLink = useAction('system.openLink');
   const set = async (change: { launchAtLogin?: boolean; checkForUpdates?: boolean }) => {
     const saved = await update.run(change);
     if (saved) setSettings(saved);
   };
+  // macOS registered the item but waits for the user: it is asked for, not on. Shown as on (what
+  // the user chose), with what to do.
+  const pending = settings.launchAtLoginStatus === 'requires-approval';
+  const loginNote = !caps.launchAtLogin ? `${id}-login-note` : pending || settings.launchAtLoginStatus === 'not-found' ? `${id}-login-status` : undefined;
   return (
     <section className="card card-padded" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>App</h2>
@@ -24,12 +30,27 @@ export function PreferenceToggles({ settings }: { settings: SettingsView }) {
           type="checkbox"
           role="switch"
           className="switch"
-          checked={settings.launchAtLogin}
+          checked={settings.launchAtLogin || pending}
           disabled={!caps.launchAtLogin || update.busy}
-          aria-describedby={caps.launchAtLogin ? undefined : `${id}-login-note`}
+          aria-describedby={loginNote}
           onChange={(e) => void set({ launchAtLogin: e.target.checked })}
         />
       </div>
+      {pending && (
+        <div className="note note-warn" id={`${id}-login-status`}>
+          <p>Waiting for your approval: macOS will not open OneCLI at login until you allow it. In System Settings → General → Login Items, turn on OneCLI.</p>
+          {caps.openLinks && (
+            <ActionButton small busy={openLink.busy} onClick={() => void openLink.run({ link: 'loginItems' })}>
+              Open Login Items
+            </ActionButton>
+          )}
+        </div>
+      )}
+      {settings.launchAtLoginStatus === 'not-found' && (
+        <p className="note note-warn" id={`${id}-login-status`}>
+          macOS cannot find this copy of OneCLI to open at login. Move OneCLI to the Applications folder, open it from there, then turn this on again.
+        </p>
+      )}
       {!caps.launchAtLogin && (
         <p className="hint" id={`${id}-login-note`}>
           Only the menu-bar app can start at login. Headless, use your service manager (systemd, launchd).
@@ -53,7 +74,7 @@ export function PreferenceToggles({ settings }: { settings: SettingsView }) {
           This install cannot update itself: update it the way you installed it (npm, Homebrew).
         </p>
       )}
-      <ErrorNote error={update.error} />
+      <ErrorNote error={update.error ?? openLink.error} />
     </section>
   );
 }
