@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UI_SECURITY_HEADERS } from '../../src/core/control/static-files.js';
 import { launchChromium, popoverPage } from './support/browser.js';
-import { fakeDesktopBridge } from './support/fake-bridge.js';
+import type { ScriptedControlMain } from '../support/scripted-control-main.js';
+import { desktopPopover } from './support/desktop-bridge.js';
 import { ensureRendererBuilt } from './support/headless-launcher.js';
 import { expectAccessibleInBothSchemes } from './support/page-checks.js';
 
@@ -16,9 +17,10 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 let browser: Browser;
 let page: Page;
 let problems: string[];
+let main: ScriptedControlMain;
 
-/** The built popover, with the headers serve gives it, and the preload's bridge in place. */
-async function openPopover(bridge: string): Promise<{ page: Page; problems: string[] }> {
+/** The built popover, with the headers serve gives it, and the real preload's bridge in place. */
+async function openPopover(options?: Parameters<typeof desktopPopover>[1]): Promise<{ page: Page; problems: string[]; main: ScriptedControlMain }> {
   const opened = await popoverPage(browser);
   opened.page.setDefaultTimeout(8_000);
   await opened.page.context().route(`${ORIGIN}/**`, async (route) => {
@@ -26,20 +28,21 @@ async function openPopover(bridge: string): Promise<{ page: Page; problems: stri
     const file = path.join(DIST, pathname === '/' ? 'index.html' : pathname);
     await route.fulfill({ status: 200, headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...UI_SECURITY_HEADERS }, body: await readFile(file) });
   });
-  await opened.page.addInitScript(bridge);
-  return opened;
+  return { ...opened, main: await desktopPopover(opened.page, options) };
 }
 
 beforeAll(async () => {
   [browser] = await Promise.all([launchChromium(), ensureRendererBuilt()]);
-  ({ page, problems } = await openPopover(fakeDesktopBridge()));
+  ({ page, problems, main } = await openPopover());
+  // The Full Disk Access step re-checks on a timer: the page's clock is ours, so no test waits it out.
+  await page.clock.install();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-const calls = async () => (await page.evaluate('window.__bridgeCalls')) as { method: string; params: unknown }[];
+const doctorRuns = () => main.callsOf('doctor.run').length;
 
 describe('the popover in the menu-bar app (IPC bridge), on macOS', () => {
   test('onboarding starts with Full Disk Access, opens the settings pane, and turns green by itself', async () => {
@@ -50,16 +53,19 @@ describe('the popover in the menu-bar app (IPC bridge), on macOS', () => {
     await expectAccessibleInBothSchemes(page, 'onboarding: Full Disk Access');
     await page.getByRole('button', { name: 'Open System Settings' }).click();
     // The step re-runs the doctor every few seconds; no click needed once access is granted.
-    await page.getByText('Full Disk Access granted').waitFor({ timeout: 10_000 });
-    expect((await calls()).filter((c) => c.method === 'system.openLink')).toEqual([{ method: 'system.openLink', params: { link: 'fullDiskAccess' } }]);
+    const runs = doctorRuns();
+    await page.clock.runFor(3_000);
+    await page.getByText('Full Disk Access granted').waitFor();
+    expect(doctorRuns()).toBe(runs + 1);
+    expect(main.callsOf('system.openLink')).toEqual([{ link: 'fullDiskAccess' }]);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Connect 1Password', level: 1 }).waitFor();
   });
 
   test('the doctor is polled only while the Full Disk Access step shows', async () => {
-    const before = (await calls()).filter((c) => c.method === 'doctor.run').length;
-    await page.waitForTimeout(3_500);
-    expect((await calls()).filter((c) => c.method === 'doctor.run').length).toBe(before);
+    const before = doctorRuns();
+    await page.clock.runFor(10_000); // three re-check periods, on the page's clock
+    expect(doctorRuns()).toBe(before);
   });
 
   test('an error over IPC shows the launcher’s message, without Electron’s wrapping', async () => {
@@ -69,16 +75,18 @@ describe('the popover in the menu-bar app (IPC bridge), on macOS', () => {
     expect(await alert.innerText()).toBe('The service-account token was refused. Create a new one in 1Password and pair again.');
     expect(await alert.getAttribute('data-code')).toBe('auth_required');
     expect(problems, problems.join('\n')).toEqual([]);
+    expect(main.violations).toEqual([]);
   });
 });
 
 describe('the popover after setup: shell notices, the login item, upstream trust and the log (issue 16)', () => {
   let app: Page;
   let appProblems: string[];
-  const appCalls = async () => (await app.evaluate('window.__bridgeCalls')) as { method: string; params: unknown }[];
+  let appMain: ScriptedControlMain;
+  const appCalls = async () => appMain.calls;
 
   beforeAll(async () => {
-    ({ page: app, problems: appProblems } = await openPopover(fakeDesktopBridge({ onboarded: true, loginItemStatus: 'requires-approval', notices: true })));
+    ({ page: app, problems: appProblems, main: appMain } = await openPopover({ onboarded: true, loginItemStatus: 'requires-approval', notices: true }));
   }, 30_000);
 
   test('a refused notification is told once on Status: open System Settings, or dismiss it for good', async () => {
@@ -128,5 +136,6 @@ describe('the popover after setup: shell notices, the login item, upstream trust
     expect(methods).toContain('system.revealLog');
     expect((await appCalls()).filter((c) => c.method === 'settings.update').at(-1)).toEqual({ method: 'settings.update', params: { extraCaFile: null } });
     expect(appProblems, appProblems.join('\n')).toEqual([]);
+    expect(appMain.violations).toEqual([]);
   });
 });

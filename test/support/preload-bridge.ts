@@ -96,8 +96,9 @@ export function loadPreload(ipcRenderer: PreloadIpcRenderer): ControlTransport {
 /**
  * The same preload for a page (an init script): `window.onecli` comes from the real preload
  * code, its ipcRenderer goes to Playwright bindings the test serves from Node:
- * `__onecliIpcInvoke(channel, payload)` answers invokes, `__onecliIpcSend(channel)` hears sends,
- * and the test delivers main → renderer messages with `window.__onecliIpcEmit(channel, payload)`.
+ * `__onecliIpcInvoke(channel, payload)` answers invokes with `{ value }`, or `{ threw }` (the
+ * main side's error as text, which ipcRenderer wraps as Electron does); `__onecliIpcSend(channel)`
+ * hears sends; the test delivers main → renderer messages with `window.__onecliIpcEmit(channel, payload)`.
  */
 export function preloadPageScript(): string {
   return `(() => {
@@ -105,7 +106,11 @@ export function preloadPageScript(): string {
     const listeners = new Map();
     window.__onecliIpcEmit = (channel, payload) => (listeners.get(channel) ?? []).forEach((l) => l({ sender: null }, payload));
     const ipcRenderer = {
-      invoke: (channel, ...args) => window.__onecliIpcInvoke(channel, ...args),
+      invoke: async (channel, ...args) => {
+        const answer = await window.__onecliIpcInvoke(channel, ...args);
+        if ('threw' in answer) throw new Error("Error invoking remote method '" + channel + "': " + answer.threw);
+        return answer.value;
+      },
       on: (channel, listener) => void listeners.set(channel, [...(listeners.get(channel) ?? []), listener]),
       removeListener: (channel, listener) => void listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener)),
       send: (channel, ...args) => void window.__onecliIpcSend(channel, ...args),
