@@ -9,6 +9,7 @@ import { RuntimeInfo } from '../../src/core/runtime-file.js';
 import type { ControlTransport } from '../../src/shared/control-api.js';
 import { cli, startServe, type ServeProcess } from '../support/cli.js';
 import { envWithoutSessionBus } from '../support/keychain-session.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * A local model proxy (LiteLLM on `localhost:4000` is the real case) mapped to a credential:
@@ -107,8 +108,11 @@ describe('a mapped loopback host gets its credential through `run`', () => {
     expect(JSON.parse(body!)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
 
     // Answered locally, not forwarded to ourselves: no plain-HTTP hop to the gateway's own address.
-    await new Promise((r) => setTimeout(r, 400)); // activity is batched
-    const activity = await control.call('activity.recent', { limit: 1000 });
+    // Activity is batched: wait for the route door's entry, which comes in the same batch as any hop would.
+    const activity = await waitFor(async () => {
+      const recent = await control.call('activity.recent', { limit: 1000 });
+      return recent.some((a) => a.door === 'route' && a.status === 401) && recent;
+    }, 5_000, 'the route door in activity');
     expect(activity.filter((a) => a.door === 'http' && a.host === gw)).toEqual([]);
     expect(activity).toContainEqual(expect.objectContaining({ door: 'route', mapping: 'api.anthropic.com', status: 401 }));
   });

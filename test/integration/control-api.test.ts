@@ -7,6 +7,7 @@ import { serveControlApi, type ControlServer } from '../../src/core/control/cont
 import type { ControlEvent } from '../../src/shared/control-api.js';
 import { rawRequest, readToEnd, run, tlsThroughProxy } from '../support/clients.js';
 import { coreHarness } from '../support/core-harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { localSecretName } from '../../src/core/secrets/secret-names.js';
 import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
@@ -106,12 +107,12 @@ describe('control API: what it does', () => {
   test('SSE delivers status changes and activity as they happen', async () => {
     const events: ControlEvent[] = [];
     const unsubscribe = api().subscribe((e) => events.push(e));
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => events.length > 0, 5_000, 'the event stream to open (it starts with a status event)');
     await api().call('secrets.set', { name: 'up', value: 'sk-control-api-SECRET-000111' });
     await api().call('mappings.add', { host: `127.0.0.2:${upstream.port}`, reference: 'local://up' });
     const { vars } = await api().call('env.get', {});
     await run('curl', ['-sS', `https://127.0.0.2:${upstream.port}/echo`], { env: { PATH: process.env.PATH, ...vars } });
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => events.some((e) => e.type === 'activity'), 5_000, 'the batched activity event');
     unsubscribe();
     expect(events.some((e) => e.type === 'status' && e.status.mappings === 1)).toBe(true);
     const activity = events.flatMap((e) => (e.type === 'activity' ? e.entries : []));

@@ -7,6 +7,7 @@ import { GATEWAY_ERROR_HEADER } from '../../src/shared/gateway-errors.js';
 import type { GatewayRuntimeConfigInput } from '../../src/shared/gateway-config.js';
 import { VaultErrorCode, type ResolveResult } from '../../src/shared/vault-errors.js';
 import { run } from '../support/clients.js';
+import { waitFor } from '../support/wait-for.js';
 import { MASKED_VALUE, SECRETS } from '../support/fixture.js';
 import { GATEWAY_MAIN } from '../support/gateway-process.js';
 import { forkGateway, type ForkedGateway } from '../support/launcher-double.js';
@@ -71,8 +72,7 @@ describe('gateway driven by the launcher over IPC', () => {
 
   test('activity reaches the launcher in batches: agent, host, mapping, status; never a value', async () => {
     await run('curl', ['-sS', '-x', proxy(), '--cacert', caFile, `https://localhost:${upstream.port}/echo`]);
-    await new Promise((r) => setTimeout(r, 400));
-    const entry = gw.activity.findLast((e) => e.mapping === 'upstream');
+    const entry = await waitFor(() => gw.activity.findLast((e) => e.mapping === 'upstream'), 5_000, 'the batched activity entry');
     expect(entry).toMatchObject({ agent: 'claude', door: 'proxy', host: `localhost:${upstream.port}`, status: 200 });
     expect(JSON.stringify(gw.activity)).not.toContain(SECRETS.value);
   });
@@ -84,22 +84,20 @@ describe('gateway driven by the launcher over IPC', () => {
     expect(gw.resolves.length).toBe(before + 1);
 
     gw.send({ type: 'set-agents', agents: [{ name: 'other', token: 'tok-other-000000000000' }] });
-    await new Promise((r) => setTimeout(r, 100));
-    const revoked = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', '-x', proxy(), '--cacert', caFile, `https://localhost:${upstream.port}/echo`]);
-    expect(revoked.stdout).toBe('407');
+    const connectStatus = async () => (await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', '-x', proxy(), '--cacert', caFile, `https://localhost:${upstream.port}/echo`])).stdout;
+    expect(await waitFor(async () => (await connectStatus()) === '407' && '407', 5_000, 'the revoked token to get 407')).toBe('407');
     gw.send({ type: 'set-agents', agents: [{ name: 'claude', token: SECRETS.agentToken }] });
 
     gw.send({ type: 'set-mappings', mappings: [] });
-    await new Promise((r) => setTimeout(r, 100));
-    const unmapped = await run('curl', ['-sS', '-x', proxy(), '--cacert', upstreamCaPath(), `https://localhost:${upstream.port}/echo`]);
-    expect(JSON.parse(unmapped.stdout).headers['x-api-key']).toBeUndefined();
+    // Until the table applies, the host is still terminated with our CA, which this curl does not trust.
+    const unmapped = await waitFor(async () => JSON.parse((await run('curl', ['-sS', '-x', proxy(), '--cacert', upstreamCaPath(), `https://localhost:${upstream.port}/echo`])).stdout) as { headers: Record<string, string> }, 5_000, 'a blind tunnel to the unmapped host');
+    expect(unmapped.headers['x-api-key']).toBeUndefined();
     gw.send({ type: 'set-mappings', mappings: config().mappings });
   });
 
   test('a malformed launcher message is ignored and logged by field path only', async () => {
     gw.send({ type: 'resolved', requestId: 'x', result: { ok: true, value: SECRETS.value } } as never);
-    await new Promise((r) => setTimeout(r, 200));
-    const line = gw.lines.find((l) => l.includes('malformed launcher message'));
+    const line = await waitFor(() => gw.lines.find((l) => l.includes('malformed launcher message')), 5_000, 'the malformed-message log line');
     expect(line).toContain('requestId');
     expect(gw.lines.join('\n')).not.toContain(SECRETS.value);
   });

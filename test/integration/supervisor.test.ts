@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { GatewaySupervisor, type GatewayStatus, type SupervisorDeps } from '../../src/core/supervisor/gateway-supervisor.js';
 import { forkSpawner, gatewayEnv } from '../../src/core/supervisor/spawner.js';
 import { GatewayRuntimeConfig } from '../../src/shared/gateway-config.js';
+import { waitFor } from '../support/wait-for.js';
 import { run } from '../support/clients.js';
 import { MASKED_VALUE, SECRETS } from '../support/fixture.js';
 import { GATEWAY_MAIN } from '../support/gateway-process.js';
@@ -116,12 +117,12 @@ describe('gateway supervisor (real processes)', () => {
     });
     await s.start();
     s.send({ type: 'set-mappings', mappings: [{ id: 'up', host: 'localhost', port: upstream.port, rule: { type: 'x-api-key' } }] });
-    await new Promise((r) => setTimeout(r, 100));
     const caFile = path.join(tmpdir(), `onecli-sup-ca-${process.pid}.pem`);
     writeFileSync(caFile, ca.certPem);
     const port = (s.status as Extract<GatewayStatus, { state: 'running' }>).port;
-    const r = await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}@127.0.0.1:${port}`, '--cacert', caFile, `https://localhost:${upstream.port}/echo`]);
-    expect(JSON.parse(r.stdout).headers['x-api-key']).toBe(MASKED_VALUE);
+    // Until the mapping applies, the host is a blind tunnel to the upstream, whose certificate this curl does not trust.
+    const echoed = await waitFor(async () => JSON.parse((await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}@127.0.0.1:${port}`, '--cacert', caFile, `https://localhost:${upstream.port}/echo`])).stdout) as { headers: Record<string, string> }, 5_000, 'the mapping to apply');
+    expect(echoed.headers['x-api-key']).toBe(MASKED_VALUE);
     expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     expect(resolved).toEqual(['up']);
     await upstream.close();
