@@ -6,6 +6,7 @@ import { COMMANDS } from './commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { DEFAULT_CONTROL_PORT, serve } from './serve.js';
 import { withControl, type GlobalOptions } from './session.js';
+import { APP_VERSION } from '../core/app-version.js';
 
 const HELP = `onecli-launcher: give AI agents credentials without giving them the keys.
 
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   // `--service-account -`: parseArgs would take "-" as a value only if it follows the flag.
   const { values, positionals } = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
   if (values.version) {
-    process.stdout.write('0.1.0\n');
+    process.stdout.write(`${APP_VERSION}\n`);
     return EXIT.ok;
   }
   const [command, ...args] = positionals;

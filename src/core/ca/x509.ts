@@ -1,11 +1,2 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect polyfill first.
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-/** @peculiar/x509, wired to Node's WebCrypto: the core's one entry to it. */
-export { x509 };
-/** The key type @peculiar/x509's typings name (the DOM's); Node's keys are the same objects. */
-export type X509Key = Parameters<typeof x509.SubjectKeyIdentifierExtension.create>[0];
+/** @peculiar/x509, wired to Node's WebCrypto: set up once in src/shared/x509.ts. */
+export { x509, type X509Key } from '../../shared/x509.js';

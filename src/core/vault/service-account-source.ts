@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@1password/sdk';
 import { classifySdkFailure } from './sdk-failure.js';
 import type { FieldSummary, ItemSummary, VaultSource, VaultSummary } from './vault-source.js';
+import { APP_VERSION } from '../app-version.js';
 
 export type CreateSdkClient = (token: string) => Promise<Client>;
 
 /** What 1Password sees as the integration (its audit log and rate-limit accounting). */
-export const INTEGRATION = { name: 'OneCLI Launcher', version: '0.1.0' } as const;
+export const INTEGRATION = { name: 'OneCLI Launcher', version: APP_VERSION } as const;
 
 export const createRealSdkClient: CreateSdkClient = async (token) => {
   const sdk = await import('@1password/sdk');

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, test } from 'vitest';
-import { LeafCertificates, certificateNames } from '../../../src/gateway/leaf-certificates.js';
+import { LeafCertificates } from '../../../src/gateway/leaf-certificates.js';
+import { certificateNames } from '../../../src/shared/leaf-certificate.js';
 import { makeCa, makeOpensslCa, type CaPem, type OpensslCaOptions } from '../../support/pki.js';
 
 /** The leaf the gateway serves for `host`, fetched over a real TLS handshake that trusts `ca`. */
