@@ -44,18 +44,21 @@ export function checkBundleLayout(snapshot: BundleSnapshot, arch: MacArch, nativ
   const problems: string[] = [];
   for (const file of REQUIRED_IN_ASAR) if (!snapshot.asarFiles.has(file)) problems.push(`app.asar lacks ${file}`);
   for (const file of snapshot.asarFiles) {
-    if (/\.(node|wasm)$/.test(file) && !snapshot.unpackedFiles.has(file)) problems.push(`${file} is packed inside app.asar; native code and WASM must be unpacked (asarUnpack)`);
+    if (/\.(node|wasm)$/.test(file) && !snapshot.unpackedFiles.has(file))
+      problems.push(`${file} is packed inside app.asar; native code and WASM must be unpacked (asarUnpack)`);
   }
   for (const pkg of natives) {
     const binaries = [...snapshot.unpackedFiles].filter((f) => f.startsWith(`${pkg.installPath}/`) && f.endsWith('.node'));
-    if (binaries.length === 0) problems.push(`${pkg.name}@${pkg.version} (the ${arch} binary) is not in app.asar.unpacked: run build/fetch-darwin-natives.ts before electron-builder`);
+    if (binaries.length === 0)
+      problems.push(`${pkg.name}@${pkg.version} (the ${arch} binary) is not in app.asar.unpacked: run build/fetch-darwin-natives.ts before electron-builder`);
     for (const file of binaries) {
       const archs = snapshot.machOArchs[file] ?? [];
       if (!archs.includes(LIPO_ARCH[arch])) problems.push(`${file} is built for ${archs.join(',') || 'nothing we could read'}, not ${LIPO_ARCH[arch]}`);
     }
   }
   const exe = `Contents/MacOS/${PRODUCT_NAME}`;
-  if (!(snapshot.machOArchs[exe] ?? []).includes(LIPO_ARCH[arch])) problems.push(`${exe} is built for ${(snapshot.machOArchs[exe] ?? []).join(',') || 'nothing we could read'}, not ${LIPO_ARCH[arch]}`);
+  if (!(snapshot.machOArchs[exe] ?? []).includes(LIPO_ARCH[arch]))
+    problems.push(`${exe} is built for ${(snapshot.machOArchs[exe] ?? []).join(',') || 'nothing we could read'}, not ${LIPO_ARCH[arch]}`);
   for (const icon of TRAY_ICONS) if (!snapshot.trayFiles.has(icon)) problems.push(`Resources/tray/${icon} is missing (extraResources)`);
   const info = snapshot.infoPlist;
   if (info.CFBundleIdentifier !== APP_ID) problems.push(`CFBundleIdentifier is ${JSON.stringify(info.CFBundleIdentifier)}, expected ${APP_ID}`);
@@ -68,9 +71,15 @@ export function checkBundleLayout(snapshot: BundleSnapshot, arch: MacArch, nativ
   if (!snapshot.appUpdateYml) problems.push('Resources/app-update.yml is missing: electron-updater would have no feed');
   else {
     const feed = parseYaml(snapshot.appUpdateYml) as { provider?: string; owner?: string; repo?: string } | null;
-    if (feed?.provider !== 'github' || !feed.owner || !feed.repo) problems.push(`app-update.yml does not name a GitHub feed: ${snapshot.appUpdateYml.trim().replace(/\n/g, '; ')}`);
+    if (feed?.provider !== 'github' || !feed.owner || !feed.repo)
+      problems.push(`app-update.yml does not name a GitHub feed: ${snapshot.appUpdateYml.trim().replace(/\n/g, '; ')}`);
   }
-  return { problems, notes: [`${snapshot.asarFiles.size} entries in app.asar, ${snapshot.unpackedFiles.size} unpacked; natives for ${arch}: ${natives.map((n) => n.name).join(', ') || 'none'}`] };
+  return {
+    problems,
+    notes: [
+      `${snapshot.asarFiles.size} entries in app.asar, ${snapshot.unpackedFiles.size} unpacked; natives for ${arch}: ${natives.map((n) => n.name).join(', ') || 'none'}`,
+    ],
+  };
 }
 
 function walk(dir: string, base = dir): string[] {

@@ -27,8 +27,17 @@ export interface SignatureDetails {
 /** Parses what `codesign -dv --verbose=4 APP` prints (it writes to stderr). */
 export function parseSignatureDetails(output: string): SignatureDetails {
   const lines = output.split(/\r?\n/);
-  const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1).trim();
-  const flags = /\bflags=0x[0-9a-f]+\(([^)]*)\)/i.exec(lines.find((l) => l.startsWith('CodeDirectory')) ?? '')?.[1]?.split(',').map((f) => f.trim()).filter(Boolean) ?? [];
+  const value = (key: string) =>
+    lines
+      .find((l) => l.startsWith(`${key}=`))
+      ?.slice(key.length + 1)
+      .trim();
+  const flags =
+    /\bflags=0x[0-9a-f]+\(([^)]*)\)/i
+      .exec(lines.find((l) => l.startsWith('CodeDirectory')) ?? '')?.[1]
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean) ?? [];
   const team = value('TeamIdentifier');
   return {
     signed: !/code object is not signed at all/i.test(output) && lines.some((l) => l.startsWith('CodeDirectory')),
@@ -43,11 +52,17 @@ export function parseSignatureDetails(output: string): SignatureDetails {
 
 export function checkSignature(details: SignatureDetails, expected: { appId: string; teamId: string }): CheckResult {
   if (!details.signed) return { problems: ['the app is not signed'] };
-  if (details.adhoc) return { problems: [`the app is ad-hoc signed (flags ${details.flags.join(',') || 'none'}): its DR is a cdhash, so Full Disk Access and keychain trust would not survive an update`] };
+  if (details.adhoc)
+    return {
+      problems: [
+        `the app is ad-hoc signed (flags ${details.flags.join(',') || 'none'}): its DR is a cdhash, so Full Disk Access and keychain trust would not survive an update`,
+      ],
+    };
   const problems: string[] = [];
   if (details.identifier !== expected.appId) problems.push(`Identifier=${details.identifier ?? '(none)'}, expected ${expected.appId}`);
   if (details.teamId !== expected.teamId) problems.push(`TeamIdentifier=${details.teamId ?? 'not set'}, expected ${expected.teamId}`);
-  if (!details.flags.includes('runtime')) problems.push(`the hardened runtime flag is missing (flags ${details.flags.join(',') || 'none'}); notarization requires it`);
+  if (!details.flags.includes('runtime'))
+    problems.push(`the hardened runtime flag is missing (flags ${details.flags.join(',') || 'none'}); notarization requires it`);
   const [leaf] = details.authorities;
   if (!leaf?.startsWith('Developer ID Application:') || !leaf.endsWith(`(${expected.teamId})`)) {
     problems.push(`the leaf certificate is "${leaf ?? '(none)'}", expected "Developer ID Application: … (${expected.teamId})"`);

@@ -71,7 +71,8 @@ export interface Expected {
 
 /** What must hold for the DR of a release build. */
 export function checkRequirement(parsed: ParsedRequirement, expected: Expected): CheckResult {
-  if (!TEAM_ID.test(expected.teamId)) return { problems: [`the expected Team ID "${expected.teamId}" is not 10 letters or digits (set APPLE_TEAM_ID or pass --team)`] };
+  if (!TEAM_ID.test(expected.teamId))
+    return { problems: [`the expected Team ID "${expected.teamId}" is not 10 letters or digits (set APPLE_TEAM_ID or pass --team)`] };
   if (!parsed.ok) return { problems: [parsed.error] };
   const { dr } = parsed;
   if (dr.cdhash) {
@@ -82,12 +83,18 @@ export function checkRequirement(parsed: ParsedRequirement, expected: Expected):
     };
   }
   const problems: string[] = [];
-  if (dr.identifier !== expected.appId) problems.push(`the DR names identifier "${dr.identifier ?? '(none)'}", expected "${expected.appId}" (APP_ID in src/shared/product.ts = appId in electron-builder.yml)`);
+  if (dr.identifier !== expected.appId)
+    problems.push(
+      `the DR names identifier "${dr.identifier ?? '(none)'}", expected "${expected.appId}" (APP_ID in src/shared/product.ts = appId in electron-builder.yml)`,
+    );
   if (!dr.anchorAppleGeneric) problems.push('the DR lacks "anchor apple generic": the signature does not chain to Apple');
   if (!dr.developerIdCa || !dr.developerIdApplication) {
-    problems.push(`the DR lacks the Developer ID markers (certificate 1[field.${DEVELOPER_ID_CA_OID}] and certificate leaf[field.${DEVELOPER_ID_APPLICATION_OID}]): not a Developer ID Application signature (an Apple Development or Mac App Store certificate?)`);
+    problems.push(
+      `the DR lacks the Developer ID markers (certificate 1[field.${DEVELOPER_ID_CA_OID}] and certificate leaf[field.${DEVELOPER_ID_APPLICATION_OID}]): not a Developer ID Application signature (an Apple Development or Mac App Store certificate?)`,
+    );
   }
-  if (dr.teamId !== expected.teamId) problems.push(`the DR names Team ID ${dr.teamId ?? '(none)'}, expected ${expected.teamId}: a new team is a new identity to TCC and the keychain`);
+  if (dr.teamId !== expected.teamId)
+    problems.push(`the DR names Team ID ${dr.teamId ?? '(none)'}, expected ${expected.teamId}: a new team is a new identity to TCC and the keychain`);
   return { problems, notes: [`designated => ${dr.text}`] };
 }
 
@@ -100,16 +107,23 @@ export function compareWithPrevious(current: ParsedRequirement, previous: Parsed
   if (!previous.ok) return { problems: [`the previous release's DR could not be read: ${previous.error}`] };
   const now = current.dr;
   const before = previous.dr;
-  if (before.cdhash) return { problems: [], notes: ['warning: the previous release was ad-hoc signed (cdhash DR); its users held no grant that could survive, so there is nothing to keep'] };
+  if (before.cdhash)
+    return {
+      problems: [],
+      notes: ['warning: the previous release was ad-hoc signed (cdhash DR); its users held no grant that could survive, so there is nothing to keep'],
+    };
   const problems: string[] = [];
   const lost = 'every user upgrading from the previous release would lose their Full Disk Access grant (and the keychain would prompt for OneCLI’s items)';
-  if (now.identifier !== before.identifier) problems.push(`identifier changed from "${before.identifier ?? '(none)'}" to "${now.identifier ?? '(none)'}": ${lost}`);
+  if (now.identifier !== before.identifier)
+    problems.push(`identifier changed from "${before.identifier ?? '(none)'}" to "${now.identifier ?? '(none)'}": ${lost}`);
   if (now.teamId !== before.teamId) problems.push(`Team ID changed from ${before.teamId ?? '(none)'} to ${now.teamId ?? '(none)'}: ${lost}`);
   if (now.cdhash) problems.push(`the new build is ad-hoc (cdhash DR) where the previous release was Developer ID signed: ${lost}`);
   const notes: string[] = [];
   const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
   if (problems.length === 0 && squash(now.text) !== squash(before.text)) {
-    notes.push(`warning: the DR text changed with the same identifier and team; TCC matches the old csreq against the new app, so run the manual upgrade test (docs/macos.md) before publishing. previous: ${before.text}`);
+    notes.push(
+      `warning: the DR text changed with the same identifier and team; TCC matches the old csreq against the new app, so run the manual upgrade test (docs/macos.md) before publishing. previous: ${before.text}`,
+    );
   }
   return { problems, notes };
 }
@@ -122,13 +136,22 @@ function readRequirement(appPath: string | undefined, file: string | undefined):
 
 function main(): void {
   const { values } = parseArgs({
-    options: { app: { type: 'string' }, file: { type: 'string' }, team: { type: 'string' }, 'previous-app': { type: 'string' }, 'previous-file': { type: 'string' } },
+    options: {
+      app: { type: 'string' },
+      file: { type: 'string' },
+      team: { type: 'string' },
+      'previous-app': { type: 'string' },
+      'previous-file': { type: 'string' },
+    },
   });
   const current = readRequirement(values.app, values.file);
   const expected = { appId: APP_ID, teamId: values.team ?? process.env.APPLE_TEAM_ID ?? '' };
   const ok = reportCheck('designated requirement', checkRequirement(current, expected));
   if (values['previous-app'] || values['previous-file']) {
-    reportCheck('designated requirement unchanged since the previous release', compareWithPrevious(current, readRequirement(values['previous-app'], values['previous-file'])));
+    reportCheck(
+      'designated requirement unchanged since the previous release',
+      compareWithPrevious(current, readRequirement(values['previous-app'], values['previous-file'])),
+    );
   } else if (ok) {
     console.log('  no previous release given: nothing to compare (first release?)');
   }

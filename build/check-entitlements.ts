@@ -20,8 +20,10 @@ export const ENTITLEMENTS_FILES = {
 
 /** Entitlements OneCLI.app must never carry, and why. */
 export const FORBIDDEN_ENTITLEMENTS: Readonly<Record<string, string>> = {
-  'com.apple.security.app-sandbox': 'the App Sandbox is inherited by children: the user’s `op` would run sandboxed, cut off from 1Password’s Group Container and sockets',
-  'com.apple.security.cs.disable-library-validation': 'only the 1Password SDK’s desktop mode (dlopen of 1Password’s dylib) needs it, and that mode is not shipped: the desktop source uses `op`',
+  'com.apple.security.app-sandbox':
+    'the App Sandbox is inherited by children: the user’s `op` would run sandboxed, cut off from 1Password’s Group Container and sockets',
+  'com.apple.security.cs.disable-library-validation':
+    'only the 1Password SDK’s desktop mode (dlopen of 1Password’s dylib) needs it, and that mode is not shipped: the desktop source uses `op`',
   'com.apple.security.get-task-allow': 'a debuggable build: notarization rejects it',
   'com.apple.security.cs.allow-dyld-environment-variables': 'would let DYLD_* variables inject code into a signed app',
 };

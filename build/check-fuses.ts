@@ -63,7 +63,9 @@ export function checkFuses(read: FuseRead, policy: Readonly<Record<string, boole
   const known = new Set(Object.keys(policy).map(fuseName));
   for (const [index, fuse] of read.fuses.entries()) {
     if (!known.has(fuse.name)) {
-      notes.push(`warning: fuse #${index} (${fuse.name === 'undefined' ? 'unnamed by this @electron/fuses' : fuse.name}) is ${fuse.state} and is not in the policy: decide its state (upgrade @electron/fuses to name it)`);
+      notes.push(
+        `warning: fuse #${index} (${fuse.name === 'undefined' ? 'unnamed by this @electron/fuses' : fuse.name}) is ${fuse.state} and is not in the policy: decide its state (upgrade @electron/fuses to name it)`,
+      );
     }
   }
   notes.push(...read.fuses.map((f) => `${f.name} is ${f.state}`));

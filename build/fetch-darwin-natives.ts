@@ -51,7 +51,11 @@ export function darwinNativePackages(lockPackages: Readonly<Record<string, LockE
 }
 
 /** The darwin packages for `arches` that are not on disk yet. */
-export function missingDarwinNatives(lockPackages: Readonly<Record<string, LockEntry>>, arches: readonly MacArch[], isInstalled: (installPath: string) => boolean): NativePackage[] {
+export function missingDarwinNatives(
+  lockPackages: Readonly<Record<string, LockEntry>>,
+  arches: readonly MacArch[],
+  isInstalled: (installPath: string) => boolean,
+): NativePackage[] {
   return arches.flatMap((arch) => darwinNativePackages(lockPackages, arch)).filter((p) => !isInstalled(p.installPath));
 }
 
@@ -62,15 +66,19 @@ export function readLockPackages(root: string): Record<string, LockEntry> {
 }
 
 function fetchInto(root: string, pkg: NativePackage, scratch: string): void {
-  const packed = JSON.parse(execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--json', '--pack-destination', scratch], { cwd: scratch, encoding: 'utf8' })) as Array<{ filename: string; integrity: string }>;
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--json', '--pack-destination', scratch], { cwd: scratch, encoding: 'utf8' }),
+  ) as Array<{ filename: string; integrity: string }>;
   const [tarball] = packed;
   if (!tarball) throw new Error(`npm pack ${pkg.name}@${pkg.version} produced nothing`);
-  if (tarball.integrity !== pkg.integrity) throw new Error(`${pkg.name}@${pkg.version}: the registry's integrity ${tarball.integrity} differs from package-lock.json's ${pkg.integrity}`);
+  if (tarball.integrity !== pkg.integrity)
+    throw new Error(`${pkg.name}@${pkg.version}: the registry's integrity ${tarball.integrity} differs from package-lock.json's ${pkg.integrity}`);
   const dest = path.join(root, pkg.installPath);
   mkdirSync(dest, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(scratch, tarball.filename), '-C', dest, '--strip-components=1']);
   const unpacked = JSON.parse(readFileSync(path.join(dest, 'package.json'), 'utf8')) as { name?: string; version?: string };
-  if (unpacked.name !== pkg.name || unpacked.version !== pkg.version) throw new Error(`${dest} holds ${unpacked.name}@${unpacked.version}, expected ${pkg.name}@${pkg.version}`);
+  if (unpacked.name !== pkg.name || unpacked.version !== pkg.version)
+    throw new Error(`${dest} holds ${unpacked.name}@${unpacked.version}, expected ${pkg.name}@${pkg.version}`);
 }
 
 function main(): void {
@@ -81,7 +89,13 @@ function main(): void {
   const lock = readLockPackages(root);
   const missing = missingDarwinNatives(lock, arches as MacArch[], (p) => existsSync(path.join(root, p, 'package.json')));
   for (const arch of arches as MacArch[]) {
-    console.log(`darwin-${arch}: ${darwinNativePackages(lock, arch).map((p) => `${p.name}@${p.version}`).join(', ') || '(none in the production tree)'}`);
+    console.log(
+      `darwin-${arch}: ${
+        darwinNativePackages(lock, arch)
+          .map((p) => `${p.name}@${p.version}`)
+          .join(', ') || '(none in the production tree)'
+      }`,
+    );
   }
   if (missing.length === 0) {
     console.log('all present');

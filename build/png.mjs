@@ -21,12 +21,18 @@ export function encodePng(size, pixel) {
   header.writeUInt32BE(size, 4);
   header[8] = 8; // bit depth
   header[9] = 6; // RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Coverage of a pixel by a shape, 0..1, from `samples`² sub-pixel tests (anti-aliasing). */
 export function coverage(px, py, size, inside, samples = 4) {
   let hits = 0;
-  for (let sy = 0; sy < samples; sy++) for (let sx = 0; sx < samples; sx++) if (inside((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size)) hits++;
+  for (let sy = 0; sy < samples; sy++)
+    for (let sx = 0; sx < samples; sx++) if (inside((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size)) hits++;
   return hits / samples ** 2;
 }

@@ -12,7 +12,8 @@ export interface CheckResult {
 
 export function reportCheck(title: string, result: CheckResult, env: NodeJS.ProcessEnv = process.env): boolean {
   const inActions = env.GITHUB_ACTIONS === 'true';
-  for (const note of result.notes ?? []) console.log(inActions && note.startsWith('warning:') ? `::warning title=${title}::${note.slice(9).trim()}` : `  ${note}`);
+  for (const note of result.notes ?? [])
+    console.log(inActions && note.startsWith('warning:') ? `::warning title=${title}::${note.slice(9).trim()}` : `  ${note}`);
   if (result.problems.length === 0) {
     console.log(`✓ ${title}`);
     return true;

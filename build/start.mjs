@@ -10,8 +10,15 @@ const electronPathFile = path.join(root, 'node_modules/electron/path.txt');
 const electronBinary = existsSync(electronPathFile) ? path.join(root, 'node_modules/electron/dist', readFileSync(electronPathFile, 'utf8').trim()) : undefined;
 const menuBarApp = process.platform === 'darwin' && electronBinary !== undefined && existsSync(electronBinary);
 
-const [command, args] = menuBarApp ? [electronBinary, [root]] : [process.execPath, [path.join(root, 'bin/onecli-launcher.js'), 'serve', ...process.argv.slice(2)]];
-if (!menuBarApp) console.error(process.platform === 'darwin' ? 'onecli: no Electron binary installed (run npm ci without ELECTRON_SKIP_BINARY_DOWNLOAD); starting headless.' : 'onecli: starting headless (the menu-bar app is macOS only).');
+const [command, args] = menuBarApp
+  ? [electronBinary, [root]]
+  : [process.execPath, [path.join(root, 'bin/onecli-launcher.js'), 'serve', ...process.argv.slice(2)]];
+if (!menuBarApp)
+  console.error(
+    process.platform === 'darwin'
+      ? 'onecli: no Electron binary installed (run npm ci without ELECTRON_SKIP_BINARY_DOWNLOAD); starting headless.'
+      : 'onecli: starting headless (the menu-bar app is macOS only).',
+  );
 const child = spawn(command, args, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -34,7 +34,8 @@ function Screens() {
   const { status, statusError, settings, settingsError, refreshStatus, setSettings } = useLive();
   const [mode, setMode] = useState<'onboarding' | 'main'>();
   useEffect(() => {
-    if (mode === undefined && status && settings) setMode(!settings.onboarded && status.source.kind === 'none' && status.mappings === 0 ? 'onboarding' : 'main');
+    if (mode === undefined && status && settings)
+      setMode(!settings.onboarded && status.source.kind === 'none' && status.mappings === 0 ? 'onboarding' : 'main');
   }, [mode, status, settings]);
   const finishOnboarding = () => {
     setMode('main');

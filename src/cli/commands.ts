@@ -72,7 +72,8 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     const [command, ...rest] = ctx.args;
     if (!command) usage('usage: onecli-launcher run [--agent NAME] -- <command> [args...]');
     const { vars } = await ctx.api.call('env.get', ctx.flags.agent ? { agent: String(ctx.flags.agent) } : {});
-    if (ctx.mode === 'direct') process.stderr.write('onecli-launcher: no launcher is running, so the gateway is not either; start it with onecli-launcher serve (or the app).\n');
+    if (ctx.mode === 'direct')
+      process.stderr.write('onecli-launcher: no launcher is running, so the gateway is not either; start it with onecli-launcher serve (or the app).\n');
     return new Promise((resolve) => {
       const child = spawn(command as string, rest, { stdio: 'inherit', env: { ...process.env, ...vars } });
       child.once('error', (err: NodeJS.ErrnoException) => {
@@ -88,10 +89,15 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       case undefined:
       case 'list': {
         const list = await ctx.api.call('mappings.list', {});
-        return print(ctx, list, () => (list.length ? list.map((m) => `${m.host.padEnd(28)} ${m.reference}  → ${m.header}${m.route ? `  (/r/${m.route})` : ''}`).join('\n') : 'No mappings yet: onecli-launcher mappings add <host> <op://vault/item/field>'));
+        return print(ctx, list, () =>
+          list.length
+            ? list.map((m) => `${m.host.padEnd(28)} ${m.reference}  → ${m.header}${m.route ? `  (/r/${m.route})` : ''}`).join('\n')
+            : 'No mappings yet: onecli-launcher mappings add <host> <op://vault/item/field>',
+        );
       }
       case 'add': {
-        if (!host || !reference) usage('usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [--header NAME] [--template "Bearer {value}"] [--replace]');
+        if (!host || !reference)
+          usage('usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [--header NAME] [--template "Bearer {value}"] [--replace]');
         const m = await ctx.api.call('mappings.add', {
           host: host as string,
           reference: reference as string,
@@ -115,7 +121,12 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       }
       case 'import': {
         const list = await ctx.api.call('import.suggestions', {});
-        return print(ctx, list, () => (list.length ? list.map((s) => `${s.host.padEnd(28)} ${s.reference}   (${s.vault} / ${s.item})`).join('\n') + '\nAdd one with: onecli-launcher mappings add <host> <reference>' : 'No suggestions: no 1Password login or API credential carries the URL of an unmapped host.'));
+        return print(ctx, list, () =>
+          list.length
+            ? list.map((s) => `${s.host.padEnd(28)} ${s.reference}   (${s.vault} / ${s.item})`).join('\n') +
+              '\nAdd one with: onecli-launcher mappings add <host> <reference>'
+            : 'No suggestions: no 1Password login or API credential carries the URL of an unmapped host.',
+        );
       }
       default:
         return usage(`unknown subcommand "mappings ${sub}": use list, add, remove, test or import`);
@@ -128,7 +139,8 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     }
     if (ctx.flags['service-account'] !== undefined) {
       const arg = ctx.flags['service-account'];
-      if (typeof arg === 'string' && arg !== '-') usage('the token is read from stdin or a prompt, never from the command line: onecli-launcher pair --service-account -');
+      if (typeof arg === 'string' && arg !== '-')
+        usage('the token is read from stdin or a prompt, never from the command line: onecli-launcher pair --service-account -');
       const token = await readSecret('1Password service-account token');
       if (!token.trim()) usage('no token on stdin: echo "$OP_SERVICE_ACCOUNT_TOKEN" | onecli-launcher pair --service-account -');
       const r = await ctx.api.call('pair.serviceAccount', { token });
@@ -144,11 +156,14 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     const [sub, name, extra] = ctx.args;
     if (sub === 'set') {
       if (!name) usage('usage: echo "$KEY" | onecli-launcher secrets set <name> -');
-      if (extra !== undefined && extra !== '-') usage('the value is read from stdin or a prompt, never from the command line: echo "$KEY" | onecli-launcher secrets set <name> -');
+      if (extra !== undefined && extra !== '-')
+        usage('the value is read from stdin or a prompt, never from the command line: echo "$KEY" | onecli-launcher secrets set <name> -');
       const value = await readSecret(`value for local://${name}`);
       if (!value) usage('the value is empty');
       const r = await ctx.api.call('secrets.set', { name: name as string, value });
-      const where = { keychain: 'in the keychain', file: 'in the 0600 file store', memory: 'in memory for this run only (no keychain)', none: 'nowhere' }[r.kept];
+      const where = { keychain: 'in the keychain', file: 'in the 0600 file store', memory: 'in memory for this run only (no keychain)', none: 'nowhere' }[
+        r.kept
+      ];
       return print(ctx, r, () => `Stored ${r.reference} ${where}. Map it: onecli-launcher mappings add <host> ${r.reference}`);
     }
     if (sub === 'remove' && name) {
@@ -161,7 +176,14 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     const [sub, name] = ctx.args;
     if (sub === undefined || sub === 'list') {
       const list = await ctx.api.call('agents.list', {});
-      return print(ctx, list, () => list.map((a) => `${a.name.padEnd(20)} created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`).join('\n') || 'No agents.');
+      return print(
+        ctx,
+        list,
+        () =>
+          list
+            .map((a) => `${a.name.padEnd(20)} created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`)
+            .join('\n') || 'No agents.',
+      );
     }
     if (sub === 'create' && name) {
       const r = await ctx.api.call('agents.create', { name });
@@ -169,7 +191,9 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     }
     if (sub === 'revoke' && name) {
       const r = await ctx.api.call('agents.revoke', { name });
-      print(ctx, r, () => (r.revoked ? `Revoked "${name}": the gateway refuses its token from now on and closed the connections it had open.` : `No agent "${name}".`));
+      print(ctx, r, () =>
+        r.revoked ? `Revoked "${name}": the gateway refuses its token from now on and closed the connections it had open.` : `No agent "${name}".`,
+      );
       return r.revoked ? EXIT.ok : EXIT.secret;
     }
     return usage('usage: onecli-launcher agents [list] | create <name> | revoke <name>');
@@ -185,7 +209,9 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     print(ctx, { url }, () => `Open this one-time link (valid 5 minutes):\n${url}`);
     if (ctx.flags.open) {
       const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
-      spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`onecli-launcher: could not run ${opener}; open the link yourself.\n`)).unref();
+      spawn(opener, [url], { stdio: 'ignore', detached: true })
+        .on('error', () => process.stderr.write(`onecli-launcher: could not run ${opener}; open the link yourself.\n`))
+        .unref();
     }
     return EXIT.ok;
   },

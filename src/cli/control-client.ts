@@ -1,4 +1,12 @@
-import { ControlErrorBody, ControlEvent, type ControlMethod, type ControlParams, type ControlResult, type ControlTransport, CONTROL_METHODS } from '../shared/control-api.js';
+import {
+  ControlErrorBody,
+  ControlEvent,
+  type ControlMethod,
+  type ControlParams,
+  type ControlResult,
+  type ControlTransport,
+  CONTROL_METHODS,
+} from '../shared/control-api.js';
 import { ControlError } from '../core/control-error.js';
 
 /** The control API over HTTP: what CLI commands use while `serve` (or the app) runs. */
@@ -15,7 +23,9 @@ export function httpTransport(baseUrl: string, token: string): ControlTransport 
       const body: unknown = await res.json().catch(() => ({}));
       if (!res.ok) {
         const err = ControlErrorBody.safeParse(body);
-        throw err.success ? new ControlError(err.data.error.code, err.data.error.message) : new ControlError('internal', `The launcher answered ${res.status}.`);
+        throw err.success
+          ? new ControlError(err.data.error.code, err.data.error.message)
+          : new ControlError('internal', `The launcher answered ${res.status}.`);
       }
       return CONTROL_METHODS[method].result.parse((body as { result: unknown }).result) as ControlResult<M>;
     },

@@ -22,7 +22,8 @@ export function ignoredLaunchFlag(given: LaunchFlags, running: RuntimeInfo): str
   const who = `the running launcher (pid ${running.pid})`;
   const stopIt = 'or stop it to run this command on its own';
   const launch = running.launch;
-  const unknown = (flag: string) => `${flag} cannot be honoured by ${who}, which did not record how it was started: stop it to run this command on its own, or leave ${flag} out.`;
+  const unknown = (flag: string) =>
+    `${flag} cannot be honoured by ${who}, which did not record how it was started: stop it to run this command on its own, or leave ${flag} out.`;
 
   if (given.opPath !== undefined && !same(given.opPath, launch?.opPath)) {
     if (!launch) return unknown('--op-path');

@@ -91,14 +91,32 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     // launcher reads it and hands the trust to the gateway in its config.
     extraCa: values['extra-ca'] ?? env.NODE_EXTRA_CA_CERTS,
     insecureFileStore: values['insecure-file-store'] ?? false,
-    given: { port: port(values.port, 'port'), opPath: values['op-path'], extraCa: values['extra-ca'], insecureFileStore: values['insecure-file-store'] ?? false },
+    given: {
+      port: port(values.port, 'port'),
+      opPath: values['op-path'],
+      extraCa: values['extra-ca'],
+      insecureFileStore: values['insecure-file-store'] ?? false,
+    },
   };
   if (command === 'serve') return serve(opts, port(values['control-port'], 'control-port') ?? DEFAULT_CONTROL_PORT);
   const handler = COMMANDS[command];
   if (!handler) throw new ControlError('invalid_params', `unknown command "${command}"; see onecli-launcher --help`);
-  if (values['control-port'] !== undefined) throw new ControlError('invalid_params', `--control-port is for serve only (onecli-launcher serve --control-port N); ${command} finds the running launcher in the data folder`);
+  if (values['control-port'] !== undefined)
+    throw new ControlError(
+      'invalid_params',
+      `--control-port is for serve only (onecli-launcher serve --control-port N); ${command} finds the running launcher in the data folder`,
+    );
   return withControl(opts, (api, mode, launcher) =>
-    handler({ api, mode, launcher, env, json: values.json ?? false, args: command === 'run' ? passthrough : args, flags: values, out: (t) => process.stdout.write(`${t}\n`) }),
+    handler({
+      api,
+      mode,
+      launcher,
+      env,
+      json: values.json ?? false,
+      args: command === 'run' ? passthrough : args,
+      flags: values,
+      out: (t) => process.stdout.write(`${t}\n`),
+    }),
   );
 }
 

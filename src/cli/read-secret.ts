@@ -6,7 +6,9 @@ export async function readSecret(what: string, stdin: NodeJS.ReadStream = proces
   if (!stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   stderr.write(`${what}: `);
   stdin.setRawMode(true);

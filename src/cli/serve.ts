@@ -31,12 +31,22 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   // stderr for whoever runs it, and a rotated file in the data folder the UI can point at.
   const launcherLog = openLauncherLog(path.join(opts.dataDir, 'logs', LAUNCHER_LOG_NAME), { also: serveLog });
   const log = launcherLog.log;
-  const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, memoryWithoutKeychain: true, log, logFile: launcherLog.file });
+  const core = await openCore({
+    dataDir: opts.dataDir,
+    port: opts.port,
+    opPath: opts.opPath,
+    extraCaFile: opts.extraCa,
+    allowFileStore: opts.insecureFileStore,
+    memoryWithoutKeychain: true,
+    log,
+    logFile: launcherLog.file,
+  });
   await core.start();
   const gw = core.supervisor.status;
   if (gw.state !== 'running') {
     process.stderr.write(`onecli-launcher: the gateway did not start: ${gw.state === 'failed' ? gw.reason : gw.state}\n`);
-    if (gw.state === 'failed' && gw.reason.includes('EADDRINUSE')) process.stderr.write(`  Port ${core.port} is in use: stop the other program or pass --port <port>.\n`);
+    if (gw.state === 'failed' && gw.reason.includes('EADDRINUSE'))
+      process.stderr.write(`  Port ${core.port} is in use: stop the other program or pass --port <port>.\n`);
     await core.stop();
     return EXIT.gateway;
   }
@@ -54,7 +64,9 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   try {
     control = await serveControlApi(core, { port: controlPort, token, staticDir: existsSync(RENDERER_DIR) ? RENDERER_DIR : undefined, log });
   } catch (err) {
-    process.stderr.write(`onecli-launcher: cannot serve the control API on 127.0.0.1:${controlPort} (${(err as NodeJS.ErrnoException).code}): pass --control-port <port>.\n`);
+    process.stderr.write(
+      `onecli-launcher: cannot serve the control API on 127.0.0.1:${controlPort} (${(err as NodeJS.ErrnoException).code}): pass --control-port <port>.\n`,
+    );
     await core.stop();
     return EXIT.failed;
   }
@@ -66,7 +78,14 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     secretStore: core.deps.secrets.kind,
     ...(process.env.PATH !== undefined ? { path: process.env.PATH } : {}),
   };
-  await writeRuntimeInfo(opts.dataDir, { pid: process.pid, controlUrl: control.url, gatewayPort: gw.port, startedAt: new Date().toISOString(), ...(tokenInFile ? { controlToken: token } : {}), launch });
+  await writeRuntimeInfo(opts.dataDir, {
+    pid: process.pid,
+    controlUrl: control.url,
+    gatewayPort: gw.port,
+    startedAt: new Date().toISOString(),
+    ...(tokenInFile ? { controlToken: token } : {}),
+    launch,
+  });
 
   process.stdout.write(
     [

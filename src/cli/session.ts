@@ -33,10 +33,14 @@ export const cliLog = {
  * Runs a command against the launcher: through the running one's control API (one writer, and
  * changes reach the gateway at once), or, when none runs, in process under the settings lock.
  */
-export async function withControl<T>(opts: GlobalOptions, work: (api: ControlTransport, mode: 'running' | 'direct', launcher?: RuntimeInfo) => Promise<T>): Promise<T> {
+export async function withControl<T>(
+  opts: GlobalOptions,
+  work: (api: ControlTransport, mode: 'running' | 'direct', launcher?: RuntimeInfo) => Promise<T>,
+): Promise<T> {
   // runtime.json says where to send the control token: only trust it from a folder nobody else can write.
   const secured = secureDataDir(opts.dataDir);
-  if (secured.tightenedFrom !== undefined) cliLog.warn({ dataDir: opts.dataDir, was: octal(secured.tightenedFrom), now: '0700' }, 'the data folder was open to other users; it is now closed to them');
+  if (secured.tightenedFrom !== undefined)
+    cliLog.warn({ dataDir: opts.dataDir, was: octal(secured.tightenedFrom), now: '0700' }, 'the data folder was open to other users; it is now closed to them');
   const running = readRuntimeInfo(opts.dataDir);
   if (running) {
     // Refused before anything is sent: the running launcher keeps the options it started with.
@@ -47,11 +51,22 @@ export async function withControl<T>(opts: GlobalOptions, work: (api: ControlTra
       const { store } = await openSecretStore({ dataDir: opts.dataDir, allowFileStore: opts.insecureFileStore, keyring: napiKeyring() });
       token = await store.get(CONTROL_TOKEN);
     }
-    if (!token) throw new ControlError('unauthorized', `A launcher runs (pid ${running.pid}) but its control token is not readable here; run this command as the same user.`);
+    if (!token)
+      throw new ControlError(
+        'unauthorized',
+        `A launcher runs (pid ${running.pid}) but its control token is not readable here; run this command as the same user.`,
+      );
     return work(httpTransport(running.controlUrl, token), 'running', running);
   }
   return withSettingsLock(opts.dataDir, async () => {
-    const core = await openCore({ dataDir: opts.dataDir, port: opts.port, opPath: opts.opPath, extraCaFile: opts.extraCa, allowFileStore: opts.insecureFileStore, log: cliLog });
+    const core = await openCore({
+      dataDir: opts.dataDir,
+      port: opts.port,
+      opPath: opts.opPath,
+      extraCaFile: opts.extraCa,
+      allowFileStore: opts.insecureFileStore,
+      log: cliLog,
+    });
     return work(localTransport(core), 'direct');
   });
 }

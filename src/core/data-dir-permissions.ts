@@ -91,8 +91,10 @@ export function dataDirProblem(dir: string, found: DataDirInspection): string | 
     const names = found.foreignEntries.slice(0, 5).map(quoted).join(', ');
     return `The data folder ${d} holds ${found.foreignEntries.length} entr${found.foreignEntries.length === 1 ? 'y' : 'ies'} another user owns (${names}${found.foreignEntries.length > 5 ? ', …' : ''}), which may have been planted while the folder was open to others: look at them, remove them (or sudo chown them to you if you made them with sudo), then start again.`;
   }
-  if (found.mode & OTHERS) return `The data folder ${d} is ${octal(found.mode)}, open to other users: chmod 700 ${q} (the launcher also does this at every start).`;
-  if (found.looseEntries.length) return `Other users may write ${found.looseEntries.map(quoted).join(', ')} in the data folder ${d}: chmod go-w on them (the launcher also does this at every start).`;
+  if (found.mode & OTHERS)
+    return `The data folder ${d} is ${octal(found.mode)}, open to other users: chmod 700 ${q} (the launcher also does this at every start).`;
+  if (found.looseEntries.length)
+    return `Other users may write ${found.looseEntries.map(quoted).join(', ')} in the data folder ${d}: chmod go-w on them (the launcher also does this at every start).`;
   return undefined;
 }
 
@@ -114,7 +116,10 @@ export function secureDataDir(dir: string, currentUid: number | undefined = proc
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     // EEXIST: something that is not a folder is in the way; the inspection below names it.
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`Cannot create the data folder ${shown(dir)} (${(err as NodeJS.ErrnoException).code ?? 'error'}): pass --data-dir <a folder you may write> (or set ONECLI_DATA_DIR).`);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new DataDirError(
+        `Cannot create the data folder ${shown(dir)} (${(err as NodeJS.ErrnoException).code ?? 'error'}): pass --data-dir <a folder you may write> (or set ONECLI_DATA_DIR).`,
+      );
   }
   const found = inspectDataDir(dir, currentUid);
   if (found.kind !== 'folder') {
@@ -124,7 +129,9 @@ export function secureDataDir(dir: string, currentUid: number | undefined = proc
   }
   if (found.ownerUid !== found.currentUid) throw new DataDirError(dataDirProblem(dir, found)!);
   const cannotClose = (err: unknown) =>
-    new DataDirError(`The data folder ${shown(dir)} is open to other users and could not be closed (${(err as NodeJS.ErrnoException).code ?? 'error'}): chmod 700 ${shellQuote(dir)}, then start again.`);
+    new DataDirError(
+      `The data folder ${shown(dir)} is open to other users and could not be closed (${(err as NodeJS.ErrnoException).code ?? 'error'}): chmod 700 ${shellQuote(dir)}, then start again.`,
+    );
   try {
     // First close the folder, so nothing more can be planted while the user looks at what was.
     if (found.mode & OTHERS) chmodSync(dir, 0o700);

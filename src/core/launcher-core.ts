@@ -143,7 +143,11 @@ export class LauncherCore {
     await this.loadCa();
     await this.agents.ensureDefault();
     const reissued = await this.agents.reissueMissingTokens();
-    if (reissued.length) this.deps.log.warn({ agents: reissued }, 'agent tokens were missing from the secret store and were reissued; run onecli-launcher env again for these agents');
+    if (reissued.length)
+      this.deps.log.warn(
+        { agents: reissued },
+        'agent tokens were missing from the secret store and were reissued; run onecli-launcher env again for these agents',
+      );
     await this.supervisor.start().catch((err: Error) => this.deps.log.error({ reason: err.message }, 'gateway did not start'));
   }
 
@@ -202,7 +206,8 @@ export class LauncherCore {
     try {
       if (reference.kind === 'local') {
         const value = await this.deps.secrets.get(localSecretName(reference.name));
-        if (!value) return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
+        if (!value)
+          return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
         return { ok: true, value };
       }
       const value = await (await this.vaultSource()).resolve(mapping.reference);
@@ -228,7 +233,8 @@ export class LauncherCore {
   extraCaView(): ExtraCaView {
     const read = this.settingsExtraCa();
     const launchFile = this.deps.launchExtraCaFile ? { launchFile: this.deps.launchExtraCaFile } : {};
-    if (!read) return { state: 'none', detail: this.deps.launchExtraCaFile ? 'none chosen in Settings' : "none: the gateway trusts Node's public roots", ...launchFile };
+    if (!read)
+      return { state: 'none', detail: this.deps.launchExtraCaFile ? 'none chosen in Settings' : "none: the gateway trusts Node's public roots", ...launchFile };
     if (!read.ok) return { file: read.file, state: 'problem', detail: read.problem, fix: read.fix, ...launchFile };
     return { file: read.file, state: 'ok', detail: `${read.subjects.length} certificate(s): ${read.subjects.join(', ')}`, ...launchFile };
   }
@@ -242,7 +248,10 @@ export class LauncherCore {
 
   dismissNotice(id: NoticeId): void {
     this.#notices.delete(id);
-    this.deps.settings.update((s) => ({ ...s, preferences: { ...s.preferences, dismissedNotices: [...new Set([...s.preferences.dismissedNotices, id])].slice(-32) } }));
+    this.deps.settings.update((s) => ({
+      ...s,
+      preferences: { ...s.preferences, dismissedNotices: [...new Set([...s.preferences.dismissedNotices, id])].slice(-32) },
+    }));
     this.#emitStatus();
   }
 
@@ -272,7 +281,10 @@ export class LauncherCore {
       },
       source: { kind: source.kind, ...(source.kind === 'desktop' && source.account ? { detail: source.account } : {}) },
       secretStore: this.deps.secretStoreSummary,
-      settings: { file: this.deps.settings.path, health: health.state === 'set-aside' ? `a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use` : health.state },
+      settings: {
+        file: this.deps.settings.path,
+        health: health.state === 'set-aside' ? `a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use` : health.state,
+      },
       ...(this.#ca ? { ca: { certFile: this.#ca.certFile, bundleFile: this.#ca.bundleFile, ...describeCa(this.#ca.ca.certPem) } } : {}),
       mappings: settings.mappings.length,
       agents: settings.agents.length,
@@ -291,7 +303,8 @@ export class LauncherCore {
     // Read at every start: a renewed file is picked up by a restart. A file that went bad does
     // not stop the gateway (the doctor and Settings say what is wrong); it starts without it.
     const chosen = this.settingsExtraCa();
-    if (chosen && !chosen.ok && chosen.problem !== this.#lastExtraCaProblem) this.deps.log.warn({ file: chosen.file, problem: chosen.problem }, 'the extra CA in settings is not used');
+    if (chosen && !chosen.ok && chosen.problem !== this.#lastExtraCaProblem)
+      this.deps.log.warn({ file: chosen.file, problem: chosen.problem }, 'the extra CA in settings is not used');
     this.#lastExtraCaProblem = chosen && !chosen.ok ? chosen.problem : undefined;
     const extraCaPem = combinedExtraCa([this.deps.extraCaPem, chosen?.ok ? chosen.pem : undefined]);
     return {

@@ -45,8 +45,16 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
   const env = options.env ?? process.env;
   // Before anything is read from or written to it: agents trust the CA bundle written there.
   const secured = secureDataDir(options.dataDir);
-  if (secured.tightenedFrom !== undefined) options.log.warn({ dataDir: options.dataDir, was: octal(secured.tightenedFrom), now: '0700' }, 'the data folder was open to other users; it is now closed to them');
-  if (secured.tightenedEntries.length) options.log.warn({ dataDir: options.dataDir, entries: secured.tightenedEntries }, 'other users could write these files in the data folder; they no longer can');
+  if (secured.tightenedFrom !== undefined)
+    options.log.warn(
+      { dataDir: options.dataDir, was: octal(secured.tightenedFrom), now: '0700' },
+      'the data folder was open to other users; it is now closed to them',
+    );
+  if (secured.tightenedEntries.length)
+    options.log.warn(
+      { dataDir: options.dataDir, entries: secured.tightenedEntries },
+      'other users could write these files in the data folder; they no longer can',
+    );
   const settings = new SettingsRepository({ dataDir: options.dataDir });
   const opened = await openSecretStore({ dataDir: options.dataDir, allowFileStore: options.allowFileStore, keyring: napiKeyring() });
   let extraCaPem: string | undefined;

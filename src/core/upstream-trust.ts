@@ -39,7 +39,8 @@ export function readExtraCa(file: string, read: (file: string) => Buffer = (f) =
   try {
     const stat = statSync(file);
     if (!stat.isFile()) return fail(`${shown(file)} is not a file.`, 'Choose the PEM file itself (often ending in .pem or .crt), not a folder.');
-    if (stat.size > MAX_BYTES) return fail(`${shown(file)} is ${Math.round(stat.size / 1024)} KiB, too large for a CA file.`, 'Choose the file that holds only your CA certificate(s).');
+    if (stat.size > MAX_BYTES)
+      return fail(`${shown(file)} is ${Math.round(stat.size / 1024)} KiB, too large for a CA file.`, 'Choose the file that holds only your CA certificate(s).');
   } catch (err) {
     return fail(`${shown(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, unreadableFix(err));
   }
@@ -64,14 +65,20 @@ export function readExtraCa(file: string, read: (file: string) => Buffer = (f) =
   const subjects: string[] = [];
   for (const [block, label] of blocks) {
     if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE') {
-      return fail(`${shown(file)} holds a ${shownText((label ?? '').slice(0, 40))} block, not only certificates.`, 'A trust file holds certificates only: choose a file with just the CA certificate(s), and keep any private key out of it.');
+      return fail(
+        `${shown(file)} holds a ${shownText((label ?? '').slice(0, 40))} block, not only certificates.`,
+        'A trust file holds certificates only: choose a file with just the CA certificate(s), and keep any private key out of it.',
+      );
     }
     try {
       const cert = new X509Certificate(block.replace('TRUSTED CERTIFICATE', 'CERTIFICATE'));
       certs.push(cert.toString().trim());
       subjects.push(shownText((cert.subject.split('\n').find((l) => l.startsWith('CN=')) ?? cert.subject.split('\n')[0] ?? '').slice(0, 120)));
     } catch {
-      return fail(`${shown(file)} holds a certificate block that does not parse.`, 'The file is damaged or not a certificate: get the CA certificate again and choose the new file.');
+      return fail(
+        `${shown(file)} holds a certificate block that does not parse.`,
+        'The file is damaged or not a certificate: get the CA certificate again and choose the new file.',
+      );
     }
   }
   return { ok: true, file, pem: `${certs.join('\n')}\n`, subjects };
@@ -80,7 +87,8 @@ export function readExtraCa(file: string, read: (file: string) => Buffer = (f) =
 function unreadableFix(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'The file is gone: choose it again in Settings → Upstream trust (or remove the setting).';
-  if (code === 'EACCES' || code === 'EPERM') return 'OneCLI may not read it: make it readable for your user (chmod u+r), or copy it to your home folder and choose the copy.';
+  if (code === 'EACCES' || code === 'EPERM')
+    return 'OneCLI may not read it: make it readable for your user (chmod u+r), or copy it to your home folder and choose the copy.';
   return 'Choose the file again in Settings → Upstream trust.';
 }
 

@@ -32,7 +32,11 @@ export class AgentScope {
 
   check(agent: AgentIdentity, policy: AgentPolicy, mapping: GatewayMapping): ScopeVerdict | Promise<ScopeVerdict> {
     if (policy.allow && !policy.allow.has(mapping.id)) {
-      return { ok: false, code: 'not_permitted', message: `Agent "${agent.name}" may not use ${mapping.id}: allow it with onecli-launcher agents allow ${agent.name} ${mapping.id}, or under Agents.` };
+      return {
+        ok: false,
+        code: 'not_permitted',
+        message: `Agent "${agent.name}" may not use ${mapping.id}: allow it with onecli-launcher agents allow ${agent.name} ${mapping.id}, or under Agents.`,
+      };
     }
     if (!policy.ask || policy.approved.has(mapping.id)) return OK;
     const key = `${agent.key}\0${mapping.id}`;
@@ -57,14 +61,20 @@ export class AgentScope {
   }
 
   async #ask(agent: AgentIdentity, mapping: GatewayMapping, key: string): Promise<ScopeVerdict> {
-    const notApproved: ScopeVerdict = { ok: false, code: 'not_approved', message: `Nobody approved "${agent.name}" using ${mapping.id} within ${APPROVAL_WAIT_MS / 1000} s. Approve it in OneCLI (or onecli-launcher approvals allow), then retry.` };
+    const notApproved: ScopeVerdict = {
+      ok: false,
+      code: 'not_approved',
+      message: `Nobody approved "${agent.name}" using ${mapping.id} within ${APPROVAL_WAIT_MS / 1000} s. Approve it in OneCLI (or onecli-launcher approvals allow), then retry.`,
+    };
     if (!this.source) return notApproved;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<{ decision: ApprovalDecision }>((resolve) => {
       // A little longer than the launcher's own wait, so its answer (`timeout` included) wins.
       timer = setTimeout(() => resolve({ decision: 'timeout' }), APPROVAL_WAIT_MS + 5_000);
     });
-    const answer = await Promise.race([this.source(agent.name, mapping.id).catch(() => ({ decision: 'timeout' as const })), timeout]).finally(() => clearTimeout(timer));
+    const answer = await Promise.race([this.source(agent.name, mapping.id).catch(() => ({ decision: 'timeout' as const })), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
     switch (answer.decision) {
       case 'session':
       case 'always': {

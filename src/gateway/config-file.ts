@@ -59,7 +59,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
   if (!listen || listen.port < 0) throw new ConfigError('listen', 'expected "host:port", such as "127.0.0.1:10255"');
   if (!isLoopbackHost(listen.host)) throw new ConfigError('listen', 'the gateway only listens on a loopback address (127.0.0.1, ::1 or localhost)');
 
-  const tokens = (env[cfg.agentTokensEnv] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const tokens = (env[cfg.agentTokensEnv] ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tokens.length === 0) throw new ConfigError('agentTokensEnv', `environment variable ${cfg.agentTokensEnv} is empty or not set`);
   const shortToken = tokens.findIndex((t) => t.length < 16);
   if (shortToken !== -1) throw new ConfigError('agentTokensEnv', `token ${shortToken + 1} in ${cfg.agentTokensEnv} is shorter than 16 characters`);

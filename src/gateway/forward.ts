@@ -63,7 +63,13 @@ const SCAN_DEFEATING_HEADERS: ReadonlySet<string> = new Set(['accept-encoding', 
  * fields, and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
  * response is scanned for the value; docs/security.md) and none of SCAN_DEFEATING_HEADERS.
  */
-export function upstreamRequestHeaders(rawHeaders: readonly string[], hostHeader: string, inject: readonly [string, string] | undefined, keepUpgrade = false, dropClientCredentials = false): string[] {
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  hostHeader: string,
+  inject: readonly [string, string] | undefined,
+  keepUpgrade = false,
+  dropClientCredentials = false,
+): string[] {
   const out: string[] = ['host', hostHeader];
   const listed = connectionListed(rawHeaders);
   const injectName = inject?.[0];
@@ -161,7 +167,13 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, false, plan.dropClientCredentials) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(
+      req.rawHeaders,
+      plan.hostHeader,
+      credential?.header,
+      false,
+      plan.dropClientCredentials,
+    ) as unknown as http.OutgoingHttpHeaders,
   };
   // SNI is a host name; for IP targets it is left out (RFC 6066).
   if (plan.secure && !isIP(plan.host)) options.servername = plan.host;
@@ -201,7 +213,12 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
         if (!decoded.ok) {
           upRes.destroy();
           log.warn({ mapping: plan.mapping, encoding: decoded.encoding }, 'refused: a response the gateway cannot scan for the credential');
-          sendError(res, 'unscannable_response', plan.mapping, `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`);
+          sendError(
+            res,
+            'unscannable_response',
+            plan.mapping,
+            `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`,
+          );
           return finish(502, 'unscannable_response');
         }
         body = decoded.body;

@@ -90,7 +90,13 @@ export function withPermittedCredential(
 /** Asked again when a resolve took time: is the request still entitled (agent current, mapping unchanged)? */
 export type Recheck = () => { readonly code: GatewayErrorCode; readonly message: string } | undefined;
 
-export function withCredential(state: GatewayState, mapping: GatewayMapping, ready: (injection: Injection) => void, failed: CredentialFailed, recheck?: Recheck): void {
+export function withCredential(
+  state: GatewayState,
+  mapping: GatewayMapping,
+  ready: (injection: Injection) => void,
+  failed: CredentialFailed,
+  recheck?: Recheck,
+): void {
   const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
     if (!result.ok) return failed(result.code, result.message);
     const built = injectionFor(mapping, result);
@@ -108,10 +114,12 @@ export function withCredential(state: GatewayState, mapping: GatewayMapping, rea
     if (refused) return failed(refused.code, refused.message);
     apply(r);
   };
-  result.then(applyLater, () => failed('unavailable', 'resolving the credential failed')).catch((err: unknown) => {
-    state.log.error({ err, mapping: mapping.id }, 'a request failed inside the gateway');
-    failed('internal_error', INTERNAL_ERROR_MESSAGE);
-  });
+  result
+    .then(applyLater, () => failed('unavailable', 'resolving the credential failed'))
+    .catch((err: unknown) => {
+      state.log.error({ err, mapping: mapping.id }, 'a request failed inside the gateway');
+      failed('internal_error', INTERNAL_ERROR_MESSAGE);
+    });
 }
 
 /** Starts timing a request; the returned function records it in the activity log once. */

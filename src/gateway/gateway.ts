@@ -46,7 +46,6 @@ export interface RunningGateway {
 
 const CLOSE_GRACE_MS = 2_000;
 
-
 function serverOptions(config: GatewayRuntimeConfig): http.ServerOptions {
   const t = config.timeouts;
   return {

@@ -19,7 +19,8 @@ export type InjectionResult = { readonly ok: true; readonly injection: Injection
  */
 export function buildInjection(mapping: GatewayMapping, value: string): InjectionResult {
   const problem = credentialValueProblem(value);
-  if (problem) return { ok: false, message: `The credential for ${mapping.id} cannot be sent: ${problem}. Fix the stored value (one line, the key alone) and retry.` };
+  if (problem)
+    return { ok: false, message: `The credential for ${mapping.id} cannot be sent: ${problem}. Fix the stored value (one line, the key alone) and retry.` };
   const header = injectedHeader(mapping.rule, value);
   const headerProblem = headerTextProblem(header[1], 'the header value');
   if (headerProblem) return { ok: false, message: `The credential for ${mapping.id} cannot be sent: ${headerProblem}.` };

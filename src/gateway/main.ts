@@ -55,7 +55,8 @@ async function runStandalone(file: string): Promise<void> {
     gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values), responseScan });
   } catch (err) {
     const { code, message } = describeError(err);
-    if (code === 'EADDRINUSE') fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port}: the port is in use; pick another "listen" port`, EXIT_LISTEN_FAILED);
+    if (code === 'EADDRINUSE')
+      fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port}: the port is in use; pick another "listen" port`, EXIT_LISTEN_FAILED);
     if (code) fail(`cannot listen on ${config.runtime.listen.host}:${config.runtime.listen.port} (${code})`, EXIT_LISTEN_FAILED);
     fail(`bad config ${file}: ca: ${message}`, EXIT_BAD_CONFIG);
   }
@@ -87,14 +88,23 @@ function runWithLauncher(channel: LauncherChannel): void {
         log = createLogger(msg.config.logLevel);
         keepServingOnUncaught(log);
         resolveTimeoutMs = msg.config.timeouts.resolveMs;
-        startGateway(msg.config, { log, resolve: resolver.resolve, approve: approver.approve, activitySink: (entries) => channel.send({ type: 'activity', entries }) }).then(
+        startGateway(msg.config, {
+          log,
+          resolve: resolver.resolve,
+          approve: approver.approve,
+          activitySink: (entries) => channel.send({ type: 'activity', entries }),
+        }).then(
           (running) => {
             gateway = running;
             channel.send({ type: 'ready', address: running.address });
           },
           (err) => {
             const { code, message } = describeError(err);
-            channel.send(code ? { type: 'fatal', code: 'listen_failed', message: `cannot listen on port ${msg.config.listen.port} (${code})` } : { type: 'fatal', code: 'bad_config', message });
+            channel.send(
+              code
+                ? { type: 'fatal', code: 'listen_failed', message: `cannot listen on port ${msg.config.listen.port} (${code})` }
+                : { type: 'fatal', code: 'bad_config', message },
+            );
             setTimeout(() => process.exit(code ? EXIT_LISTEN_FAILED : EXIT_BAD_CONFIG), 50);
           },
         );

@@ -51,7 +51,9 @@ export class MappingTable {
       if (this.#byId.has(m.id)) throw new Error(`two mappings are named ${m.id}: keep one`);
       this.#byId.set(m.id, m);
       const rules = this.#byAuthority.get(key) ?? [];
-      const twin = rules.find((r) => (r.path ?? '/') === (m.path ?? '/') && JSON.stringify(r.methods?.slice().sort() ?? null) === JSON.stringify(m.methods?.slice().sort() ?? null));
+      const twin = rules.find(
+        (r) => (r.path ?? '/') === (m.path ?? '/') && JSON.stringify(r.methods?.slice().sort() ?? null) === JSON.stringify(m.methods?.slice().sort() ?? null),
+      );
       if (twin) throw new Error(`two mappings for ${key}${m.path && m.path !== '/' ? m.path : ''} with the same methods: keep one`);
       rules.push(m);
       this.#byAuthority.set(key, rules);

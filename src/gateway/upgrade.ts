@@ -37,7 +37,13 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
     port: plan.port,
     method: req.method,
     path: plan.path,
-    headers: upstreamRequestHeaders(req.rawHeaders, plan.hostHeader, credential?.header, true, plan.dropClientCredentials) as unknown as http.OutgoingHttpHeaders,
+    headers: upstreamRequestHeaders(
+      req.rawHeaders,
+      plan.hostHeader,
+      credential?.header,
+      true,
+      plan.dropClientCredentials,
+    ) as unknown as http.OutgoingHttpHeaders,
   };
   if (plan.secure) {
     if (!isIP(plan.host)) options.servername = plan.host; // no SNI for IP targets (RFC 6066)
@@ -63,11 +69,20 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       upSocket.on('error', () => client.destroy());
       if (valueMask) {
         // Only a plain WebSocket can be scanned: no extensions (compressed frames), no other protocol.
-        const unscannable = !/^websocket$/i.test(String(upRes.headers.upgrade ?? '').trim()) ? `an upgrade to "${String(upRes.headers.upgrade ?? '').slice(0, 40)}"` : upRes.headers['sec-websocket-extensions'] !== undefined ? 'WebSocket extensions it was not offered' : undefined;
+        const unscannable = !/^websocket$/i.test(String(upRes.headers.upgrade ?? '').trim())
+          ? `an upgrade to "${String(upRes.headers.upgrade ?? '').slice(0, 40)}"`
+          : upRes.headers['sec-websocket-extensions'] !== undefined
+            ? 'WebSocket extensions it was not offered'
+            : undefined;
         if (unscannable) {
           upSocket.destroy();
           log.warn({ mapping: plan.mapping }, 'refused: an upgrade the gateway cannot scan for the credential');
-          writeRawError(client, 'unscannable_response', plan.mapping, `${plan.host} answered with ${unscannable}, which the gateway cannot check for the credential, so the connection was closed.`);
+          writeRawError(
+            client,
+            'unscannable_response',
+            plan.mapping,
+            `${plan.host} answered with ${unscannable}, which the gateway cannot check for the credential, so the connection was closed.`,
+          );
           return done(502, 'unscannable_response');
         }
       }
@@ -76,7 +91,9 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       (upSocket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
       client.on('error', () => upSocket.destroy());
       if (valueMask) {
-        relayScannedFrames(upSocket, upHead, client, new WebSocketFrameScanner(valueMask), (reason) => log.warn({ mapping: plan.mapping, reason }, 'closed a WebSocket the gateway cannot scan'));
+        relayScannedFrames(upSocket, upHead, client, new WebSocketFrameScanner(valueMask), (reason) =>
+          log.warn({ mapping: plan.mapping, reason }, 'closed a WebSocket the gateway cannot scan'),
+        );
       } else {
         if (upHead.length) client.write(upHead);
         upSocket.pipe(client).on('close', () => upSocket.destroy());
@@ -98,7 +115,12 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
         const decoded = decodedBody(upRes, headers, status === 204 || status === 304);
         if (!decoded.ok) {
           upRes.destroy();
-          writeRawError(client, 'unscannable_response', plan.mapping, `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`);
+          writeRawError(
+            client,
+            'unscannable_response',
+            plan.mapping,
+            `${plan.host} answered with Content-Encoding "${decoded.encoding}", which the gateway cannot check for the credential, so the answer was withheld.`,
+          );
           return done(502, 'unscannable_response');
         }
         // A decoded body has no Content-Length: the closing connection ends it.

@@ -3,10 +3,18 @@ import path from 'node:path';
 import type { Protocol } from 'electron';
 import { isAppUrl } from '../shared/ipc-channels.js';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 /** The same policy the headless server sends, plus nothing: the popover talks to the core over IPC only. */
-export const POPOVER_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const POPOVER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Resolves an app:// URL to a file inside the renderer folder, or undefined (never outside it). */
 export function rendererFile(root: string, url: string): string | undefined {
@@ -25,7 +33,9 @@ export function registerAppProtocol(protocol: Pick<Protocol, 'handle'>, root: st
     const file = rendererFile(root, request.url);
     if (!file) return new Response('not found', { status: 404 });
     try {
-      return new Response(await readFile(file), { headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': POPOVER_CSP } });
+      return new Response(await readFile(file), {
+        headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': POPOVER_CSP },
+      });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -66,7 +66,11 @@ async function start(): Promise<void> {
   const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
   // A LaunchServices launch has no terminal: the log goes to ~/Library/Logs/OneCLI (what the
   // cask's zap names), rotated; a development run also prints it.
-  const consoleLog = { info: (o: object, m?: string) => console.log(m, o), warn: (o: object, m?: string) => console.warn(m, o), error: (o: object, m?: string) => console.error(m, o) };
+  const consoleLog = {
+    info: (o: object, m?: string) => console.log(m, o),
+    warn: (o: object, m?: string) => console.warn(m, o),
+    error: (o: object, m?: string) => console.error(m, o),
+  };
   const launcherLog = openLauncherLog(path.join(app.getPath('logs'), LAUNCHER_LOG_NAME), app.isPackaged ? {} : { also: consoleLog });
   const log = launcherLog.log;
 
@@ -75,12 +79,16 @@ async function start(): Promise<void> {
   let notificationsFailed = false;
   const notifyUser = (title: string, body: string) => {
     if (!Notification.isSupported()) return;
-    showNotification((options) => new Notification(options), { title, body }, (error) => {
-      // Logged every time; the user hears of it once (the core keeps the notice until dismissed).
-      log.warn({ error }, 'macOS did not show a notification');
-      if (!notificationsFailed) late.core?.reportNotice('notifications-failed');
-      notificationsFailed = true;
-    });
+    showNotification(
+      (options) => new Notification(options),
+      { title, body },
+      (error) => {
+        // Logged every time; the user hears of it once (the core keeps the notice until dismissed).
+        log.warn({ error }, 'macOS did not show a notification');
+        if (!notificationsFailed) late.core?.reportNotice('notifications-failed');
+        notificationsFailed = true;
+      },
+    );
   };
   let updater: Updater | undefined;
   // Extra upstream trust (a corporate CA) is a setting (Settings → Upstream trust): a Finder or
@@ -178,9 +186,16 @@ async function start(): Promise<void> {
   });
   // The smoke spec's window into the shell (unpackaged runs only): what the tray shows, and a
   // way to open the popover as a tray click would.
-  if (!app.isPackaged) Object.assign(globalThis, { __onecliShell: { tray: () => ({ alive: !tray.isDestroyed(), tooltip: trayTooltip }), showPopover: () => shown.show(tray.getBounds()) } });
+  if (!app.isPackaged)
+    Object.assign(globalThis, {
+      __onecliShell: { tray: () => ({ alive: !tray.isDestroyed(), tooltip: trayTooltip }), showPopover: () => shown.show(tray.getBounds()) },
+    });
 
-  holdQuitUntilStopped(app, () => core.stop(), (err) => log.error({ err: String(err) }, 'stopping the gateway failed'));
+  holdQuitUntilStopped(
+    app,
+    () => core.stop(),
+    (err) => log.error({ err: String(err) }, 'stopping the gateway failed'),
+  );
   await core.start();
   log.info({ version: app.getVersion(), packaged: app.isPackaged, log: launcherLog.file }, 'OneCLI started');
   updater?.setEnabled(core.deps.settings.get().preferences.checkForUpdates);
@@ -202,7 +217,13 @@ function offerMoveToApplications(): boolean {
       conflictHandler: (conflict) =>
         conflict === 'existsAndRunning'
           ? false
-          : dialog.showMessageBoxSync({ type: 'warning', message: 'Replace the OneCLI in Applications?', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1 }) === 0,
+          : dialog.showMessageBoxSync({
+              type: 'warning',
+              message: 'Replace the OneCLI in Applications?',
+              buttons: ['Replace', 'Cancel'],
+              defaultId: 1,
+              cancelId: 1,
+            }) === 0,
     });
   } catch {
     return false; // the move failed (permissions): run from here

@@ -32,7 +32,12 @@ export async function handleControlCall(core: LauncherCore, event: Pick<IpcMainI
     return { ok: true, result: await handler(core, params.data) };
   } catch (err) {
     const known = toControlError(err);
-    return { ok: false, error: known ? { code: known.code, message: known.message } : { code: 'internal', message: 'The launcher failed to do that; see its log (Settings → Log).' } };
+    return {
+      ok: false,
+      error: known
+        ? { code: known.code, message: known.message }
+        : { code: 'internal', message: 'The launcher failed to do that; see its log (Settings → Log).' },
+    };
   }
 }
 

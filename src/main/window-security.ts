@@ -38,6 +38,10 @@ export function permissionAllowed(permission: string, url: string | undefined): 
 
 /** Requests and checks both: Chromium checks the permission's status before it asks. */
 export function restrictPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
-  session.setPermissionRequestHandler((contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl || contents.getURL())));
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permissionAllowed(permission, requestingOrigin || details.requestingUrl));
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl || contents.getURL())),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionAllowed(permission, requestingOrigin || details.requestingUrl),
+  );
 }

@@ -141,12 +141,21 @@ export const CONTROL_METHODS = {
   'status.get': { params: Empty, result: StatusView },
   'mappings.list': { params: Empty, result: z.array(MappingView) },
   'mappings.add': {
-    params: z.object({ host: z.string().min(1).max(300), reference: z.string().min(1).max(500), header: z.string().optional(), template: z.string().optional(), replace: z.boolean().optional() }),
+    params: z.object({
+      host: z.string().min(1).max(300),
+      reference: z.string().min(1).max(500),
+      header: z.string().optional(),
+      template: z.string().optional(),
+      replace: z.boolean().optional(),
+    }),
     result: MappingView,
   },
   'mappings.remove': { params: Host, result: z.object({ removed: z.boolean() }) },
   'mappings.test': { params: Host, result: TestResult },
-  'secrets.set': { params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }), result: z.object({ reference: z.string(), kept: z.enum(['keychain', 'file', 'memory', 'none']) }) },
+  'secrets.set': {
+    params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }),
+    result: z.object({ reference: z.string(), kept: z.enum(['keychain', 'file', 'memory', 'none']) }),
+  },
   'secrets.remove': { params: z.object({ name: z.string().min(1).max(64) }), result: z.object({ removed: z.boolean() }) },
   'agents.list': { params: Empty, result: z.array(z.object({ name: z.string(), createdAt: z.string(), lastUsed: z.number().optional() })) },
   /** The token is returned once, at creation; it is never listed again. */
@@ -158,7 +167,10 @@ export const CONTROL_METHODS = {
   'pair.desktop': { params: z.object({ account: z.string().optional() }), result: z.object({ vaults: z.number().int(), op: z.string() }) },
   'pair.disconnect': { params: Empty, result: z.object({ ok: z.literal(true) }) },
   'picker.vaults': { params: Empty, result: z.array(z.object({ id: z.string(), name: z.string() })) },
-  'picker.items': { params: z.object({ vaultId: z.string().min(1) }), result: z.array(z.object({ id: z.string(), title: z.string(), category: z.string(), urls: z.array(z.string()) })) },
+  'picker.items': {
+    params: z.object({ vaultId: z.string().min(1) }),
+    result: z.array(z.object({ id: z.string(), title: z.string(), category: z.string(), urls: z.array(z.string()) })),
+  },
   'picker.fields': {
     params: z.object({ vaultId: z.string().min(1), itemId: z.string().min(1) }),
     result: z.array(z.object({ id: z.string(), label: z.string(), type: z.string(), section: z.string().optional(), reference: z.string() })),
@@ -197,7 +209,10 @@ export const CONTROL_METHODS = {
     params: Host,
     result: z.object({ status: z.number().int(), header: z.string(), ms: z.number(), error: z.string().optional(), message: z.string().optional() }),
   },
-  'system.openLink': { params: z.object({ link: z.enum(Object.keys(SYSTEM_LINKS) as [keyof typeof SYSTEM_LINKS]) }), result: z.object({ opened: z.boolean() }) },
+  'system.openLink': {
+    params: z.object({ link: z.enum(Object.keys(SYSTEM_LINKS) as [keyof typeof SYSTEM_LINKS]) }),
+    result: z.object({ opened: z.boolean() }),
+  },
   /** A one-time sign-in link for the headless UI (CLI only: a browser session cannot mint more). */
   'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }) },
 } as const;

@@ -24,7 +24,10 @@ const KEY_CHECK_HOST = 'ca-key-check.invalid';
 export class LeafCaError extends Error {}
 
 /** The CA's signing algorithm, derived from its key, so EC and RSA CAs both work. */
-function signingAlgorithm(ca: x509.X509Certificate): { importAlg: webcrypto.EcKeyImportParams | webcrypto.RsaHashedImportParams; signAlg: webcrypto.EcdsaParams | Algorithm } {
+function signingAlgorithm(ca: x509.X509Certificate): {
+  importAlg: webcrypto.EcKeyImportParams | webcrypto.RsaHashedImportParams;
+  signAlg: webcrypto.EcdsaParams | Algorithm;
+} {
   const alg = ca.publicKey.algorithm as Partial<webcrypto.EcKeyAlgorithm & webcrypto.RsaHashedKeyAlgorithm>;
   if (alg.name === 'ECDSA' && alg.namedCurve) {
     const hash = alg.namedCurve === 'P-384' ? 'SHA-384' : alg.namedCurve === 'P-521' ? 'SHA-512' : 'SHA-256';
@@ -151,7 +154,9 @@ export async function createLeafSigner(certPem: string, keyPem: string): Promise
     throw new LeafCaError('the CA key does not belong to the CA certificate');
   }
   if (!caSubject.equals(certificateNames(probe.rawData).issuer)) {
-    throw new LeafCaError("the CA certificate's subject name cannot be copied byte for byte into the certificates it signs (strict clients such as rustls and Go would reject them); make the CA with PrintableString or UTF8String names");
+    throw new LeafCaError(
+      "the CA certificate's subject name cannot be copied byte for byte into the certificates it signs (strict clients such as rustls and Go would reject them); make the CA with PrintableString or UTF8String names",
+    );
   }
   return signer;
 }

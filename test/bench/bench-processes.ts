@@ -47,7 +47,13 @@ function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = IPC_TIMEO
   });
 }
 
-export async function startUpstream(children: ChildProcesses, workDir: string, pki: BenchPki, ips: readonly string[], injectValue: string): Promise<UpstreamProcess> {
+export async function startUpstream(
+  children: ChildProcesses,
+  workDir: string,
+  pki: BenchPki,
+  ips: readonly string[],
+  injectValue: string,
+): Promise<UpstreamProcess> {
   const configFile = path.join(workDir, 'upstream.json');
   const config: UpstreamServerConfig = { certFile: pki.upstreamCertFile, keyFile: pki.upstreamKeyFile, ips: [...ips] };
   writeFileSync(configFile, JSON.stringify(config));
@@ -80,9 +86,20 @@ export interface ProxyProcess {
  * Runs `node dist/gateway/main.js --config FILE` and waits until its port accepts connections.
  * `extraEnv` is added to the config's environment (the no-scan switch).
  */
-export async function startGateway(children: ChildProcesses, name: GatewayTargetName, config: WrittenGatewayConfig, port: number, logFile: string, extraEnv: Record<string, string> = {}): Promise<ProxyProcess> {
+export async function startGateway(
+  children: ChildProcesses,
+  name: GatewayTargetName,
+  config: WrittenGatewayConfig,
+  port: number,
+  logFile: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ProxyProcess> {
   const stdio = logFileStdio(logFile);
-  const child = children.spawn(process.execPath, [GATEWAY_MAIN, '--config', config.file], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv }, stdio });
+  const child = children.spawn(process.execPath, [GATEWAY_MAIN, '--config', config.file], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv },
+    stdio,
+  });
   closeSync(stdio[1]);
   await waitForPort(port, child, START_TIMEOUT_MS);
   if (!child.pid) throw new Error(`${name}: no pid`);
@@ -102,17 +119,30 @@ export async function startMitmdump(children: ChildProcesses, opts: MitmOptions,
   const port = await freePort();
   const args = [
     '-q',
-    '--listen-host', '127.0.0.1',
-    '--listen-port', String(port),
-    '--proxyauth', `x:${opts.token}`,
-    '--set', `confdir=${opts.pki.mitmConfDir}`,
-    '--set', `ssl_verify_upstream_trusted_ca=${opts.pki.upstreamCaFile}`,
+    '--listen-host',
+    '127.0.0.1',
+    '--listen-port',
+    String(port),
+    '--proxyauth',
+    `x:${opts.token}`,
+    '--set',
+    `confdir=${opts.pki.mitmConfDir}`,
+    '--set',
+    `ssl_verify_upstream_trusted_ca=${opts.pki.upstreamCaFile}`,
     // Stream bodies instead of buffering them whole: without it an SSE stream arrives at its end.
-    '--set', 'stream_large_bodies=1',
-    '-s', path.join(BENCH_DIR, 'mitm_inject.py'),
+    '--set',
+    'stream_large_bodies=1',
+    '-s',
+    path.join(BENCH_DIR, 'mitm_inject.py'),
   ];
   const stdio = logFileStdio(logFile);
-  const env = { PATH: process.env.PATH ?? '', HOME: opts.pki.mitmConfDir, PYTHONDONTWRITEBYTECODE: '1', BENCH_INJECT_VALUE: opts.injectValue, BENCH_INJECT_HOSTS: opts.mappedHosts.join(',') };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: opts.pki.mitmConfDir,
+    PYTHONDONTWRITEBYTECODE: '1',
+    BENCH_INJECT_VALUE: opts.injectValue,
+    BENCH_INJECT_HOSTS: opts.mappedHosts.join(','),
+  };
   const child = children.spawn(opts.mitmdump, args, { cwd: REPO_ROOT, env, stdio });
   closeSync(stdio[1]);
   await waitForPort(port, child, START_TIMEOUT_MS);

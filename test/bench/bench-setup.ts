@@ -44,17 +44,27 @@ export async function setUp(settings: BenchSettings, children: ChildProcesses, w
   const secrets = { token, value: injectValue };
   const startOne = async (name: GatewayTargetName, dummyMappings: number, extraEnv: Record<string, string> = {}) => {
     const listenPort = await freePort();
-    const config = writeGatewayConfig(path.join(workDir, name), pki, { listenPort, mappedHosts: authorities, dummyMappings, logLevel: settings.logLevel }, secrets);
+    const config = writeGatewayConfig(
+      path.join(workDir, name),
+      pki,
+      { listenPort, mappedHosts: authorities, dummyMappings, logLevel: settings.logLevel },
+      secrets,
+    );
     return startGateway(children, name, config, listenPort, path.join(logDir, `${name}.log`), extraEnv);
   };
   const gateway = await startOne('gateway', 0);
   const gateway10k = await startOne('gateway-10k', settings.dummyMappings);
   // The same program and config as `gateway`, relaying responses unscanned: the scan's baseline.
   const gatewayNoScan = await startOne('gateway-noscan', 0, { [NO_SCAN_ENV]: '1' });
-  log(`gateway: 127.0.0.1:${gateway.port} pid ${gateway.pid}; gateway with ${settings.dummyMappings} extra mappings: 127.0.0.1:${gateway10k.port} pid ${gateway10k.pid} (log level ${settings.logLevel})`);
+  log(
+    `gateway: 127.0.0.1:${gateway.port} pid ${gateway.pid}; gateway with ${settings.dummyMappings} extra mappings: 127.0.0.1:${gateway10k.port} pid ${gateway10k.pid} (log level ${settings.logLevel})`,
+  );
   log(`gateway without response scan (${NO_SCAN_ENV}=1): 127.0.0.1:${gatewayNoScan.port} pid ${gatewayNoScan.pid}`);
 
-  const gatewayTarget = (name: GatewayTargetName, proc: ProxyProcess): Target => ({ name, proxy: { url: proxyUrl(token, proc.port), caPem: pki.gatewayCa.certPem, process: proc } });
+  const gatewayTarget = (name: GatewayTargetName, proc: ProxyProcess): Target => ({
+    name,
+    proxy: { url: proxyUrl(token, proc.port), caPem: pki.gatewayCa.certPem, process: proc },
+  });
   const targets = new Map<TargetName, Target>([
     ['direct', { name: 'direct' }],
     ['gateway', gatewayTarget('gateway', gateway)],

@@ -33,7 +33,10 @@ export function parseHeyOutput(out: string): HeyResult {
   const statusCodes: Record<string, number> = {};
   for (const m of out.matchAll(/^\s*\[(\d{3})\]\s+(\d+) responses/gm)) statusCodes[m[1] as string] = Number(m[2]);
   const errorSection = /Error distribution:\n([\s\S]*)$/.exec(out)?.[1] ?? '';
-  const errors = errorSection.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
+  const errors = errorSection
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('['));
   const errorCount = errors.reduce((n, l) => n + Number(/^\[(\d+)\]/.exec(l)?.[1] ?? 0), 0);
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   return {
@@ -61,7 +64,8 @@ const HANG_MARGIN_S = 30;
 export async function runHey(children: ChildProcesses, run: HeyRun): Promise<HeyResult> {
   const args = ['-z', `${run.durationS}s`, '-c', String(run.concurrency), '-t', '0', ...(run.proxyUrl ? ['-x', run.proxyUrl] : []), run.url];
   const result = await runCommand(children, HEY, args, (run.durationS + HANG_MARGIN_S) * 1000);
-  if (result.code === null) throw new Error(`hey did not finish within ${HANG_MARGIN_S} s of its ${run.durationS} s run: a request hung (${run.proxyUrl ? 'via proxy' : 'direct'})`);
+  if (result.code === null)
+    throw new Error(`hey did not finish within ${HANG_MARGIN_S} s of its ${run.durationS} s run: a request hung (${run.proxyUrl ? 'via proxy' : 'direct'})`);
   if (result.code !== 0) throw new Error(`hey exited ${result.code}: ${result.stderr.slice(0, 500)}`);
   return parseHeyOutput(result.stdout);
 }

@@ -79,7 +79,9 @@ async function runRep(ctx: LoadContext, target: Target, spec: LoadSpec, label: s
     const sample = await runOnce(ctx, target, spec);
     const isChurned = churned(sample.tcpOpens, spec.concurrency);
     if (!isChurned || attempt === MAX_ATTEMPTS) return { ...sample, churnedRetries: attempt - 1, churned: isChurned };
-    ctx.log(`  ${label} ${target.name.padEnd(14)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s discarded: ${sample.tcpOpens} TCP connections opened (keep-alive churn); again`);
+    ctx.log(
+      `  ${label} ${target.name.padEnd(14)} ${sample.hey.reqPerSec.toFixed(0).padStart(7)} req/s discarded: ${sample.tcpOpens} TCP connections opened (keep-alive churn); again`,
+    );
   }
 }
 

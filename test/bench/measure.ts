@@ -12,7 +12,13 @@ function pickTargets(all: Map<TargetName, Target>, names: readonly TargetName[])
   return names.flatMap((n) => all.get(n) ?? []);
 }
 
-export async function measure(settings: BenchSettings, children: ChildProcesses, setup: Setup, exits: RawResults['exits'], log: (line: string) => void): Promise<RawResults> {
+export async function measure(
+  settings: BenchSettings,
+  children: ChildProcesses,
+  setup: Setup,
+  exits: RawResults['exits'],
+  log: (line: string) => void,
+): Promise<RawResults> {
   const loadCtx: LoadContext = { children, upstream: setup.upstream, origin: setup.origin, ticksPerSecond: await clockTicksPerSecond(), log };
   const clientCtx = { upstreamCaPem: setup.pki.upstreamCaPem, origin: setup.origin, log };
   // The variants of the gateway run in the same interleaved reps as the gateway they are paired

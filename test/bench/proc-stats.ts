@@ -48,7 +48,9 @@ export function cpuMs(pid: number, ticksPerSecond: number): number {
  * a delta around a load run shows whether the load generator kept its connections alive.
  */
 export function tcpActiveOpens(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Tcp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Tcp:'));
   const names = lines[0]?.split(/\s+/) ?? [];
   const values = lines[1]?.split(/\s+/) ?? [];
   const value = Number(values[names.indexOf('ActiveOpens')]);

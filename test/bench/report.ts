@@ -66,12 +66,18 @@ export function formatTable(rows: readonly Row[], hasMitm: boolean): string {
 }
 
 function statusSummary(figures: LoadFigures): string {
-  const codes = Object.entries(figures.statusCodes).map(([code, n]) => `[${code}] ${n}`).join(', ') || 'no responses';
+  const codes =
+    Object.entries(figures.statusCodes)
+      .map(([code, n]) => `[${code}] ${n}`)
+      .join(', ') || 'no responses';
   return `${codes}; errors ${figures.errors.length ? figures.errors.join(' / ') : 'none'}`;
 }
 
 /** Lines describing anything off: non-2xx, hey errors, missing injection, log warnings, exits. */
-export function formatAnomalies(raw: RawResults, load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> }): string[] {
+export function formatAnomalies(
+  raw: RawResults,
+  load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> },
+): string[] {
   const lines: string[] = [];
   for (const [phase, figures] of Object.entries(load)) {
     for (const [name, f] of Object.entries(figures)) {
@@ -80,7 +86,8 @@ export function formatAnomalies(raw: RawResults, load: { c1: Partial<Record<Targ
       lines.push(`hey ${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}${churn}`);
       const proxied = name !== 'direct';
       const missing = proxied ? f.upstreamRequests - f.upstreamInjected : f.upstreamInjected;
-      if (missing !== 0) lines.push(`  ! upstream saw ${f.upstreamRequests} requests, ${f.upstreamInjected} with the injected header (expected ${proxied ? 'all' : 'none'})`);
+      if (missing !== 0)
+        lines.push(`  ! upstream saw ${f.upstreamRequests} requests, ${f.upstreamInjected} with the injected header (expected ${proxied ? 'all' : 'none'})`);
     }
   }
   for (const name of raw.targets) {
@@ -89,14 +96,16 @@ export function formatAnomalies(raw: RawResults, load: { c1: Partial<Record<Targ
     const steps = raw.peakRssByPhase.map((p) => `${p.phase} ${p.peakRssMiB[name]?.toFixed(0) ?? '—'}`).join(', ');
     lines.push(`${name} VmHWM MiB after each phase: ${steps}; VmRSS at end ${memory.rssMiB.toFixed(0)}`);
   }
-  for (const [name, n] of Object.entries(raw.newHost.notInjected)) lines.push(`! new-host phase: ${n} first requests via ${name} arrived without the injected header`);
+  for (const [name, n] of Object.entries(raw.newHost.notInjected))
+    lines.push(`! new-host phase: ${n} first requests via ${name} arrived without the injected header`);
   for (const [name, log] of Object.entries(raw.logs)) {
     const notable = Object.entries(log.notable).map(([msg, n]) => `    ${n}× ${msg}`);
     lines.push(`${name} log: ${log.lines} lines ${JSON.stringify(log.levels)}${notable.length ? '\n' + notable.join('\n') : ''}`);
   }
   // The no-scan switch announces itself at start (a warn line); without it the scan rows compare like with like.
   const saysUnscanned = (name: TargetName) => Object.keys(raw.logs[name]?.notable ?? {}).some((msg) => msg.includes(NO_SCAN_LOG_MARK));
-  if (raw.logs['gateway-noscan'] && !saysUnscanned('gateway-noscan')) lines.push('! gateway-noscan did not log that it relays responses unscanned: the no-scan rows may compare two scanning gateways');
+  if (raw.logs['gateway-noscan'] && !saysUnscanned('gateway-noscan'))
+    lines.push('! gateway-noscan did not log that it relays responses unscanned: the no-scan rows may compare two scanning gateways');
   if (raw.logs.gateway && saysUnscanned('gateway')) lines.push('! gateway logged that it relays responses unscanned: every gateway figure is without the scan');
   for (const [name, how] of Object.entries(raw.exits)) lines.push(`! ${name} exited during the run: ${how}`);
   return lines;

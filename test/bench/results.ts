@@ -115,7 +115,11 @@ function perTarget(samples: Samples, name: TargetName): number | undefined {
  * Median over reps of (metric / metric of the base in the same rep) − 1. Both ran within
  * seconds of each other in every rep, so this cancels drift that a ratio of medians keeps.
  */
-function pairedChange(values: readonly LoadSample[] | undefined, bases: readonly LoadSample[] | undefined, metric: (s: LoadSample) => number | undefined): number | undefined {
+function pairedChange(
+  values: readonly LoadSample[] | undefined,
+  bases: readonly LoadSample[] | undefined,
+  metric: (s: LoadSample) => number | undefined,
+): number | undefined {
   const ratios = (values ?? []).flatMap((v, i) => {
     const value = metric(v);
     const base = bases?.[i] === undefined ? undefined : metric(bases[i] as LoadSample);
@@ -181,8 +185,21 @@ export function scanCost(raw: RawResults): ScanCost {
 
 /** Informational rows: the unscanned gateway's figure, and what scanning changes (paired). */
 function scanCostRows(cost: ScanCost): Row[] {
-  const change = (metric: string, unit: string, f: ScanCostFigure): Row => ({ metric, unit, gateway: f.unscanned, comparison: 'change-vs-no-scan', gatewayVsDirect: f.change });
-  const added = (metric: string, unit: string, f: ScanCostFigure): Row => ({ metric, unit, gateway: f.unscanned, comparison: 'added-vs-no-scan', gatewayVsDirect: f.added, gatewayChange: f.change });
+  const change = (metric: string, unit: string, f: ScanCostFigure): Row => ({
+    metric,
+    unit,
+    gateway: f.unscanned,
+    comparison: 'change-vs-no-scan',
+    gatewayVsDirect: f.change,
+  });
+  const added = (metric: string, unit: string, f: ScanCostFigure): Row => ({
+    metric,
+    unit,
+    gateway: f.unscanned,
+    comparison: 'added-vs-no-scan',
+    gatewayVsDirect: f.added,
+    gatewayChange: f.change,
+  });
   return [
     change('no response scan: c=1', 'req/s', cost.c1ReqPerSec),
     added('  no scan: CPU per request, c=1', 'ms', cost.c1CpuMsPerRequest),
@@ -218,8 +235,13 @@ function infoRow(metric: string, unit: string, values: Partial<Record<TargetName
   return { metric, unit, direct: values.direct, gateway: values.gateway, mitmproxy: values.mitmproxy, comparison: 'none' };
 }
 
-export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> }; scanCost: ScanCost } {
-  const figures = (samples: LoadSamples) => Object.fromEntries([...samples].map(([name, s]) => [name, loadFigures(s)])) as Partial<Record<TargetName, LoadFigures>>;
+export function buildRows(raw: RawResults): {
+  rows: Row[];
+  load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> };
+  scanCost: ScanCost;
+} {
+  const figures = (samples: LoadSamples) =>
+    Object.fromEntries([...samples].map(([name, s]) => [name, loadFigures(s)])) as Partial<Record<TargetName, LoadFigures>>;
   const c1 = figures(raw.c1);
   const c32 = figures(raw.c32);
   const pluck = (f: Partial<Record<TargetName, LoadFigures>>, key: keyof LoadFigures) =>
@@ -227,7 +249,11 @@ export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<R
 
   const sse = { direct: perTarget(raw.sse, 'direct'), gateway: perTarget(raw.sse, 'gateway'), mitmproxy: perTarget(raw.sse, 'mitmproxy') };
   const sseAdded = minus(sse.gateway, sse.direct);
-  const newHost = { direct: perTarget(raw.newHost.ms, 'direct'), gateway: perTarget(raw.newHost.ms, 'gateway'), mitmproxy: perTarget(raw.newHost.ms, 'mitmproxy') };
+  const newHost = {
+    direct: perTarget(raw.newHost.ms, 'direct'),
+    gateway: perTarget(raw.newHost.ms, 'gateway'),
+    mitmproxy: perTarget(raw.newHost.ms, 'mitmproxy'),
+  };
   const newHostAdded = medianAdded(raw.newHost, 'gateway');
   const rss = { gateway: raw.memory.gateway?.peakRssMiB, mitmproxy: raw.memory.mitmproxy?.peakRssMiB };
   const tenK = c32['gateway-10k']?.reqPerSec;
@@ -250,7 +276,12 @@ export function buildRows(raw: RawResults): { rows: Row[]; load: { c1: Partial<R
       target: 'added ≤ 1 ms',
       pass: sseAdded !== undefined && sseAdded <= 1,
     },
-    ratioRow('1 MiB POST echo, keep-alive', 'MiB/s', { direct: perTarget(raw.postEcho, 'direct'), gateway: perTarget(raw.postEcho, 'gateway'), mitmproxy: perTarget(raw.postEcho, 'mitmproxy') }, 0.5),
+    ratioRow(
+      '1 MiB POST echo, keep-alive',
+      'MiB/s',
+      { direct: perTarget(raw.postEcho, 'direct'), gateway: perTarget(raw.postEcho, 'gateway'), mitmproxy: perTarget(raw.postEcho, 'mitmproxy') },
+      0.5,
+    ),
     {
       metric: 'first request to a new host',
       unit: 'ms',

@@ -66,7 +66,9 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   log('"scan" is what scanning changes: medians of per-rep (per-sample for SSE) differences and ratios, gateway vs no scan.');
   log('Anomalies and status codes:');
   for (const line of formatAnomalies(raw, load)) log(`  ${line}`);
-  log(`\nbench wall time (after build): ${wallSeconds.toFixed(0)} s; load average at the end ${after.loadAverage.map((l) => l.toFixed(2)).join(' ')}; logs in ${path.relative(REPO_ROOT, logDir)}/`);
+  log(
+    `\nbench wall time (after build): ${wallSeconds.toFixed(0)} s; load average at the end ${after.loadAverage.map((l) => l.toFixed(2)).join(' ')}; logs in ${path.relative(REPO_ROOT, logDir)}/`,
+  );
 
   const results = {
     generatedAt: new Date().toISOString(),

@@ -26,7 +26,11 @@ async function openPopover(options?: Parameters<typeof desktopPopover>[1]): Prom
   await opened.page.context().route(`${ORIGIN}/**`, async (route) => {
     const pathname = new URL(route.request().url()).pathname;
     const file = path.join(DIST, pathname === '/' ? 'index.html' : pathname);
-    await route.fulfill({ status: 200, headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...UI_SECURITY_HEADERS }, body: await readFile(file) });
+    await route.fulfill({
+      status: 200,
+      headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...UI_SECURITY_HEADERS },
+      body: await readFile(file),
+    });
   });
   return { ...opened, main: await desktopPopover(opened.page, options) };
 }

@@ -143,7 +143,11 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
     for (const name of SCREENS) {
       await tab(name).click();
       await heading(name).waitFor();
-      if (name === 'Doctor') await page.getByRole('status').filter({ hasText: /problem|warning|Everything/ }).waitFor({ timeout: 15_000 });
+      if (name === 'Doctor')
+        await page
+          .getByRole('status')
+          .filter({ hasText: /problem|warning|Everything/ })
+          .waitFor({ timeout: 15_000 });
       await expectAccessibleInBothSchemes(page, `${name} screen`);
       await remember();
     }
@@ -175,11 +179,15 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
     await mappingRow().getByText('x-api-key', { exact: true }).waitFor(); // the list reloads after the save
 
     await mappingRow().getByRole('button', { name: 'Test a request' }).click();
-    const outcome = mappingRow().getByRole('status').filter({ hasText: /^Status 200/ });
+    const outcome = mappingRow()
+      .getByRole('status')
+      .filter({ hasText: /^Status 200/ });
     await outcome.waitFor();
     expect(await outcome.innerText()).toContain('with the x-api-key header added');
     await mappingRow().getByRole('button', { name: 'Test', exact: true }).click();
-    await mappingRow().getByText(/^Resolved: x-api-key gets \S+ \(\d+ chars\)\.$/).waitFor();
+    await mappingRow()
+      .getByText(/^Resolved: x-api-key gets \S+ \(\d+ chars\)\.$/)
+      .waitFor();
     await remember();
   });
 
@@ -207,7 +215,9 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
       await tested.waitFor();
       expect(await tested.innerText()).toMatch(/unlock the 1Password app/i);
       await mappingRow().getByRole('button', { name: 'Test a request' }).click();
-      const probed = mappingRow().getByRole('status').filter({ hasText: /status 502/ });
+      const probed = mappingRow()
+        .getByRole('status')
+        .filter({ hasText: /status 502/ });
       await probed.waitFor({ timeout: 15_000 });
       expect(await probed.innerText()).toMatch(/1Password app/);
       await expectAccessibleInBothSchemes(page, 'Mappings with a locked 1Password');

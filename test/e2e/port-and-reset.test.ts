@@ -76,7 +76,9 @@ describe('headless UI: the gateway port, and a reset', () => {
     await savePort(blockedPort);
     await tab('Status').click();
     await page.getByRole('heading', { name: 'Gateway failed' }).waitFor();
-    expect(await page.getByRole('alert').innerText()).toMatch(new RegExp(`Port ${blockedPort} is taken by another program: stop it, or choose another port in Settings \\(headless: start with --port <free port>\\)`));
+    expect(await page.getByRole('alert').innerText()).toMatch(
+      new RegExp(`Port ${blockedPort} is taken by another program: stop it, or choose another port in Settings \\(headless: start with --port <free port>\\)`),
+    );
     expect(await page.getByText(/Reason: .*EADDRINUSE/).count()).toBe(1);
     expect(await page.getByRole('banner').innerText()).toContain('Failed');
     await expectAccessibleInBothSchemes(page, 'Status with a failed gateway');

@@ -19,7 +19,10 @@ const TEST_MS = 150_000;
 
 function electronBinary(): { path?: string; why?: string } {
   const pathFile = path.join(root, 'node_modules/electron/path.txt');
-  if (!existsSync(pathFile)) return { why: 'the Electron binary is not installed (npm ci ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, as it must where the binary cannot be downloaded); this spec runs on the macOS CI runner' };
+  if (!existsSync(pathFile))
+    return {
+      why: 'the Electron binary is not installed (npm ci ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, as it must where the binary cannot be downloaded); this spec runs on the macOS CI runner',
+    };
   const binary = path.join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(binary)) return { why: `the Electron binary named in path.txt is missing (${binary})` };
   if (!existsSync(path.join(root, 'dist/renderer/index.html'))) return { why: 'the renderer is not built (npm run build)' };
@@ -58,7 +61,11 @@ test.skipIf(!found.path)(
       expect(window.url()).toBe('app://onecli/index.html');
 
       // Sandboxed, isolated, no Node in the page: only the bridge is visible.
-      const page = await window.evaluate(() => ({ require: typeof (globalThis as { require?: unknown }).require, process: typeof (globalThis as { process?: unknown }).process, bridge: typeof (globalThis as { onecli?: unknown }).onecli }));
+      const page = await window.evaluate(() => ({
+        require: typeof (globalThis as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+        bridge: typeof (globalThis as { onecli?: unknown }).onecli,
+      }));
       expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: 'object' });
 
       // A control call round trip over IPC: the gateway runs, and the settings name our folders.
@@ -73,7 +80,11 @@ test.skipIf(!found.path)(
       });
       expect(status.gateway.state).toBe('running');
       expect(await (await fetch(`http://127.0.0.1:${status.gateway.port}/healthz`)).json()).toEqual({ ok: true });
-      const settings = await window.evaluate(() => (window as unknown as { onecli: { call(m: string, p: object): Promise<{ dataDir: string; logFile?: string; capabilities: Record<string, unknown> }> } }).onecli.call('settings.get', {}));
+      const settings = await window.evaluate(() =>
+        (
+          window as unknown as { onecli: { call(m: string, p: object): Promise<{ dataDir: string; logFile?: string; capabilities: Record<string, unknown> }> } }
+        ).onecli.call('settings.get', {}),
+      );
       expect(settings.dataDir).toBe(dataDir);
       expect(settings.capabilities).toMatchObject({ chooseFiles: true, revealFiles: true, openLinks: true });
       // The log is a file under app.getPath('logs') (redirected into our userData for this run).
@@ -90,12 +101,19 @@ test.skipIf(!found.path)(
 
       // Copy buttons: clipboard-sanitized-write is granted to app://onecli. A focus problem of the
       // test runner may still refuse it; a permission refusal is NotAllowedError.
-      const copied = await window.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText('onecli smoke').then(() => 'ok', (e: Error) => `${e.name}: ${e.message}`));
+      const copied = await window.evaluate(() =>
+        (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText('onecli smoke').then(
+          () => 'ok',
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      );
       if (copied !== 'ok') expect(copied).not.toMatch(/NotAllowedError.*(permission|denied)/i);
 
       // Cmd+W ("Close Window" of Electron's default menu) hides the popover; the app stays.
       await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
-      const after = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })));
+      const after = await app.evaluate(({ BrowserWindow }) =>
+        BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })),
+      );
       expect(after).toEqual([{ destroyed: false, visible: false }]);
       expect((await fetch(`http://127.0.0.1:${status.gateway.port}/healthz`)).ok).toBe(true);
 

@@ -76,7 +76,10 @@ describe('the clients the probe runs are installed', () => {
   });
   test('python3 with requests', () => {
     expect(runs('python3', ['--version']), 'python3 is not installed: apt-get install python3 python3-requests').toBe(true);
-    expect(runs('python3', ['-c', 'import requests']), 'python3 cannot import requests: apt-get install python3-requests (Debian package "python3-requests")').toBe(true);
+    expect(
+      runs('python3', ['-c', 'import requests']),
+      'python3 cannot import requests: apt-get install python3-requests (Debian package "python3-requests")',
+    ).toBe(true);
   });
 });
 
@@ -154,7 +157,10 @@ describe('probeCaTrust with real clients', () => {
     mkdirSync(bin, { recursive: true });
     writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\nexec '${python}' -S "$@"\n`, { mode: 0o755 });
     const env = { PATH: bin, HOME: machineEnv.HOME };
-    const [good, bad] = await Promise.all([probeCaTrust({ ...ca, caFile, bundleFile }, { env }), probeCaTrust({ ...ca, caFile, bundleFile: rootsOnlyFile }, { env })]);
+    const [good, bad] = await Promise.all([
+      probeCaTrust({ ...ca, caFile, bundleFile }, { env }),
+      probeCaTrust({ ...ca, caFile, bundleFile: rootsOnlyFile }, { env }),
+    ]);
     const ok = byId(good)['ca.trusted.python'];
     expect(ok?.status).toBe('ok');
     expect(ok?.detail).toContain('urllib (requests is not installed)');

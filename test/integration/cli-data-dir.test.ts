@@ -54,7 +54,12 @@ test('serve closes a 0777 folder before it writes the CA files; opened again whi
   // No keychain here, so the control token is in the 0600 runtime file.
   const info = RuntimeInfo.parse(JSON.parse(readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')));
   const [check] = await httpTransport(info.controlUrl, info.controlToken!).call('doctor.run', { only: ['datadir.'] });
-  expect(check).toMatchObject({ id: 'datadir.permissions', status: 'fail', detail: expect.stringContaining('0777'), fix: `The data folder ${dataDir} is 0777, open to other users: chmod 700 '${dataDir}' (the launcher also does this at every start).` });
+  expect(check).toMatchObject({
+    id: 'datadir.permissions',
+    status: 'fail',
+    detail: expect.stringContaining('0777'),
+    fix: `The data folder ${dataDir} is 0777, open to other users: chmod 700 '${dataDir}' (the launcher also does this at every start).`,
+  });
 
   // Any CLI command closes it again before it trusts runtime.json.
   const status = await cli(['status', '--json'], envFor(dataDir));

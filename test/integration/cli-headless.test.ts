@@ -13,7 +13,9 @@ const BAD_SA_TOKEN = 'ops_not-a-real-service-account-token-1234';
 /** A loopback address NO_PROXY does not cover, so agents reach it through the gateway as they would a real API. */
 const UPSTREAM_HOST = '127.0.0.2';
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
-const OP_VALUE = JSON.parse(readFileSync(path.join(FIXTURES, 'op-fixture.json'), 'utf8')).items.find((i: { title: string }) => i.title === 'Anthropic').fields.find((f: { label: string }) => f.label === 'credential').value as string;
+const OP_VALUE = JSON.parse(readFileSync(path.join(FIXTURES, 'op-fixture.json'), 'utf8'))
+  .items.find((i: { title: string }) => i.title === 'Anthropic')
+  .fields.find((f: { label: string }) => f.label === 'credential').value as string;
 
 let keychain: KeychainSession;
 let upstream: TlsUpstream;
@@ -159,7 +161,9 @@ describe('headless: every command, end to end, with a real keychain and real cli
   test('doctor reports checks with stable ids, statuses and fixes', async () => {
     const r = await onecli(['doctor', '--json']);
     const checks = JSON.parse(r.stdout) as { id: string; status: string }[];
-    expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['settings.file', 'secrets.store', 'gateway.port', 'ca.files', 'source.desktop', 'op.installed']));
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['settings.file', 'secrets.store', 'gateway.port', 'ca.files', 'source.desktop', 'op.installed']),
+    );
     expect(checks.find((c) => c.id === 'gateway.port')?.status).toBe('ok');
     expect(checks.find((c) => c.id === 'source.desktop')?.status).toBe('ok');
     for (const id of ['ca.trusted.node', 'ca.trusted.curl', 'ca.trusted.python']) expect(checks.find((c) => c.id === id)?.status).toBe('ok');
@@ -169,7 +173,9 @@ describe('headless: every command, end to end, with a real keychain and real cli
     expect((await onecli(['agents', 'create', 'ci-bot'])).code).toBe(0);
     const vars = JSON.parse((await onecli(['env', '--agent', 'ci-bot', '--json'])).stdout);
     expect((await onecli(['agents', 'revoke', 'ci-bot'])).code).toBe(0);
-    const r = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], { env: { PATH: process.env.PATH, ...vars } });
+    const r = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', `https://${UPSTREAM_HOST}:${upstream.port}/echo`], {
+      env: { PATH: process.env.PATH, ...vars },
+    });
     expect(r.stdout).toBe('407');
   });
 
@@ -185,7 +191,9 @@ describe('headless: every command, end to end, with a real keychain and real cli
 
   test('no secret value or token appears in any output, file or log', async () => {
     // The whole data dir, logs/ included.
-    const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[]).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
     expect(files.some((f) => f.includes(`${path.sep}logs${path.sep}`))).toBe(true);
     const everything = [...outputs, ...files.map((f) => readFileSync(f, 'utf8'))].join('\n');
     for (const secret of [LOCAL_VALUE, 'sk-rotated-value-000000000000000', OP_VALUE, BAD_SA_TOKEN]) expect(everything).not.toContain(secret);

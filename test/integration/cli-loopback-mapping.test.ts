@@ -37,7 +37,9 @@ async function startUpstream(): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/plain' }).end('upstream says hi');
   });
   // Dual-stack where the machine has IPv6, so `localhost` works whichever address it resolves to.
-  await new Promise<void>((resolve) => upstream.once('error', () => upstream.listen(0, '127.0.0.1', resolve)).listen({ port: 0, host: '::', ipv6Only: false }, resolve));
+  await new Promise<void>((resolve) =>
+    upstream.once('error', () => upstream.listen(0, '127.0.0.1', resolve)).listen({ port: 0, host: '::', ipv6Only: false }, resolve),
+  );
   upstreamPort = (upstream.address() as AddressInfo).port;
 }
 
@@ -109,17 +111,23 @@ describe('a mapped loopback host gets its credential through `run`', () => {
 
     // Answered locally, not forwarded to ourselves: no plain-HTTP hop to the gateway's own address.
     // Activity is batched: wait for the route door's entry, which comes in the same batch as any hop would.
-    const activity = await waitFor(async () => {
-      const recent = await control.call('activity.recent', { limit: 1000 });
-      return recent.some((a) => a.door === 'route' && a.status === 401) && recent;
-    }, 5_000, 'the route door in activity');
+    const activity = await waitFor(
+      async () => {
+        const recent = await control.call('activity.recent', { limit: 1000 });
+        return recent.some((a) => a.door === 'route' && a.status === 401) && recent;
+      },
+      5_000,
+      'the route door in activity',
+    );
     expect(activity.filter((a) => a.door === 'http' && a.host === gw)).toEqual([]);
     expect(activity).toContainEqual(expect.objectContaining({ door: 'route', mapping: 'api.anthropic.com', status: 401 }));
   });
 
   test('an unmapped loopback port on a name left out of NO_PROXY still works, without a credential', async () => {
     await onecli(['mappings', 'remove', `127.0.0.1:${upstreamPort}`]);
-    const other = http.createServer((req, res) => res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, 'x-api-key': req.headers['x-api-key'] ?? null })));
+    const other = http.createServer((req, res) =>
+      res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, 'x-api-key': req.headers['x-api-key'] ?? null })),
+    );
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     try {
       // 127.0.0.1 is back in NO_PROXY (only localhost:PORT is mapped now): straight there.

@@ -48,23 +48,34 @@ describe('while serve runs', () => {
   test('--op-path other than the one it runs with: refused, exit 2, one line naming the restart', async () => {
     expectRefused(
       await onecli(['status', '--op-path', '/nope/op']),
-      new RegExp(`^onecli-launcher: --op-path is ignored by the running launcher \\(pid ${serve!.child.pid}\\), which uses ${opPath.replace(/[.]/g, '\\.')}: restart it with \`onecli-launcher serve --op-path '/nope/op'\`, or stop it to run this command on its own\\.$`),
+      new RegExp(
+        `^onecli-launcher: --op-path is ignored by the running launcher \\(pid ${serve!.child.pid}\\), which uses ${opPath.replace(/[.]/g, '\\.')}: restart it with \`onecli-launcher serve --op-path '/nope/op'\`, or stop it to run this command on its own\\.$`,
+      ),
     );
     expect((await onecli(['status', '--op-path', opPath])).code).toBe(0); // the same: honoured
   });
 
   test('--extra-ca, --port and --insecure-file-store the running launcher does not have: refused before anything is sent', async () => {
-    expectRefused(await onecli(['mappings', 'list', '--extra-ca', '/etc/corp-ca.pem']), /--extra-ca is ignored by the running launcher \(pid \d+\), which trusts no extra CA: restart it with `onecli-launcher serve --extra-ca '\/etc\/corp-ca\.pem'`/);
-    expectRefused(await onecli(['env', '--port', '1']), new RegExp(`--port 1 is ignored by the running launcher \\(pid \\d+\\), whose gateway listens on ${serve!.gatewayPort}`));
+    expectRefused(
+      await onecli(['mappings', 'list', '--extra-ca', '/etc/corp-ca.pem']),
+      /--extra-ca is ignored by the running launcher \(pid \d+\), which trusts no extra CA: restart it with `onecli-launcher serve --extra-ca '\/etc\/corp-ca\.pem'`/,
+    );
+    expectRefused(
+      await onecli(['env', '--port', '1']),
+      new RegExp(`--port 1 is ignored by the running launcher \\(pid \\d+\\), whose gateway listens on ${serve!.gatewayPort}`),
+    );
     expect((await onecli(['env', '--port', String(serve!.gatewayPort)])).code).toBe(0);
     // No keychain here, so the running launcher keeps secrets in memory: the secret must not be stored, and the user must hear why.
     const stored = await onecli(['secrets', 'set', 'k', '-', '--insecure-file-store'], {}, VALUE);
-    expectRefused(stored, /--insecure-file-store is ignored by the running launcher \(pid \d+\), which keeps secrets in memory for its run \(no keychain\): restart it with `onecli-launcher serve --insecure-file-store`/);
+    expectRefused(
+      stored,
+      /--insecure-file-store is ignored by the running launcher \(pid \d+\), which keeps secrets in memory for its run \(no keychain\): restart it with `onecli-launcher serve --insecure-file-store`/,
+    );
     expect((await onecli(['secrets', 'remove', 'k'])).stdout).toBe('No local://k.\n');
     expect(readdirSync(path.join(dir, 'data')).some((f) => f.includes('secret'))).toBe(false);
   });
 
-  test('NODE_EXTRA_CA_CERTS in the caller\'s shell is not a flag: commands still run', async () => {
+  test("NODE_EXTRA_CA_CERTS in the caller's shell is not a flag: commands still run", async () => {
     expect((await onecli(['status'], { NODE_EXTRA_CA_CERTS: '/etc/some-ca.pem' })).code).toBe(0);
   });
 
@@ -88,7 +99,12 @@ describe('while serve runs', () => {
     mkdirSync(bin);
     writeFileSync(path.join(bin, 'README'), 'a PATH entry only the caller has');
     const otherPath = await onecli(['doctor', '--json'], { PATH: `${bin}:${env.PATH}` });
-    expect(otherPath.stderr).toMatch(new RegExp(`^onecli-launcher: These checks ran in the running launcher \\(pid ${serve!.child.pid}\\), with its own PATH, which is not yours: op, node, curl and python3 are the ones it finds\\. To check your own PATH, stop it`, 'm'));
+    expect(otherPath.stderr).toMatch(
+      new RegExp(
+        `^onecli-launcher: These checks ran in the running launcher \\(pid ${serve!.child.pid}\\), with its own PATH, which is not yours: op, node, curl and python3 are the ones it finds\\. To check your own PATH, stop it`,
+        'm',
+      ),
+    );
     const checks = JSON.parse(otherPath.stdout) as { id: string; status: string; detail: string; fix?: string }[];
     expect(checks.find((c) => c.id === 'op.installed')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`using ${opPath}`) }); // the launcher's --op-path
     for (const c of checks) if (c.status !== 'ok') expect(c.fix, c.id).toBeTruthy();
@@ -101,7 +117,10 @@ describe('with no launcher running, the same flags are honoured', () => {
     serve = undefined;
     const r = await onecli(['doctor', '--json', '--op-path', '/nope/op']);
     const checks = JSON.parse(r.stdout) as { id: string; status: string; fix?: string }[];
-    expect(checks.find((c) => c.id === 'op.installed')).toMatchObject({ status: expect.stringMatching(/fail|skip/), fix: expect.stringMatching(/^--op-path \/nope\/op: no executable file at this path\. Pass the absolute path of an installed op/) });
+    expect(checks.find((c) => c.id === 'op.installed')).toMatchObject({
+      status: expect.stringMatching(/fail|skip/),
+      fix: expect.stringMatching(/^--op-path \/nope\/op: no executable file at this path\. Pass the absolute path of an installed op/),
+    });
     for (const c of checks) if (c.status !== 'ok') expect(c.fix, c.id).toBeTruthy();
     expect(r.stderr).not.toMatch(/These checks ran in the running launcher/);
     expect((await onecli(['status', '--op-path', '/nope/op'])).code).toBe(0);

@@ -46,7 +46,9 @@ test('serve without a keychain keeps secrets in memory for the run: it works, an
   const status = JSON.parse((await cli(['status', '--json'], env)).stdout);
   expect(status.secretStore).toMatchObject({ kind: 'none', detail: expect.stringMatching(/memory only/) });
   // The whole data dir, logs/ included.
-  const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[]).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
   const onDisk = files.map((f) => readFileSync(f, 'utf8')).join('\n');
   expect(onDisk).not.toContain(VALUE);
   expect(onDisk).not.toContain(vars.HTTPS_PROXY!.split(':')[2]!.split('@')[0]); // the agent token

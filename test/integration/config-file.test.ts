@@ -40,11 +40,37 @@ describe('a bad config file gets one clear line naming the field, and exit code 
     ['a listen address off loopback', (c) => ({ ...c, listen: '0.0.0.0:10255' }), /listen: the gateway only listens on a loopback address/],
     ['a misspelt field', (c) => ({ ...c, mapings: [] }), /\(file\): .*mapings|mapings/],
     ['a bad host', (c) => ({ ...c, mappings: [{ host: 'exa mple.com', valueEnv: 'INJECT_VALUE' }] }), /mappings\[0\]\.host: expected a host name/],
-    ['a template without {value}', (c) => ({ ...c, mappings: [{ host: 'a.example', template: 'Bearer x', valueEnv: 'INJECT_VALUE' }] }), /mappings\[0\]\.template: must contain \{value\}/],
-    ['a bad header name', (c) => ({ ...c, mappings: [{ host: 'a.example', header: 'x key', valueEnv: 'INJECT_VALUE' }] }), /mappings\[0\]\.header: must be an HTTP header name/],
-    ['a host mapped twice', (c) => ({ ...c, mappings: [{ host: 'A.example', valueEnv: 'INJECT_VALUE' }, { host: 'a.example:443', valueEnv: 'INJECT_VALUE' }] }), /mappings\[1\]\.host: a\.example:443 is mapped twice/],
-    ['a route on a wildcard', (c) => ({ ...c, mappings: [{ host: '*.example.com', route: 'x', valueEnv: 'INJECT_VALUE' }] }), /mappings\[0\]\.route: a wildcard host cannot have a route/],
-    ['a value variable that is not set', (c) => ({ ...c, mappings: [{ host: 'a.example', valueEnv: 'NOPE' }] }), /mappings\[0\]\.valueEnv: environment variable NOPE is empty or not set/],
+    [
+      'a template without {value}',
+      (c) => ({ ...c, mappings: [{ host: 'a.example', template: 'Bearer x', valueEnv: 'INJECT_VALUE' }] }),
+      /mappings\[0\]\.template: must contain \{value\}/,
+    ],
+    [
+      'a bad header name',
+      (c) => ({ ...c, mappings: [{ host: 'a.example', header: 'x key', valueEnv: 'INJECT_VALUE' }] }),
+      /mappings\[0\]\.header: must be an HTTP header name/,
+    ],
+    [
+      'a host mapped twice',
+      (c) => ({
+        ...c,
+        mappings: [
+          { host: 'A.example', valueEnv: 'INJECT_VALUE' },
+          { host: 'a.example:443', valueEnv: 'INJECT_VALUE' },
+        ],
+      }),
+      /mappings\[1\]\.host: a\.example:443 is mapped twice/,
+    ],
+    [
+      'a route on a wildcard',
+      (c) => ({ ...c, mappings: [{ host: '*.example.com', route: 'x', valueEnv: 'INJECT_VALUE' }] }),
+      /mappings\[0\]\.route: a wildcard host cannot have a route/,
+    ],
+    [
+      'a value variable that is not set',
+      (c) => ({ ...c, mappings: [{ host: 'a.example', valueEnv: 'NOPE' }] }),
+      /mappings\[0\]\.valueEnv: environment variable NOPE is empty or not set/,
+    ],
     ['a missing CA file', (c) => ({ ...c, ca: { certFile: 'nope.pem', keyFile: 'ca-key.pem' } }), /ca\.certFile: cannot read .*nope\.pem \(ENOENT\)/],
     ['a CA key that is not PKCS#8', (c) => ({ ...c, ca: { certFile: 'ca.pem', keyFile: 'sec1-key.pem' } }), /ca: the CA key is not a PKCS#8 PEM private key/],
     ['a CA key of another CA', (c) => ({ ...c, ca: { certFile: 'ca.pem', keyFile: 'other-key.pem' } }), /ca: the CA key does not belong to the CA certificate/],

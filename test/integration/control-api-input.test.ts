@@ -28,7 +28,13 @@ beforeAll(async () => {
   const staticDir = path.join(h.dir, 'ui');
   mkdirSync(staticDir);
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>OneCLI</title>');
-  server = await serveControlApi(core, { port: 0, token: TOKEN, staticDir, heartbeatMs: 50, log: { warn: () => undefined, error: (o) => void errors.push(o) } });
+  server = await serveControlApi(core, {
+    port: 0,
+    token: TOKEN,
+    staticDir,
+    heartbeatMs: 50,
+    log: { warn: () => undefined, error: (o) => void errors.push(o) },
+  });
   core.setControlUrl(server.url);
 });
 afterAll(async () => {
@@ -42,7 +48,9 @@ const host = () => `127.0.0.1:${server.port}`;
 const origin = () => `http://${host()}`;
 
 function request(method: string, target: string, headers: Record<string, string> = {}, body = '') {
-  const lines = Object.entries({ host: host(), 'content-length': String(Buffer.byteLength(body)), connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const lines = Object.entries({ host: host(), 'content-length': String(Buffer.byteLength(body)), connection: 'close', ...headers }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
   return rawRequest(server.port, `${method} ${target} HTTP/1.1\r\n${lines.join('')}\r\n${body}`);
 }
 
@@ -55,7 +63,8 @@ async function signIn(): Promise<{ cookie: string; setCookie: string }> {
   return { cookie: setCookie.split(';')[0]!, setCookie };
 }
 
-const callAsBrowser = async (cookie: string) => (await request('POST', '/api/call/status.get', { 'content-type': 'application/json', origin: origin(), cookie }, '{}')).status;
+const callAsBrowser = async (cookie: string) =>
+  (await request('POST', '/api/call/status.get', { 'content-type': 'application/json', origin: origin(), cookie }, '{}')).status;
 
 describe('malformed input is a 4xx, never a 5xx, and never an error in the log', () => {
   test.each([
@@ -74,7 +83,10 @@ describe('malformed input is a 4xx, never a 5xx, and never an error in the log',
   });
 
   test('raw bytes outside Latin-1 in the path are still a page or a 404, not an error', async () => {
-    const r = await rawRequest(server.port, Buffer.concat([Buffer.from('GET /'), Buffer.from('€-ü', 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: ${host()}\r\nConnection: close\r\n\r\n`)]));
+    const r = await rawRequest(
+      server.port,
+      Buffer.concat([Buffer.from('GET /'), Buffer.from('€-ü', 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: ${host()}\r\nConnection: close\r\n\r\n`)]),
+    );
     expect(r.status).toBeLessThan(500);
     expect(errors).toEqual([]);
   });
@@ -109,7 +121,10 @@ describe('malformed input is a 4xx, never a 5xx, and never an error in the log',
   });
 
   test('a body declared larger than the limit → 413 at once, before it is sent', async () => {
-    const r = await rawRequest(server.port, `POST /api/session HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"code":"`);
+    const r = await rawRequest(
+      server.port,
+      `POST /api/session HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"code":"`,
+    );
     expect(r.status).toBe(413);
     expect(r.headers.connection).toBe('close');
     r.socket.destroy();
@@ -119,14 +134,24 @@ describe('malformed input is a 4xx, never a 5xx, and never an error in the log',
   test('a chunked body that grows past the limit → 413, and the rest is not read', async () => {
     const chunk = 'x'.repeat(64 * 1024);
     const chunks = Array.from({ length: 5 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
-    const r = await rawRequest(server.port, `POST /api/call/status.get HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`);
+    const r = await rawRequest(
+      server.port,
+      `POST /api/call/status.get HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+    );
     expect(r.status).toBe(413);
     r.socket.destroy();
     expect(errors).toEqual([]);
   });
 
   test('a header value outside Latin-1 or a bare CR is refused by the parser (400), and the server keeps serving', async () => {
-    const bad = await rawRequest(server.port, Buffer.concat([Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host()}\r\nCookie: onecli_session=`), Buffer.from('€\r', 'utf8'), Buffer.from('x\r\n\r\n')]));
+    const bad = await rawRequest(
+      server.port,
+      Buffer.concat([
+        Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host()}\r\nCookie: onecli_session=`),
+        Buffer.from('€\r', 'utf8'),
+        Buffer.from('x\r\n\r\n'),
+      ]),
+    );
     expect(bad.status).toBe(400);
     bad.socket.destroy();
     expect((await request('GET', '/api/health')).status).toBe(200);

@@ -13,7 +13,11 @@ import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
 
 const TOKEN = 'control-token-for-tests-0123456789';
-const FIXTURE_VALUES = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/op-fixture.json'), 'utf8')).items as { fields: { value?: string }[] }[]).flatMap((i) => i.fields.map((f) => f.value)).filter((v): v is string => !!v && v.length > 8);
+const FIXTURE_VALUES = (
+  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/op-fixture.json'), 'utf8')).items as { fields: { value?: string }[] }[]
+)
+  .flatMap((i) => i.fields.map((f) => f.value))
+  .filter((v): v is string => !!v && v.length > 8);
 
 let h: ReturnType<typeof coreHarness>;
 let server: ControlServer;
@@ -63,13 +67,21 @@ describe('control API over HTTP: who may call it', () => {
 
   test('unknown methods and invalid params get a code and a sentence', async () => {
     await expect(api().call('nope' as 'status.get', {})).rejects.toMatchObject({ code: 'unknown_method' });
-    await expect(api().call('mappings.add', { host: 'a.example' } as never)).rejects.toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/^reference: /) });
+    await expect(api().call('mappings.add', { host: 'a.example' } as never)).rejects.toMatchObject({
+      code: 'invalid_params',
+      message: expect.stringMatching(/^reference: /),
+    });
   });
 });
 
 describe('the headless UI in a browser', () => {
   const request = (method: string, pathname: string, headers: Record<string, string>, body = '') =>
-    rawRequest(server.port, `${method} ${pathname} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    rawRequest(
+      server.port,
+      `${method} ${pathname} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
 
   test('pages are served with a strict CSP; nothing outside the UI folder is', async () => {
     const page = await request('GET', '/', {});
@@ -200,7 +212,10 @@ test('reset forgets mappings, agents and the 1Password connection, and keeps wor
   expect(status).toMatchObject({ mappings: 0, agents: 1, source: { kind: 'none' } });
   expect(await h.secrets.get('agent-token:before-reset')).toBeUndefined();
   const port = status.gateway.port;
-  const refused = await rawRequest(port, `CONNECT 127.0.0.1:1 HTTP/1.1\r\nProxy-Authorization: Basic ${Buffer.from(`x:${oldToken}`).toString('base64')}\r\n\r\n`);
+  const refused = await rawRequest(
+    port,
+    `CONNECT 127.0.0.1:1 HTTP/1.1\r\nProxy-Authorization: Basic ${Buffer.from(`x:${oldToken}`).toString('base64')}\r\n\r\n`,
+  );
   expect(refused.status).toBe(407);
   refused.socket.destroy();
   await expect(api().call('settings.reset', {} as never)).rejects.toMatchObject({ code: 'invalid_params' });

@@ -34,7 +34,12 @@ async function startEchoingUpstream(pem: { certPem: string; keyPem: string }) {
     const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
     switch (url.pathname) {
       case '/headers':
-        res.writeHead(401, `Bad key ${key}`, { 'set-cookie': `session=${key}; Path=/`, 'x-debug-key': key, 'x-b64': Buffer.from(key).toString('base64'), 'content-type': 'text/plain' });
+        res.writeHead(401, `Bad key ${key}`, {
+          'set-cookie': `session=${key}; Path=/`,
+          'x-debug-key': key,
+          'x-b64': Buffer.from(key).toString('base64'),
+          'content-type': 'text/plain',
+        });
         res.end(`Invalid API key: ${key}`);
         return;
       case '/split': {
@@ -117,7 +122,8 @@ afterAll(async () => {
 });
 
 const viaProxy = (path: string, init: Parameters<typeof undiciFetch>[1] = {}) => undiciFetch(`https://${up.authority}${path}`, { dispatcher, ...init });
-const viaRoute = (path: string, init: { method?: string } = {}) => undiciFetch(`http://127.0.0.1:${gateway.port}/r/echo${path}`, { ...init, headers: { 'x-api-key': SECRETS.agentToken } });
+const viaRoute = (path: string, init: { method?: string } = {}) =>
+  undiciFetch(`http://127.0.0.1:${gateway.port}/r/echo${path}`, { ...init, headers: { 'x-api-key': SECRETS.agentToken } });
 
 function expectClean(text: string) {
   expect(text).not.toContain(VALUE);
@@ -226,7 +232,7 @@ describe('an upstream that echoes the credential gets it masked on the way back'
 });
 
 describe('absolute-form request targets inside a tunnel (RFC 9112 §3.2.2)', () => {
-  test('naming the tunnel\'s own authority: rewritten to origin-form', async () => {
+  test("naming the tunnel's own authority: rewritten to origin-form", async () => {
     const raw = await rawThroughTunnel(`GET https://${up.authority}/abs?x=1 HTTP/1.1\r\nHost: ${up.authority}\r\nConnection: close\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 200/);
     expect(up.seen.at(-1)?.path).toBe('/abs?x=1');
@@ -262,6 +268,9 @@ async function rawThroughTunnel(request: string): Promise<string> {
 test('nothing above put the value in the gateway log, and the gateway is still serving', async () => {
   expect(gateway.child.exitCode).toBeNull();
   expect(gateway.lines.join('\n')).not.toContain(VALUE);
-  const raw = await rawRequest(gateway.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nProxy-Authorization: ${basicAuth(SECRETS.agentToken)}\r\nConnection: close\r\n\r\n`);
+  const raw = await rawRequest(
+    gateway.port,
+    `GET /healthz HTTP/1.1\r\nHost: x\r\nProxy-Authorization: ${basicAuth(SECRETS.agentToken)}\r\nConnection: close\r\n\r\n`,
+  );
   expect(raw.status).toBe(200);
 });

@@ -40,8 +40,15 @@ async function startResponsesStandIn(cert: { certPem: string; keyPem: string }) 
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.end(
           event('response.created', { response: { id: 'resp_standin' } }) +
-            event('response.output_item.done', { item: { type: 'message', role: 'assistant', id: 'msg_standin', content: [{ type: 'output_text', text: 'stand-in says hi' }] } }) +
-            event('response.completed', { response: { id: 'resp_standin', usage: { input_tokens: 1, input_tokens_details: null, output_tokens: 1, output_tokens_details: null, total_tokens: 2 } } }),
+            event('response.output_item.done', {
+              item: { type: 'message', role: 'assistant', id: 'msg_standin', content: [{ type: 'output_text', text: 'stand-in says hi' }] },
+            }) +
+            event('response.completed', {
+              response: {
+                id: 'resp_standin',
+                usage: { input_tokens: 1, input_tokens_details: null, output_tokens: 1, output_tokens_details: null, total_tokens: 2 },
+              },
+            }),
         );
         return;
       }
@@ -67,7 +74,8 @@ async function startResponsesStandIn(cert: { certPem: string; keyPem: string }) 
 }
 
 /** Output of a client, with the secrets taken out: it may end up in an assertion message. */
-const redact = (r: CommandResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`.replaceAll(SECRETS.agentToken, '<agent-token>').replaceAll(SECRETS.value, '<value>');
+const redact = (r: CommandResult) =>
+  `exit ${r.code}\n${r.stdout}\n${r.stderr}`.replaceAll(SECRETS.agentToken, '<agent-token>').replaceAll(SECRETS.value, '<value>');
 
 const children = new Set<ChildProcess>();
 const scratch: string[] = [];
@@ -87,7 +95,20 @@ function codexExec(opts: { home: string; proxy: string; certFile: string; timeou
       SSL_CERT_FILE: opts.certFile,
       RUST_LOG: 'error',
     };
-    const args = [CODEX_JS, 'exec', '--skip-git-repo-check', '--ephemeral', '--ignore-rules', '--color', 'never', '-s', 'read-only', '-C', opts.home, 'Say hi.'];
+    const args = [
+      CODEX_JS,
+      'exec',
+      '--skip-git-repo-check',
+      '--ephemeral',
+      '--ignore-rules',
+      '--color',
+      'never',
+      '-s',
+      'read-only',
+      '-C',
+      opts.home,
+      'Say hi.',
+    ];
     const child = execFile(process.execPath, args, { env, timeout: opts.timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       children.delete(child);
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
@@ -168,7 +189,12 @@ describe.each([
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'standin', cluster: { server: `https://${standIn.authority}`, 'certificate-authority': certFile, 'proxy-url': gateway.proxyUrl(SECRETS.agentToken) } }],
+        clusters: [
+          {
+            name: 'standin',
+            cluster: { server: `https://${standIn.authority}`, 'certificate-authority': certFile, 'proxy-url': gateway.proxyUrl(SECRETS.agentToken) },
+          },
+        ],
         users: [{ name: 'agent', user: { token: 'phantom' } }],
         contexts: [{ name: 'standin', context: { cluster: 'standin', user: 'agent' } }],
         'current-context': 'standin',

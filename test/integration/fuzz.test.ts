@@ -24,7 +24,20 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CONTROL_METHODS } from '../../src/shared/control-api.js';
-import { connectCase, controlCase, mitmAuthorities, mitmCase, plainDoorCase, routeDoorCase, staysOnLoopback, wire, type ControlCase, type ControlTargets, type Targets, type WireCase } from '../support/fuzz-arbitraries.js';
+import {
+  connectCase,
+  controlCase,
+  mitmAuthorities,
+  mitmCase,
+  plainDoorCase,
+  routeDoorCase,
+  staysOnLoopback,
+  wire,
+  type ControlCase,
+  type ControlTargets,
+  type Targets,
+  type WireCase,
+} from '../support/fuzz-arbitraries.js';
 import { closedPort, startPlainReflector, startTcpEcho, startTlsReflector, type Reflector } from '../support/fuzz-upstreams.js';
 import { captureClientHello, findNeedles, healthy, mitmExchange, needlesFor, runPool, show, statuses, tcpExchange, type Needle } from '../support/fuzz-wire.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
@@ -45,7 +58,10 @@ const VALUES = {
 const CONTROL_SECRET = 'sk-fuzz-CONTROL-6f5e4d3c2b1a0f9e';
 
 const VALUE_NEEDLES: Needle[] = Object.entries(VALUES).flatMap(([k, v]) => needlesFor(`value(${k})`, v));
-const TOKEN_NEEDLES: Needle[] = [...needlesFor('agent token', TOKEN), { name: 'agent token (proxy basic)', bytes: Buffer.from(Buffer.from(`x:${TOKEN}`).toString('base64')) }];
+const TOKEN_NEEDLES: Needle[] = [
+  ...needlesFor('agent token', TOKEN),
+  { name: 'agent token (proxy basic)', bytes: Buffer.from(Buffer.from(`x:${TOKEN}`).toString('base64')) },
+];
 
 /** One broken property, with the input that broke it. */
 interface Violation {
@@ -93,7 +109,16 @@ beforeAll(async () => {
   const cert = await makeServerCert(upstreamCa, ['localhost', '127.0.0.1']);
   [keyUp, reflector, plain, tcpEcho] = await Promise.all([startTlsReflector(cert), startTlsReflector(cert), startPlainReflector(), startTcpEcho()]);
   const hellos = await Promise.all(['localhost', '127.0.0.1'].map((n) => captureClientHello(n)));
-  targets = { tls1: keyUp.port, tls2: reflector.port, plain: plain.port, echo: tcpEcho.port, closed: await closedPort(), routes: ['hdr', 'tpl', 'ck'], token: TOKEN, clientHellos: hellos.map((h) => h.toString('latin1')) };
+  targets = {
+    tls1: keyUp.port,
+    tls2: reflector.port,
+    plain: plain.port,
+    echo: tcpEcho.port,
+    closed: await closedPort(),
+    routes: ['hdr', 'tpl', 'ck'],
+    token: TOKEN,
+    clientHellos: hellos.map((h) => h.toString('latin1')),
+  };
   gateway = await startGateway();
   console.log(`[fuzz] gateway up in ${Date.now() - t0} ms`);
 }, 30_000);
@@ -175,27 +200,47 @@ async function fuzzWire(name: string, arb: fc.Arbitrary<WireCase>, opts: { seed:
   /** The gateway fell over during a round: say so, then replay the round one case at a time to name the culprit. */
   const recover = async (suspects: number[]) => {
     const exit = gateway.child.exitCode ?? gateway.child.signalCode;
-    violations.push({ property: 'the gateway keeps serving', where: name, what: exit === null ? '/healthz did not answer' : `process exited (${exit})`, input: `one of ${suspects.length} cases; log tail:\n      ${gateway.lines.slice(-8).join('\n      ')}` });
+    violations.push({
+      property: 'the gateway keeps serving',
+      where: name,
+      what: exit === null ? '/healthz did not answer' : `process exited (${exit})`,
+      input: `one of ${suspects.length} cases; log tail:\n      ${gateway.lines.slice(-8).join('\n      ')}`,
+    });
     await restart();
     const deadline = Date.now() + 10_000;
     for (const i of suspects) {
       if (Date.now() > deadline) break;
       await runOne(cases[i]!, false);
       if (await gatewayUp()) continue;
-      violations.push({ property: 'the gateway keeps serving', where: name, what: 'culprit', input: `${describeCase(cases[i]!)}\n      log tail: ${gateway.lines.slice(-6).join('\n      ')}` });
+      violations.push({
+        property: 'the gateway keeps serving',
+        where: name,
+        what: 'culprit',
+        input: `${describeCase(cases[i]!)}\n      log tail: ${gateway.lines.slice(-6).join('\n      ')}`,
+      });
       await restart();
     }
   };
 
-  const run = await runPool(cases.length, (i) => runOne(cases[i]!).catch((err: unknown) => void violations.push({ property: 'harness', where: name, what: String(err), input: describeCase(cases[i]!) })), {
-    concurrency: 24,
-    budgetMs: opts.budgetMs,
-    checkEveryMs: 250,
-    check: gatewayUp,
-    recover,
-  });
-  const top = [...stats.status.entries()].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s}×${n}`).join(' ');
-  console.log(`[fuzz] ${name}: ${stats.cases} cases in ${run.ms} ms (${run.checks} liveness checks; ${stats.skipped} skipped as not loopback-only; ${stats.silent} silent${stats.handshakes ? `; ${stats.handshakes} TLS handshakes` : ''}); statuses ${top}`);
+  const run = await runPool(
+    cases.length,
+    (i) =>
+      runOne(cases[i]!).catch((err: unknown) => void violations.push({ property: 'harness', where: name, what: String(err), input: describeCase(cases[i]!) })),
+    {
+      concurrency: 24,
+      budgetMs: opts.budgetMs,
+      checkEveryMs: 250,
+      check: gatewayUp,
+      recover,
+    },
+  );
+  const top = [...stats.status.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
+  console.log(
+    `[fuzz] ${name}: ${stats.cases} cases in ${run.ms} ms (${run.checks} liveness checks; ${stats.skipped} skipped as not loopback-only; ${stats.silent} silent${stats.handshakes ? `; ${stats.handshakes} TLS handshakes` : ''}); statuses ${top}`,
+  );
   return violations;
 }
 
@@ -204,7 +249,8 @@ function logViolations(): Violation[] {
   const out: Violation[] = [];
   for (const lines of gatewayLines) {
     for (const line of lines) {
-      for (const what of findNeedles(line, [...VALUE_NEEDLES, ...TOKEN_NEEDLES])) out.push({ property: 'no secret in the gateway log', where: 'gateway stdout/stderr', what, input: line.slice(0, 300) });
+      for (const what of findNeedles(line, [...VALUE_NEEDLES, ...TOKEN_NEEDLES]))
+        out.push({ property: 'no secret in the gateway log', where: 'gateway stdout/stderr', what, input: line.slice(0, 300) });
     }
   }
   return out;
@@ -230,7 +276,9 @@ describe('fuzzing the gateway', () => {
     const vs = await fuzzWire('MITM', mitmCase(targets), { seed: SEED + 2, numRuns: 6_000, budgetMs: budget(10_000) });
     expect(await gatewayUp()).toBe(true);
     const elsewhere = reflector.requests.filter((r) => /^[a-z]+:\/\//i.test(r.url)).length + keyUp.requests.filter((r) => /^[a-z]+:\/\//i.test(r.url)).length;
-    console.log(`[fuzz] MITM: upstreams received ${reflector.requests.length + keyUp.requests.length} requests, ${elsewhere} of them in absolute-form (issue 11, item 4)`);
+    console.log(
+      `[fuzz] MITM: upstreams received ${reflector.requests.length + keyUp.requests.length} requests, ${elsewhere} of them in absolute-form (issue 11, item 4)`,
+    );
     expect(summarise(vs)).toEqual([]);
   }, 60_000);
 
@@ -242,11 +290,28 @@ describe('fuzzing the gateway', () => {
 
 // ------------------------------------------------------------------------------ control API
 
-const DENY = new Set(['pair.serviceAccount', 'system.openLink', 'settings.reset', 'settings.update', 'ca.rotate', 'gateway.restart', 'doctor.run', 'mappings.probe']);
+const DENY = new Set([
+  'pair.serviceAccount',
+  'system.openLink',
+  'settings.reset',
+  'settings.update',
+  'ca.rotate',
+  'gateway.restart',
+  'doctor.run',
+  'mappings.probe',
+]);
 
 async function controlCall(port: number, token: string, method: string, params: unknown): Promise<number> {
   const body = JSON.stringify(params);
-  const r = await tcpExchange(port, [wire(`POST /api/call/${method} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)], { deadlineMs: 10_000, settleMs: 10_000 });
+  const r = await tcpExchange(
+    port,
+    [
+      wire(
+        `POST /api/call/${method} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ),
+    ],
+    { deadlineMs: 10_000, settleMs: 10_000 },
+  );
   return statuses(r.bytes)[0] ?? 0;
 }
 
@@ -273,8 +338,20 @@ function likelyCause(bytes: Buffer): string {
 describe('fuzzing the control API', () => {
   let ctl: ControlTargets;
   let stderr: string[];
-  const controlNeedles = () => [...needlesFor('stored secret', CONTROL_SECRET), ...fixtureSecretValues().map((v) => ({ name: 'op fixture value', bytes: Buffer.from(v) }))];
-  const controlUp = async () => launcher!.serve.child.exitCode === null && statuses((await tcpExchange(ctl.port, [wire(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${ctl.port}\r\nConnection: close\r\n\r\n`)], { deadlineMs: 2_000, settleMs: 2_000 })).bytes)[0] === 200;
+  const controlNeedles = () => [
+    ...needlesFor('stored secret', CONTROL_SECRET),
+    ...fixtureSecretValues().map((v) => ({ name: 'op fixture value', bytes: Buffer.from(v) })),
+  ];
+  const controlUp = async () =>
+    launcher!.serve.child.exitCode === null &&
+    statuses(
+      (
+        await tcpExchange(ctl.port, [wire(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${ctl.port}\r\nConnection: close\r\n\r\n`)], {
+          deadlineMs: 2_000,
+          settleMs: 2_000,
+        })
+      ).bytes,
+    )[0] === 200;
 
   beforeAll(async () => {
     const t0 = Date.now();
@@ -286,7 +363,15 @@ describe('fuzzing the control API', () => {
     expect(await controlCall(port, controlToken, 'secrets.set', { name: 'fuzz', value: CONTROL_SECRET })).toBe(200);
     expect(await controlCall(port, controlToken, 'mappings.add', { host: launcher.upstreamAuthority, reference: 'local://fuzz' })).toBe(200);
     const code = new URL(launcher.signInUrl).hash.replace('#login=', '');
-    const signIn = await tcpExchange(port, [wire(`POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(JSON.stringify({ code }))}\r\nConnection: close\r\n\r\n${JSON.stringify({ code })}`)], { deadlineMs: 5_000, settleMs: 5_000 });
+    const signIn = await tcpExchange(
+      port,
+      [
+        wire(
+          `POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(JSON.stringify({ code }))}\r\nConnection: close\r\n\r\n${JSON.stringify({ code })}`,
+        ),
+      ],
+      { deadlineMs: 5_000, settleMs: 5_000 },
+    );
     const cookie = /set-cookie: (onecli_session=[\w-]+)/i.exec(signIn.bytes.toString('latin1'))?.[1];
     expect(cookie).toBeDefined();
     ctl = { port, token: controlToken, cookie: cookie!, methods: Object.keys(CONTROL_METHODS), deny: DENY };
@@ -302,8 +387,15 @@ describe('fuzzing the control API', () => {
       const r = await tcpExchange(ctl.port, [c.bytes], { deadlineMs: 1_500, settleMs: 150 });
       const codes = statuses(r.bytes);
       for (const s of codes) status.set(s, (status.get(s) ?? 0) + 1);
-      for (const s of codes.filter((s) => s >= 500)) violations.push({ property: 'control API never answers 5xx', where: likelyCause(c.bytes), what: `${s} ${/"code":"(\w+)"/.exec(r.bytes.toString('latin1'))?.[1] ?? ''}`, input: show(c.bytes) });
-      for (const what of findNeedles(r.bytes, controlNeedles())) violations.push({ property: 'control API never returns a secret', where: c.label, what, input: show(c.bytes) });
+      for (const s of codes.filter((s) => s >= 500))
+        violations.push({
+          property: 'control API never answers 5xx',
+          where: likelyCause(c.bytes),
+          what: `${s} ${/"code":"(\w+)"/.exec(r.bytes.toString('latin1'))?.[1] ?? ''}`,
+          input: show(c.bytes),
+        });
+      for (const what of findNeedles(r.bytes, controlNeedles()))
+        violations.push({ property: 'control API never returns a secret', where: c.label, what, input: show(c.bytes) });
     };
     const run = await runPool(cases.length, (i) => runOne(cases[i]!), {
       concurrency: 8,
@@ -311,14 +403,23 @@ describe('fuzzing the control API', () => {
       checkEveryMs: 300,
       check: controlUp,
       recover: async (suspects) => {
-        violations.push({ property: 'the launcher keeps serving', where: 'control API', what: `exit ${launcher!.serve.child.exitCode}`, input: `one of ${suspects.map((i) => show(cases[i]!.bytes, 200)).join('\n      ')}` });
+        violations.push({
+          property: 'the launcher keeps serving',
+          where: 'control API',
+          what: `exit ${launcher!.serve.child.exitCode}`,
+          input: `one of ${suspects.map((i) => show(cases[i]!.bytes, 200)).join('\n      ')}`,
+        });
         throw new Error(`the launcher stopped serving:\n${summarise(violations).join('\n')}\n${stderr.slice(-10).join('\n')}`);
       },
     });
-    const top = [...status.entries()].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s}×${n}`).join(' ');
+    const top = [...status.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(`[fuzz] control API: ${run.ran} cases in ${run.ms} ms (${run.checks} liveness checks); statuses ${top}`);
     for (const line of [...stderr, ...launcher!.serve.stdout]) {
-      for (const what of findNeedles(line, controlNeedles())) violations.push({ property: 'no secret in the launcher log', where: 'serve output', what, input: line.slice(0, 300) });
+      for (const what of findNeedles(line, controlNeedles()))
+        violations.push({ property: 'no secret in the launcher log', where: 'serve output', what, input: line.slice(0, 300) });
     }
     expect(await controlUp()).toBe(true);
     expect(summarise(violations)).toEqual([]);
@@ -332,7 +433,15 @@ describe('fuzzing the control API', () => {
     ['a request target `new URL(req.url, base)` rejects: //', 'GET', '//', ''],
     ['a request target `new URL(req.url, base)` rejects: http://[', 'POST', 'http://[', '{}'],
   ])('control API: %s → 4xx, not 500', async (_name, method, target, body) => {
-    const r = await tcpExchange(ctl.port, [wire(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${ctl.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)], { deadlineMs: 3_000, settleMs: 3_000 });
+    const r = await tcpExchange(
+      ctl.port,
+      [
+        wire(
+          `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${ctl.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        ),
+      ],
+      { deadlineMs: 3_000, settleMs: 3_000 },
+    );
     const status = statuses(r.bytes)[0] ?? 0;
     expect(status).toBeGreaterThanOrEqual(400);
     expect(status).toBeLessThan(500);
@@ -346,10 +455,26 @@ describe('what the fuzzer found, kept as plain cases', () => {
 
   // Fails until responses from mapped hosts are masked (issue 11, item 3).
   test.each([
-    ['base-URL door, JSON echo of request headers', () => tcpExchange(gateway.port, [wire(`GET /r/hdr/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${TOKEN}\r\nConnection: close\r\n\r\n`)])],
-    ['base-URL door, reflected into x-echo-auth and Set-Cookie, body in 7-byte chunks', () => tcpExchange(gateway.port, [wire(`GET /r/tpl/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`)])],
-    ['plain http to a mapped loopback host', () => tcpExchange(gateway.port, [wire(`GET http://127.0.0.1:${plain.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${plain.port}\r\n${auth()}Connection: close\r\n\r\n`)])],
-    ['an upgrade the upstream answers without switching', () => tcpExchange(gateway.port, [wire(`GET /r/ck/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${TOKEN}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`)])],
+    [
+      'base-URL door, JSON echo of request headers',
+      () => tcpExchange(gateway.port, [wire(`GET /r/hdr/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${TOKEN}\r\nConnection: close\r\n\r\n`)]),
+    ],
+    [
+      'base-URL door, reflected into x-echo-auth and Set-Cookie, body in 7-byte chunks',
+      () => tcpExchange(gateway.port, [wire(`GET /r/tpl/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`)]),
+    ],
+    [
+      'plain http to a mapped loopback host',
+      () =>
+        tcpExchange(gateway.port, [
+          wire(`GET http://127.0.0.1:${plain.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${plain.port}\r\n${auth()}Connection: close\r\n\r\n`),
+        ]),
+    ],
+    [
+      'an upgrade the upstream answers without switching',
+      () =>
+        tcpExchange(gateway.port, [wire(`GET /r/ck/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${TOKEN}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`)]),
+    ],
   ])('no injected value comes back: %s', async (_name, exchange) => {
     const r = await exchange();
     expect(statuses(r.bytes)[0]).toBe(200);
@@ -360,7 +485,12 @@ describe('what the fuzzer found, kept as plain cases', () => {
   test('TRACE to a mapped host, inside a MITM tunnel: 405, nothing reaches the upstream', async () => {
     const before = reflector.requests.length;
     const authority = mitmAuthorities(targets)[1]!;
-    const r = await mitmExchange(gateway.port, { connect: wire(`CONNECT ${authority} HTTP/1.1\r\n${auth()}\r\n`), servername: '', inner: [wire(`TRACE / HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`)], raw: null });
+    const r = await mitmExchange(gateway.port, {
+      connect: wire(`CONNECT ${authority} HTTP/1.1\r\n${auth()}\r\n`),
+      servername: '',
+      inner: [wire(`TRACE / HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`)],
+      raw: null,
+    });
     expect(r.handshake).toBe('ok');
     expect(statuses(r.inner.bytes)[0]).toBe(405);
     expect(findNeedles(r.inner.bytes, VALUE_NEEDLES)).toEqual([]);

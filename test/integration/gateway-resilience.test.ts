@@ -31,7 +31,13 @@ beforeAll(async () => {
 });
 afterAll(() => upstream?.close());
 
-const mapping = (id: string, host: string, route?: string): GatewayMapping => ({ id, host, port: upstream.port, rule: { type: 'x-api-key' }, ...(route ? { route } : {}) });
+const mapping = (id: string, host: string, route?: string): GatewayMapping => ({
+  id,
+  host,
+  port: upstream.port,
+  rule: { type: 'x-api-key' },
+  ...(route ? { route } : {}),
+});
 
 /** One request over an open TLS tunnel; resolves with the raw response, or 'closed'. */
 function requestOnTunnel(tunnel: TLSSocket, path: string, authority: string): Promise<string> {
@@ -56,7 +62,11 @@ function requestOnTunnel(tunnel: TLSSocket, path: string, authority: string): Pr
 describe('a fault injected into one request ends that request only', () => {
   let gw: RunningGateway;
   const logLines: string[] = [];
-  const poison = { toString: () => { throw new Error('poisoned value'); } } as unknown as string;
+  const poison = {
+    toString: () => {
+      throw new Error('poisoned value');
+    },
+  } as unknown as string;
   let armed = false;
 
   beforeAll(async () => {
@@ -65,7 +75,10 @@ describe('a fault injected into one request ends that request only', () => {
       listen: { host: '127.0.0.1', port: 0 },
       ca: { certPem: ca.certPem, keyPem: ca.keyPem },
       extraCaPem: upstreamCa.certPem,
-      agents: [{ name: 'victim', token: SECRETS.agentToken }, { name: 'bystander', token: OTHER_TOKEN }],
+      agents: [
+        { name: 'victim', token: SECRETS.agentToken },
+        { name: 'bystander', token: OTHER_TOKEN },
+      ],
       mappings: [
         mapping('good', 'localhost', 'good'),
         { id: 'sync-fault', host: 'sync.example', port: 443, rule: { type: 'bearer' }, route: 'sync' },
@@ -80,7 +93,14 @@ describe('a fault injected into one request ends that request only', () => {
         if (id === 'async-fault') return Promise.resolve({ ok: true, value: poison });
         return Promise.resolve({ ok: true, value: SECRETS.value });
       },
-      clock: { now: () => (armed ? (() => { throw new Error('clock fault'); })() : Date.now()) },
+      clock: {
+        now: () =>
+          armed
+            ? (() => {
+                throw new Error('clock fault');
+              })()
+            : Date.now(),
+      },
     });
   });
   afterAll(() => gw?.close());
@@ -133,7 +153,10 @@ describe('through the real gateway process and its launcher channel', () => {
     ca: { certPem: ca.certPem, keyPem: ca.keyPem },
     extraCaPem: upstreamCa.certPem,
     agents,
-    mappings: [mapping('upstream', 'localhost', 'up'), ...[...values.keys()].map((id) => ({ id, host: `${id}.example`, port: 443, rule: { type: 'bearer' as const }, route: id }))],
+    mappings: [
+      mapping('upstream', 'localhost', 'up'),
+      ...[...values.keys()].map((id) => ({ id, host: `${id}.example`, port: 443, rule: { type: 'bearer' as const }, route: id })),
+    ],
     logLevel: 'debug' as const,
   });
 
@@ -151,7 +174,16 @@ describe('through the real gateway process and its launcher channel', () => {
     expect(body.error.message).toMatch(/line break|control character|outside printable ASCII/);
     expect(r.stdout).not.toContain(values.get(id)!.slice(3, 12));
     expect(gw.child.exitCode).toBeNull();
-    const ok = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', `x-api-key: ${SECRETS.agentToken}`, `http://127.0.0.1:${gw.port}/r/up/echo`]);
+    const ok = await run('curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      `x-api-key: ${SECRETS.agentToken}`,
+      `http://127.0.0.1:${gw.port}/r/up/echo`,
+    ]);
     expect(ok.stdout).toBe('200');
   });
 
@@ -246,7 +278,12 @@ describe('the standalone gateway with a bad value in its environment', () => {
 });
 
 test('SIGTERM with tunnels and WebSockets still open: the gateway closes them after its grace period and exits', async () => {
-  const gw = await startGatewayProcess({ ca, upstreamCaPem: upstreamCa.certPem, tokens: [SECRETS.agentToken], mappings: [{ host: upstream.authority, route: 'up', header: 'x-api-key', value: SECRETS.value }] });
+  const gw = await startGatewayProcess({
+    ca,
+    upstreamCaPem: upstreamCa.certPem,
+    tokens: [SECRETS.agentToken],
+    mappings: [{ host: upstream.authority, route: 'up', header: 'x-api-key', value: SECRETS.value }],
+  });
   const blind = await rawRequest(gw.port, `CONNECT 127.0.0.1:${upstream.port} HTTP/1.1\r\nProxy-Authorization: ${basicAuth(SECRETS.agentToken)}\r\n\r\n`);
   expect(blind.status).toBe(200);
   const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/r/up/v1/responses`, { headers: { 'x-api-key': SECRETS.agentToken } });

@@ -153,7 +153,11 @@ describe('no Secret Service', () => {
       const [probe] = await runKeychainSteps({ ...bus.env }, [{ op: 'probe', service: APP_ID, timeoutMs: PROBE_TIMEOUT_MS }]);
       expect(probe).toMatchObject({
         ok: true,
-        value: { available: false, reason: 'no_secret_service', fix: 'No Secret Service on the session bus: install and unlock gnome-keyring, or pass --insecure-file-store.' },
+        value: {
+          available: false,
+          reason: 'no_secret_service',
+          fix: 'No Secret Service on the session bus: install and unlock gnome-keyring, or pass --insecure-file-store.',
+        },
       });
     } finally {
       await bus.stop();
@@ -173,7 +177,10 @@ describe('no Secret Service', () => {
     const [opened] = await runKeychainSteps(envWithoutSessionBus(), [
       { op: 'open-and-set', service: APP_ID, dataDir, allowFileStore: false, probeTimeoutMs: PROBE_TIMEOUT_MS, name: 'service-account-token', value: secret },
     ]);
-    expect(opened).toMatchObject({ ok: true, value: { stored: false, description: { kind: 'none' }, error: { code: 'no_secret_store', message: expect.stringMatching(/--insecure-file-store/) } } });
+    expect(opened).toMatchObject({
+      ok: true,
+      value: { stored: false, description: { kind: 'none' }, error: { code: 'no_secret_store', message: expect.stringMatching(/--insecure-file-store/) } },
+    });
     expect(JSON.stringify(opened)).not.toContain(secret);
     expect(readdirSync(dataDir)).toEqual([]);
   });

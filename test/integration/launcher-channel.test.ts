@@ -55,7 +55,14 @@ describe('gateway driven by the launcher over IPC', () => {
   test('100 concurrent requests on a cold mapping → exactly 1 resolve', async () => {
     resolveDelayMs = 300;
     const dispatcher = new ProxyAgent({ uri: proxy(), requestTls: { ca: ca.certPem }, connections: 16 });
-    const responses = await Promise.all(Array.from({ length: 100 }, () => undiciFetch(`https://localhost:${upstream.port}/echo`, { dispatcher }).then(async (r) => ({ status: r.status, body: (await r.json()) as { headers: Record<string, string> } }))));
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        undiciFetch(`https://localhost:${upstream.port}/echo`, { dispatcher }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { headers: Record<string, string> },
+        })),
+      ),
+    );
     resolveDelayMs = 0;
     expect(responses.every((r) => r.status === 200 && r.body.headers['x-api-key'] === MASKED_VALUE)).toBe(true);
     expect(upstream.requests.slice(-100).every((q) => q.headers['x-api-key'] === SECRETS.value)).toBe(true);
@@ -84,13 +91,22 @@ describe('gateway driven by the launcher over IPC', () => {
     expect(gw.resolves.length).toBe(before + 1);
 
     gw.send({ type: 'set-agents', agents: [{ name: 'other', token: 'tok-other-000000000000' }] });
-    const connectStatus = async () => (await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', '-x', proxy(), '--cacert', caFile, `https://localhost:${upstream.port}/echo`])).stdout;
+    const connectStatus = async () =>
+      (await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_connect}', '-x', proxy(), '--cacert', caFile, `https://localhost:${upstream.port}/echo`]))
+        .stdout;
     expect(await waitFor(async () => (await connectStatus()) === '407' && '407', 5_000, 'the revoked token to get 407')).toBe('407');
     gw.send({ type: 'set-agents', agents: [{ name: 'claude', token: SECRETS.agentToken }] });
 
     gw.send({ type: 'set-mappings', mappings: [] });
     // Until the table applies, the host is still terminated with our CA, which this curl does not trust.
-    const unmapped = await waitFor(async () => JSON.parse((await run('curl', ['-sS', '-x', proxy(), '--cacert', upstreamCaPath(), `https://localhost:${upstream.port}/echo`])).stdout) as { headers: Record<string, string> }, 5_000, 'a blind tunnel to the unmapped host');
+    const unmapped = await waitFor(
+      async () =>
+        JSON.parse((await run('curl', ['-sS', '-x', proxy(), '--cacert', upstreamCaPath(), `https://localhost:${upstream.port}/echo`])).stdout) as {
+          headers: Record<string, string>;
+        },
+      5_000,
+      'a blind tunnel to the unmapped host',
+    );
     expect(unmapped.headers['x-api-key']).toBeUndefined();
     gw.send({ type: 'set-mappings', mappings: config().mappings });
   });
@@ -111,7 +127,9 @@ function upstreamCaPath(): string {
 
 test('the gateway exits when its launcher dies (SIGKILL): no orphans', async () => {
   const cfg = JSON.stringify({ type: 'configure', config: { ...config(), logLevel: 'silent' } });
-  const parent = spawn(process.execPath, [path.resolve(import.meta.dirname, '../fixtures/fork-parent.mjs'), GATEWAY_MAIN, cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const parent = spawn(process.execPath, [path.resolve(import.meta.dirname, '../fixtures/fork-parent.mjs'), GATEWAY_MAIN, cfg], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const gatewayPid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
   expect(isAlive(gatewayPid)).toBe(true);
   parent.kill('SIGKILL');

@@ -64,7 +64,9 @@ describe('fake op: output shapes and exit codes', () => {
 
   test('whoami reports SERVICE_ACCOUNT when a valid-looking token is set; a bad one is bad_token', async () => {
     expect(JSON.parse((await op(['whoami', '--format', 'json'])).stdout)).toMatchObject({ user_type: 'HUMAN' });
-    expect(JSON.parse((await op(['whoami', '--format', 'json'], { OP_SERVICE_ACCOUNT_TOKEN: 'ops_fake' })).stdout)).toMatchObject({ user_type: 'SERVICE_ACCOUNT' });
+    expect(JSON.parse((await op(['whoami', '--format', 'json'], { OP_SERVICE_ACCOUNT_TOKEN: 'ops_fake' })).stdout)).toMatchObject({
+      user_type: 'SERVICE_ACCOUNT',
+    });
     const bad = await op(['whoami', '--format', 'json'], { OP_SERVICE_ACCOUNT_TOKEN: 'nope' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/DecodeSACredentials/);
@@ -75,11 +77,19 @@ describe('fake op: failures', () => {
   test.each([
     [['vault', 'list', '--bogus'], {}, 'unknown flag: --bogus'],
     [['frob'], {}, 'unknown command "frob" for "op"'],
-    [['read', 'op://onlyvault'], {}, "invalid secret reference 'op://onlyvault': too few '/': secret references should have at least vault, item and field specified"],
+    [
+      ['read', 'op://onlyvault'],
+      {},
+      "invalid secret reference 'op://onlyvault': too few '/': secret references should have at least vault, item and field specified",
+    ],
     [['read', 'op://a/b (c)/d'], {}, "invalid secret reference: invalid character in secret reference: '('"],
     [['item', 'get', 'Nope', '--format', 'json'], {}, '"Nope" isn\'t an item. Specify the item with its UUID, name, or domain.'],
     [['item', 'list', '--vault', 'Nope'], {}, '"Nope" isn\'t a vault in this account. Specify the vault with its ID or name.'],
-    [['read', 'op://a/b/c'], { FAKE_OP_MODE: 'dismissed' }, "could not read secret 'op://a/b/c': error initializing client: authorization prompt dismissed, please try again"],
+    [
+      ['read', 'op://a/b/c'],
+      { FAKE_OP_MODE: 'dismissed' },
+      "could not read secret 'op://a/b/c': error initializing client: authorization prompt dismissed, please try again",
+    ],
     [['vault', 'list'], { FAKE_OP_MODE: 'auth_timeout', FAKE_OP_DELAY_MS: '50' }, 'error initializing client: authorization timeout'],
   ] as const)('%j → [ERROR] <ts> message, empty stdout, exit 1', async (args, env, message) => {
     const res = await op([...args], env);
@@ -90,7 +100,11 @@ describe('fake op: failures', () => {
   });
 
   test('no_accounts has no [ERROR] prefix; crash exits 2 with a panic', async () => {
-    expect(await op(['account', 'list', '--format', 'json'], { FAKE_OP_MODE: 'no_accounts' })).toEqual({ code: 1, stdout: '', stderr: 'No accounts configured for use with 1Password CLI.\n' });
+    expect(await op(['account', 'list', '--format', 'json'], { FAKE_OP_MODE: 'no_accounts' })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'No accounts configured for use with 1Password CLI.\n',
+    });
     expect(await op(['vault', 'list'], { FAKE_OP_MODE: 'crash' })).toEqual({ code: 2, stdout: '', stderr: 'panic: fake\n' });
   });
 
@@ -98,7 +112,10 @@ describe('fake op: failures', () => {
     const log = path.join(dir, 'calls.log');
     await op(['vault', 'list', '--format', 'json'], { FAKE_OP_LOG: log, OP_SERVICE_ACCOUNT_TOKEN: 'ops_SECRET_TOKEN_VALUE', OP_ACCOUNT: 'acme' });
     await op(['--version'], { FAKE_OP_LOG: log });
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ argv: ['vault', 'list', '--format', 'json'], env: { OP_SERVICE_ACCOUNT_TOKEN: true, OP_ACCOUNT: 'acme' } });
     expect(lines[1]).toMatchObject({ argv: ['--version'], env: { OP_SERVICE_ACCOUNT_TOKEN: false } });
     expect(readFileSync(log, 'utf8')).not.toContain('ops_SECRET_TOKEN_VALUE');

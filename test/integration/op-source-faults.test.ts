@@ -31,13 +31,20 @@ beforeAll(() => {
 
 function source(steer: Record<string, string> = {}, options: { timeoutMs?: number; opPath?: string } = {}) {
   const deps = { execFile: nodeExecFile, env: process.env, clock: { now: () => Date.now() } };
-  const runner = createOpRunner(deps, { opPath: options.opPath ?? opPath, timeoutMs: options.timeoutMs, extraEnv: { FAKE_OP_FIXTURE: FIXTURE_FILE, ...steer } });
+  const runner = createOpRunner(deps, {
+    opPath: options.opPath ?? opPath,
+    timeoutMs: options.timeoutMs,
+    extraEnv: { FAKE_OP_FIXTURE: FIXTURE_FILE, ...steer },
+  });
   return { src: new OpDesktopSource(runner), runner };
 }
 
 /** Awaits the rejection and checks what every VaultError from op must satisfy. */
 async function failure(promise: Promise<unknown>): Promise<VaultError & { kind: OpFailureKind | undefined }> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(VaultError);
   const vaultError = err as VaultError;
   expect(vaultError.fix.length).toBeGreaterThan(20);
@@ -151,7 +158,7 @@ describe('not_found and bad_reference', () => {
     expect(existsSync(log)).toBe(false);
   });
 
-  test('op\'s own reference errors are bad_reference too (a caller that skips our check)', async () => {
+  test("op's own reference errors are bad_reference too (a caller that skips our check)", async () => {
     const { runner } = source();
     for (const ref of ['op://onlyvault', 'op://MCP/Neon API Key (pull.fm)/password']) {
       const err = await failure(runner(['read', ref, '--no-newline']));

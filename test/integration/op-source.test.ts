@@ -63,7 +63,11 @@ describe('success paths against the op double', () => {
   test('listFields gives id, label, type, section and reference, and never a value', async () => {
     const fields = await source().listFields(vaultId('API Keys'), itemId('Anthropic'));
     expect(fields).toContainEqual({
-      id: 'fakefieldcredential0000001', label: 'credential', type: 'CONCEALED', section: 'Admin', reference: 'op://API Keys/Anthropic/Admin/credential',
+      id: 'fakefieldcredential0000001',
+      label: 'credential',
+      type: 'CONCEALED',
+      section: 'Admin',
+      reference: 'op://API Keys/Anthropic/Admin/credential',
     });
     expect(fields.map((f) => f.label)).toEqual(['notesPlain', 'credential', 'one-time password']);
     const listed = JSON.stringify(fields);
@@ -82,7 +86,10 @@ describe('the environment op sees', () => {
   test('a planted OP_SERVICE_ACCOUNT_TOKEN or AWS_SECRET never reaches the child', async () => {
     const log = path.join(dir, 'env.log');
     const env = { ...process.env, OP_SERVICE_ACCOUNT_TOKEN: 'not-ops-PLANTED', AWS_SECRET: 'aws-PLANTED', OP_ACCOUNT: 'fake-team' };
-    const runner = createOpRunner({ execFile: nodeExecFile, env, clock: { now: () => Date.now() } }, { opPath, extraEnv: { FAKE_OP_FIXTURE: FIXTURE_FILE, FAKE_OP_LOG: log } });
+    const runner = createOpRunner(
+      { execFile: nodeExecFile, env, clock: { now: () => Date.now() } },
+      { opPath, extraEnv: { FAKE_OP_FIXTURE: FIXTURE_FILE, FAKE_OP_LOG: log } },
+    );
     // Had the planted token reached the double, it would answer bad_token (it is not ops_…).
     await expect(new OpDesktopSource(runner).listVaults()).resolves.toHaveLength(2);
     const line = JSON.parse(readFileSync(log, 'utf8').trim()) as { env: Record<string, unknown>; envKeys: string[] };

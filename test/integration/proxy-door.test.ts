@@ -22,7 +22,13 @@ const curlJson = async (args: string[]) => {
 
 describe('proxy door, mapped host (MITM + injection)', () => {
   test('curl: the mapping header set replaces the credentials the client sent', async () => {
-    const echo = await curlJson([`https://${f.upstream.authority}/echo?q=1`, '-H', `authorization: Bearer ${SECRETS.phantom}`, '-H', `x-api-key: ${SECRETS.phantom}`]);
+    const echo = await curlJson([
+      `https://${f.upstream.authority}/echo?q=1`,
+      '-H',
+      `authorization: Bearer ${SECRETS.phantom}`,
+      '-H',
+      `x-api-key: ${SECRETS.phantom}`,
+    ]);
     expect(echo.path).toBe('/echo?q=1');
     expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     // The upstream echoed the key: the agent gets it masked.
@@ -57,7 +63,9 @@ print(r.status_code); print(json.dumps(r.json()))`;
   });
 
   test('hey (Go): 200 requests at c=8, every one injected', async () => {
-    const r = await run('hey', ['-n', '200', '-c', '8', '-x', f.proxy, '-H', `x-api-key: ${SECRETS.phantom}`, `https://${f.upstream.authority}/echo`], { timeoutMs: 30_000 });
+    const r = await run('hey', ['-n', '200', '-c', '8', '-x', f.proxy, '-H', `x-api-key: ${SECRETS.phantom}`, `https://${f.upstream.authority}/echo`], {
+      timeoutMs: 30_000,
+    });
     expect(r.stdout).toMatch(/\[200\]\s+200 responses/);
     expect(f.upstream.requests).toHaveLength(200);
     expect(f.upstream.requests.every((q) => q.headers['x-api-key'] === SECRETS.value)).toBe(true);
@@ -147,7 +155,7 @@ describe('proxy door, authentication', () => {
 });
 
 describe('proxy door, unmapped host', () => {
-  test('is tunnelled blind: the client sees the upstream\'s own certificate and no header is added', async () => {
+  test("is tunnelled blind: the client sees the upstream's own certificate and no header is added", async () => {
     const authority = `127.0.0.1:${f.upstream.port}`; // mapped only as localhost:<port>
     const socket = await tlsThroughProxy(f.gateway.port, SECRETS.agentToken, authority, { ca: f.upstreamCa.certPem });
     const cert = new X509Certificate(socket.getPeerX509Certificate()!.raw);

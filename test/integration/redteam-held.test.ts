@@ -9,7 +9,20 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SECRETS } from '../support/fixture.js';
 import { DOORS, startBench, type Bench } from '../support/redteam-doors.js';
-import { frontRequest, parseResponse, proxyAuth, readAll, sleep, SWITCHING, upgradeRequest, viaTunnel, wsFrame, wsFrames, writeParts, type HostileRequest } from '../support/redteam-wire.js';
+import {
+  frontRequest,
+  parseResponse,
+  proxyAuth,
+  readAll,
+  sleep,
+  SWITCHING,
+  upgradeRequest,
+  viaTunnel,
+  wsFrame,
+  wsFrames,
+  writeParts,
+  type HostileRequest,
+} from '../support/redteam-wire.js';
 import { ValueMask } from '../../src/gateway/value-mask.js';
 
 const V = SECRETS.value;
@@ -66,10 +79,14 @@ async function script(req: HostileRequest): Promise<void> {
       );
     case 'informational':
       // 100 and 103 answers carrying the value, then the real one.
-      s.end(`HTTP/1.1 100 Continue\r\nX-K: ${k}\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </k/${k}>; rel=preload\r\nX-K: ${k}\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok`);
+      s.end(
+        `HTTP/1.1 100 Continue\r\nX-K: ${k}\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </k/${k}>; rel=preload\r\nX-K: ${k}\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok`,
+      );
       return;
     case 'trailers':
-      s.end(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-K\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\nX-K: ${k}\r\nX-B: ${Buffer.from(k).toString('base64')}\r\n\r\n`);
+      s.end(
+        `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-K\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\nX-K: ${k}\r\nX-B: ${Buffer.from(k).toString('base64')}\r\n\r\n`,
+      );
       return;
     case 'head':
       // HEAD: the value in headers, a Content-Encoding for a body not sent.
@@ -166,7 +183,12 @@ describe('the masking scanner itself, every way of cutting a hostile body', () =
     for (let i = 0; i <= whole.length; i++) {
       for (let j = i; j <= whole.length; j += 3) {
         const scanner = mask.stream();
-        const out = Buffer.concat([scanner.push(Buffer.from(whole.subarray(0, i))), scanner.push(Buffer.from(whole.subarray(i, j))), scanner.push(Buffer.from(whole.subarray(j))), scanner.end()]);
+        const out = Buffer.concat([
+          scanner.push(Buffer.from(whole.subarray(0, i))),
+          scanner.push(Buffer.from(whole.subarray(i, j))),
+          scanner.push(Buffer.from(whole.subarray(j))),
+          scanner.end(),
+        ]);
         if (out.toString('latin1') !== trickyMasked) expect({ i, j, out: out.toString('latin1') }).toEqual({ i, j, out: trickyMasked });
       }
     }
@@ -276,7 +298,13 @@ describe.each(['route', 'mitm'] as const)('HEAD, 100-continue and pipelining (%s
   const head = (path: string) =>
     door === 'route'
       ? frontRequest(bench.gateway.port, `HEAD /r/h${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${SECRETS.agentToken}\r\nConnection: close\r\n\r\n`)
-      : viaTunnel(bench.gateway.port, SECRETS.agentToken, bench.tls.authority, bench.ca.certPem, `HEAD ${path} HTTP/1.1\r\nHost: ${bench.tls.authority}\r\nConnection: close\r\n\r\n`);
+      : viaTunnel(
+          bench.gateway.port,
+          SECRETS.agentToken,
+          bench.tls.authority,
+          bench.ca.certPem,
+          `HEAD ${path} HTTP/1.1\r\nHost: ${bench.tls.authority}\r\nConnection: close\r\n\r\n`,
+        );
 
   test('HEAD: headers masked, Content-Encoding of the body not sent passed as is', async () => {
     const before = bench.tls.seen.length;
@@ -296,7 +324,8 @@ describe.each(['route', 'mitm'] as const)('HEAD, 100-continue and pipelining (%s
   });
 
   test('Expect: 100-continue with a body: the upstream 100 with the value is dropped, the answer masked', async () => {
-    const req = (target: string, host: string, auth: string) => `POST ${target} HTTP/1.1\r\nHost: ${host}\r\n${auth}Content-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+    const req = (target: string, host: string, auth: string) =>
+      `POST ${target} HTTP/1.1\r\nHost: ${host}\r\n${auth}Content-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
     let raw: Buffer;
     if (door === 'route') {
       raw = await new Promise<Buffer>((resolve) => {
@@ -324,12 +353,20 @@ describe.each(['route', 'mitm'] as const)('HEAD, 100-continue and pipelining (%s
     const auth = door === 'route' ? `x-api-key: ${SECRETS.agentToken}\r\n` : '';
     const reqs = `GET ${p}/pipelined HTTP/1.1\r\nHost: ${host}\r\n${auth}\r\nTRACE ${p}/t HTTP/1.1\r\nHost: ${host}\r\n${auth}\r\nGET ${p}/pipelined?2 HTTP/1.1\r\nHost: ${host}\r\n${auth}Connection: close\r\n\r\n`;
     const before = bench.tls.seen.length;
-    const raw = door === 'route' ? await frontRequest(bench.gateway.port, reqs) : await viaTunnel(bench.gateway.port, SECRETS.agentToken, bench.tls.authority, bench.ca.certPem, reqs);
+    const raw =
+      door === 'route'
+        ? await frontRequest(bench.gateway.port, reqs)
+        : await viaTunnel(bench.gateway.port, SECRETS.agentToken, bench.tls.authority, bench.ca.certPem, reqs);
     clean(raw);
     const text = raw.toString('latin1');
     expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 405', 'HTTP/1.1 200']);
     expect(bench.tls.seen.slice(before).map((r) => r.method)).not.toContain('TRACE');
-    expect(bench.tls.seen.slice(before).flatMap((r) => r.rawHead + r.rest.toString('latin1')).join('')).not.toContain('TRACE');
+    expect(
+      bench.tls.seen
+        .slice(before)
+        .flatMap((r) => r.rawHead + r.rest.toString('latin1'))
+        .join(''),
+    ).not.toContain('TRACE');
   });
 });
 
@@ -337,7 +374,13 @@ describe('smuggling around the tunnel checks', () => {
   test('bytes pipelined after a refused upgrade never reach the upstream', async () => {
     const before = bench.tls.seen.length;
     const smuggled = `GET /steal HTTP/1.1\r\nHost: evil.example\r\n\r\nTRACE / HTTP/1.1\r\nHost: ${bench.tls.authority}\r\n\r\n`;
-    const raw = await viaTunnel(bench.gateway.port, SECRETS.agentToken, bench.tls.authority, bench.ca.certPem, upgradeRequest('/refuse-upgrade', bench.tls.authority) + smuggled);
+    const raw = await viaTunnel(
+      bench.gateway.port,
+      SECRETS.agentToken,
+      bench.tls.authority,
+      bench.ca.certPem,
+      upgradeRequest('/refuse-upgrade', bench.tls.authority) + smuggled,
+    );
     clean(raw);
     await sleep(100);
     const seen = bench.tls.seen.slice(before);
@@ -347,7 +390,13 @@ describe('smuggling around the tunnel checks', () => {
   });
 
   test('a second CONNECT inside a MITM tunnel is an inner request, not a new tunnel', async () => {
-    const raw = await viaTunnel(bench.gateway.port, SECRETS.agentToken, bench.tls.authority, bench.ca.certPem, `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`);
+    const raw = await viaTunnel(
+      bench.gateway.port,
+      SECRETS.agentToken,
+      bench.tls.authority,
+      bench.ca.certPem,
+      `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`,
+    );
     expect(raw.toString('latin1')).not.toMatch(/^HTTP\/1\.1 200/);
   });
 
@@ -365,31 +414,35 @@ describe('smuggling around the tunnel checks', () => {
 describe('slow and absent readers', () => {
   const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bench.gateway.child.pid}/status`, 'utf8'))?.[1]) / 1024;
 
-  test.skipIf(process.platform !== 'linux')('clients that never read a 64 MiB answer hold the gateway to bounded memory; a reader then gets it all, masked', async () => {
-    const start = rssMb();
-    const sockets: net.Socket[] = [];
-    for (const path of ['/r/h/big', '/r/h/big', '/r/h/big']) {
-      const s = net.connect(bench.gateway.port, '127.0.0.1');
-      await new Promise((r) => s.once('connect', r));
-      s.pause();
-      s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${SECRETS.agentToken}\r\nConnection: close\r\n\r\n`);
-      sockets.push(s);
-    }
-    await sleep(1500);
-    expect(rssMb() - start).toBeLessThan(64);
-    // Another agent is served meanwhile.
-    expect(parseResponse(await bench.get('route', '/plain')).status).toBe(200);
-    let n = 0;
-    await new Promise<void>((resolve) => {
-      sockets[0]!.on('data', (d: Buffer) => {
-        n += d.length;
-        if (n >= BIG) resolve();
+  test.skipIf(process.platform !== 'linux')(
+    'clients that never read a 64 MiB answer hold the gateway to bounded memory; a reader then gets it all, masked',
+    async () => {
+      const start = rssMb();
+      const sockets: net.Socket[] = [];
+      for (const path of ['/r/h/big', '/r/h/big', '/r/h/big']) {
+        const s = net.connect(bench.gateway.port, '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        s.pause();
+        s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${SECRETS.agentToken}\r\nConnection: close\r\n\r\n`);
+        sockets.push(s);
+      }
+      await sleep(1500);
+      expect(rssMb() - start).toBeLessThan(64);
+      // Another agent is served meanwhile.
+      expect(parseResponse(await bench.get('route', '/plain')).status).toBe(200);
+      let n = 0;
+      await new Promise<void>((resolve) => {
+        sockets[0]!.on('data', (d: Buffer) => {
+          n += d.length;
+          if (n >= BIG) resolve();
+        });
+        sockets[0]!.resume();
       });
-      sockets[0]!.resume();
-    });
-    for (const s of sockets) s.destroy();
-    expect(n).toBeGreaterThanOrEqual(BIG);
-  }, 25_000);
+      for (const s of sockets) s.destroy();
+      expect(n).toBeGreaterThanOrEqual(BIG);
+    },
+    25_000,
+  );
 
   test('a WebSocket client that goes away closes the upstream socket too', async () => {
     const before = bench.tls.seen.length;

@@ -44,7 +44,13 @@ async function script(req: HostileRequest): Promise<void> {
     case 'te-gzip-chunked': {
       // Compression announced as a transfer coding: Node de-chunks it and leaves the gzip.
       const gz = zlib.gzipSync(`{"echo":"${key}"}`);
-      s.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${gz.length.toString(16)}\r\n`), gz, Buffer.from('\r\n0\r\n\r\n')]));
+      s.end(
+        Buffer.concat([
+          Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${gz.length.toString(16)}\r\n`),
+          gz,
+          Buffer.from('\r\n0\r\n\r\n'),
+        ]),
+      );
       return;
     }
     case 'te-gzip-close': {
@@ -138,17 +144,23 @@ beforeAll(async () => {
 afterAll(() => bench?.stop());
 
 describe('Transfer-Encoding carries compression past the scan (forward.ts / response-coding.ts)', () => {
-  test.each(DOORS.flatMap((d) => [[d, 'te-gzip-chunked'] as const, [d, 'te-gzip-close'] as const]))('%s door, %s: the agent cannot gunzip the value out of the body', async (door, path) => {
-    const got = await bench.get(door, `/${path}`);
-    expect(recoverable(got)).not.toContain(V);
-  });
+  test.each(DOORS.flatMap((d) => [[d, 'te-gzip-chunked'] as const, [d, 'te-gzip-close'] as const]))(
+    '%s door, %s: the agent cannot gunzip the value out of the body',
+    async (door, path) => {
+      const got = await bench.get(door, `/${path}`);
+      expect(recoverable(got)).not.toContain(V);
+    },
+  );
 });
 
 describe('WebSocket frames are scanned as raw bytes, not as messages (upgrade.ts)', () => {
-  test.each(DOORS.flatMap((d) => ['ws-fragmented', 'ws-ping-inside', 'ws-deflate', 'ws-masked'].map((p) => [d, p] as const)))('%s door, %s: the reassembled message does not hold the value', async (door, path) => {
-    const got = await bench.upgrade(door, `/${path}`);
-    expect(recoverable(got)).not.toContain(V);
-  });
+  test.each(DOORS.flatMap((d) => ['ws-fragmented', 'ws-ping-inside', 'ws-deflate', 'ws-masked'].map((p) => [d, p] as const)))(
+    '%s door, %s: the reassembled message does not hold the value',
+    async (door, path) => {
+      const got = await bench.upgrade(door, `/${path}`);
+      expect(recoverable(got)).not.toContain(V);
+    },
+  );
 });
 
 describe('forms of the value an upstream writes that the mask does not know (value-mask.ts valueForms)', () => {

@@ -40,7 +40,10 @@ test.each([
   ['an unknown path (404, no token at all)', () => `GET /nope HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n`],
   ['the base-URL door with a wrong token (401)', () => `GET /r/echo/ws HTTP/1.1\r\nHost: x\r\nx-api-key: wrong\r\n${UPGRADE}\r\n`],
   ['the plain-HTTP door without proxy auth (407)', () => `GET http://localhost:1/ws HTTP/1.1\r\nHost: localhost:1\r\n${UPGRADE}\r\n`],
-  ['the plain-HTTP door to a mapped non-loopback host (403)', () => `GET http://api.example.com:443/ws HTTP/1.1\r\nHost: api.example.com:443\r\n${proxyAuth(SECRETS.agentToken)}${UPGRADE}\r\n`],
+  [
+    'the plain-HTTP door to a mapped non-loopback host (403)',
+    () => `GET http://api.example.com:443/ws HTTP/1.1\r\nHost: api.example.com:443\r\n${proxyAuth(SECRETS.agentToken)}${UPGRADE}\r\n`,
+  ],
 ])('upgrade request + immediate reset, 40 times: %s — the gateway keeps serving', async (_name, request) => {
   fx = await startFixture((up) => [
     { host: up.authority, header: 'x-api-key', route: 'echo', value: SECRETS.value },

@@ -30,11 +30,13 @@ beforeAll(async () => {
 });
 afterAll(() => bench?.stop());
 
-test.each(DOORS.filter((d) => d !== 'self').flatMap((d) => MESSAGES.map((m, i) => [d, m, i] as const)))('%s door: a whole frame %j arrives while the server waits', async (door, msg, i) => {
-  const got = await bench.upgrade(door, `/ws?m=${i}`, Buffer.alloc(0), 800);
-  const end = got.indexOf('\r\n\r\n');
-  expect(got.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
-  const frames = wsFrames(got.subarray(end + 4));
-  expect(frames.map((f) => f.payload.toString())).toEqual([msg]);
-});
-
+test.each(DOORS.filter((d) => d !== 'self').flatMap((d) => MESSAGES.map((m, i) => [d, m, i] as const)))(
+  '%s door: a whole frame %j arrives while the server waits',
+  async (door, msg, i) => {
+    const got = await bench.upgrade(door, `/ws?m=${i}`, Buffer.alloc(0), 800);
+    const end = got.indexOf('\r\n\r\n');
+    expect(got.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
+    const frames = wsFrames(got.subarray(end + 4));
+    expect(frames.map((f) => f.payload.toString())).toEqual([msg]);
+  },
+);

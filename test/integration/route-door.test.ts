@@ -22,7 +22,10 @@ beforeEach(() => {
 describe('base-URL door: /r/<route>/… with the agent token as a phantom API key', () => {
   test('the real @anthropic-ai/sdk: token swapped for the real key, over verified TLS', async () => {
     const client = new Anthropic({ baseURL: `${base}/anthropic`, apiKey: SECRETS.agentToken, maxRetries: 0 });
-    const echo = (await client.messages.create({ model: 'claude-test', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })) as unknown as { path: string; headers: Record<string, string> };
+    const echo = (await client.messages.create({ model: 'claude-test', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })) as unknown as {
+      path: string;
+      headers: Record<string, string>;
+    };
     expect(echo.path).toBe('/v1/messages');
     expect(echo.headers['x-api-key']).toBe(MASKED_VALUE);
     expect(f.upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
@@ -32,14 +35,17 @@ describe('base-URL door: /r/<route>/… with the agent token as a phantom API ke
 
   test('the real openai SDK: Authorization Bearer token swapped for the real key', async () => {
     const client = new OpenAI({ baseURL: `${base}/openai/v1`, apiKey: SECRETS.agentToken, maxRetries: 0 });
-    const echo = (await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })) as unknown as { path: string; headers: Record<string, string> };
+    const echo = (await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })) as unknown as {
+      path: string;
+      headers: Record<string, string>;
+    };
     expect(echo.path).toBe('/v1/chat/completions');
     expect(echo.headers.authorization).toBe(`Bearer ${MASKED_VALUE}`);
     expect(f.upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SECRETS.value}`);
     expect(JSON.stringify(echo.headers)).not.toContain(SECRETS.agentToken);
   });
 
-  test('a wrong token gets 401 in the provider\'s own error shape, which its SDK understands', async () => {
+  test("a wrong token gets 401 in the provider's own error shape, which its SDK understands", async () => {
     const anthropic = new Anthropic({ baseURL: `${base}/anthropic`, apiKey: 'sk-ant-not-a-token-000', maxRetries: 0 });
     const err = await anthropic.messages.create({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
@@ -62,7 +68,10 @@ describe('base-URL door: /r/<route>/… with the agent token as a phantom API ke
   test('an unknown route → 404 that says how to fix it', async () => {
     const res = await fetch(`${base}/nope/v1/x`, { headers: { 'x-api-key': SECRETS.agentToken } });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'unknown_route', message: expect.stringMatching(/route "nope"/) });
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'unknown_route',
+      message: expect.stringMatching(/route "nope"/),
+    });
   });
 
   test('streams: SSE through the route door arrives event by event', async () => {
@@ -77,7 +86,11 @@ describe('base-URL door: /r/<route>/… with the agent token as a phantom API ke
   });
 
   test('query strings and request bodies pass through', async () => {
-    const res = await fetch(`${base}/openai/v1/files?limit=2&after=x`, { method: 'POST', body: 'a'.repeat(70_000), headers: { authorization: `Bearer ${SECRETS.agentToken}` } });
+    const res = await fetch(`${base}/openai/v1/files?limit=2&after=x`, {
+      method: 'POST',
+      body: 'a'.repeat(70_000),
+      headers: { authorization: `Bearer ${SECRETS.agentToken}` },
+    });
     const echo = (await res.json()) as { path: string; bodyLength: number };
     expect(echo).toMatchObject({ path: '/v1/files?limit=2&after=x', bodyLength: 70_000 });
   });

@@ -41,7 +41,13 @@ test('known secrets sent through every path appear in no log line and no error b
   await curl(['-x', f.proxy, '--cacert', f.caFile, ...withSecrets, `https://127.0.0.1:${untrusted.port}/echo`]); // upstream_tls
   await curl(['-x', f.proxy, ...withSecrets, `http://api.mapped.example/x?key=${QUERY_SECRET}`]); // insecure_http
   await curl(['-x', f.proxy, ...withSecrets, `http://127.0.0.1:1/x`]); // unreachable plain
-  await curl(['-H', `x-api-key: ${SECRETS.agentToken}`, '-H', `cookie: ${COOKIE}`, `http://127.0.0.1:${f.gateway.port}/r/anthropic/v1/messages?key=${QUERY_SECRET}`]); // route door
+  await curl([
+    '-H',
+    `x-api-key: ${SECRETS.agentToken}`,
+    '-H',
+    `cookie: ${COOKIE}`,
+    `http://127.0.0.1:${f.gateway.port}/r/anthropic/v1/messages?key=${QUERY_SECRET}`,
+  ]); // route door
   await curl(['-H', `x-api-key: ${WRONG_TOKEN}`, `http://127.0.0.1:${f.gateway.port}/r/anthropic/v1/messages`]); // route 401
   await curl(['-H', `authorization: Bearer ${WRONG_TOKEN}`, `http://127.0.0.1:${f.gateway.port}/r/nope/x`]); // unknown route
   const bad = await rawRequest(f.gateway.port, `CONNECT ${WRONG_TOKEN} HTTP/1.1\r\nProxy-Authorization: ${basicAuth(WRONG_TOKEN)}\r\n\r\n`);

@@ -21,7 +21,7 @@ describe('service account via the real @1password/sdk (offline errors)', () => {
     expect(JSON.stringify(err)).not.toContain(token);
   });
 
-  test('the SDK\'s reference validation error (a thrown string) → bad_reference', async () => {
+  test("the SDK's reference validation error (a thrown string) → bad_reference", async () => {
     const { Secrets } = await import('@1password/sdk');
     let thrown: unknown;
     try {
@@ -50,7 +50,7 @@ describe('SDK failure classification', () => {
     expect(classifySdkFailure(new Error(message)).code).toBe(code);
   });
 
-  test('the SDK\'s typed errors', async () => {
+  test("the SDK's typed errors", async () => {
     const sdk = await import('@1password/sdk');
     expect(classifySdkFailure(new sdk.RateLimitExceededError('x')).code).toBe('rate_limited');
     expect(classifySdkFailure(new sdk.AuthExpiredError('x')).code).toBe('auth_required');

@@ -26,7 +26,14 @@ async function supervisor(overrides: Partial<SupervisorDeps> = {}, port = 0) {
     spawn: forkSpawner,
     entry: GATEWAY_MAIN,
     env: gatewayEnv(process.env),
-    buildConfig: async () => GatewayRuntimeConfig.parse({ listen: { host: '127.0.0.1', port }, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, agents: [{ name: 'a', token: SECRETS.agentToken }], mappings: [], logLevel: 'warn' }),
+    buildConfig: async () =>
+      GatewayRuntimeConfig.parse({
+        listen: { host: '127.0.0.1', port },
+        ca: { certPem: ca.certPem, keyPem: ca.keyPem },
+        agents: [{ name: 'a', token: SECRETS.agentToken }],
+        mappings: [],
+        logLevel: 'warn',
+      }),
     resolve: async () => ({ ok: true, value: SECRETS.value }),
     onStatus: (st) => statuses.push(st),
     ...overrides,
@@ -109,7 +116,14 @@ describe('gateway supervisor (real processes)', () => {
     const resolved: string[] = [];
     const { s } = await supervisor({
       buildConfig: async () =>
-        GatewayRuntimeConfig.parse({ listen: { host: '127.0.0.1', port: 0 }, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, extraCaPem: upstreamCa.certPem, agents: [{ name: 'a', token: SECRETS.agentToken }], mappings: [], logLevel: 'warn' }),
+        GatewayRuntimeConfig.parse({
+          listen: { host: '127.0.0.1', port: 0 },
+          ca: { certPem: ca.certPem, keyPem: ca.keyPem },
+          extraCaPem: upstreamCa.certPem,
+          agents: [{ name: 'a', token: SECRETS.agentToken }],
+          mappings: [],
+          logLevel: 'warn',
+        }),
       resolve: async (id) => {
         resolved.push(id);
         return { ok: true, value: SECRETS.value };
@@ -121,7 +135,15 @@ describe('gateway supervisor (real processes)', () => {
     writeFileSync(caFile, ca.certPem);
     const port = (s.status as Extract<GatewayStatus, { state: 'running' }>).port;
     // Until the mapping applies, the host is a blind tunnel to the upstream, whose certificate this curl does not trust.
-    const echoed = await waitFor(async () => JSON.parse((await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}@127.0.0.1:${port}`, '--cacert', caFile, `https://localhost:${upstream.port}/echo`])).stdout) as { headers: Record<string, string> }, 5_000, 'the mapping to apply');
+    const echoed = await waitFor(
+      async () =>
+        JSON.parse(
+          (await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}@127.0.0.1:${port}`, '--cacert', caFile, `https://localhost:${upstream.port}/echo`]))
+            .stdout,
+        ) as { headers: Record<string, string> },
+      5_000,
+      'the mapping to apply',
+    );
     expect(echoed.headers['x-api-key']).toBe(MASKED_VALUE);
     expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     expect(resolved).toEqual(['up']);

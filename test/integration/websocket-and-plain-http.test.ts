@@ -42,7 +42,10 @@ function wsRoundTrip(ws: WebSocket, message: string): Promise<string> {
 describe('WebSocket upgrades', () => {
   test('through a mapped host (CONNECT + MITM), with the header injected', async () => {
     const tunnel = await tlsThroughProxy(f.gateway.port, SECRETS.agentToken, f.upstream.authority, { ca: f.ca.certPem });
-    const ws = new WebSocket(`wss://${f.upstream.authority}/v1/responses`, { createConnection: () => tunnel, headers: { 'x-api-key': SECRETS.phantom } } as WebSocket.ClientOptions);
+    const ws = new WebSocket(`wss://${f.upstream.authority}/v1/responses`, {
+      createConnection: () => tunnel,
+      headers: { 'x-api-key': SECRETS.phantom },
+    } as WebSocket.ClientOptions);
     // The upstream echoes the key in a frame: the agent gets the frame, masked.
     expect(await wsRoundTrip(ws, 'hello')).toBe(`${MASKED_VALUE}|hello`);
     expect(f.upstream.upgrades.at(-1)?.['x-api-key']).toBe(SECRETS.value);

@@ -23,7 +23,10 @@ export function installFakeOp(dir: string): { opPath: string; setMode(mode: stri
   const modeFile = path.join(dir, 'op-mode');
   writeFileSync(modeFile, 'ok');
   const opPath = path.join(bin, 'op');
-  writeFileSync(opPath, `#!/bin/sh\nFAKE_OP_FIXTURE='${path.join(FIXTURES, 'op-fixture.json')}' FAKE_OP_MODE="$(cat '${modeFile}')" exec '${process.execPath}' '${path.join(FIXTURES, 'fake-op.mjs')}' "$@"\n`);
+  writeFileSync(
+    opPath,
+    `#!/bin/sh\nFAKE_OP_FIXTURE='${path.join(FIXTURES, 'op-fixture.json')}' FAKE_OP_MODE="$(cat '${modeFile}')" exec '${process.execPath}' '${path.join(FIXTURES, 'fake-op.mjs')}' "$@"\n`,
+  );
   chmodSync(opPath, 0o755);
   return { opPath, setMode: (mode) => writeFileSync(modeFile, mode) };
 }

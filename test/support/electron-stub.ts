@@ -77,7 +77,16 @@ class StubApp extends EventEmitter {
 /** Emits a preventable event; true when a listener prevented it. */
 function preventable(emitter: EventEmitter, name: string, ...args: unknown[]): boolean {
   let prevented = false;
-  emitter.emit(name, { preventDefault: () => (prevented = true), get defaultPrevented() { return prevented; } }, ...args);
+  emitter.emit(
+    name,
+    {
+      preventDefault: () => (prevented = true),
+      get defaultPrevented() {
+        return prevented;
+      },
+    },
+    ...args,
+  );
   return prevented;
 }
 export const app = new StubApp();
@@ -98,7 +107,13 @@ export class BrowserWindow extends EventEmitter {
   position: [number, number] = [0, 0];
   workspaces: unknown[] = [];
   #destroyed = false;
-  readonly webContents: EventEmitter & { sent: unknown[]; send(channel: string, payload: unknown): void; isDestroyed(): boolean; getURL(): string; setWindowOpenHandler(fn: unknown): void };
+  readonly webContents: EventEmitter & {
+    sent: unknown[];
+    send(channel: string, payload: unknown): void;
+    isDestroyed(): boolean;
+    getURL(): string;
+    setWindowOpenHandler(fn: unknown): void;
+  };
   constructor(readonly options: Record<string, unknown>) {
     super();
     const contents = new EventEmitter();
@@ -169,7 +184,8 @@ export class Tray extends EventEmitter {
   popUpContextMenu = (menu: { template: { label?: string; click?: () => void }[] }) => void this.menus.push(menu);
   getBounds = () => ({ x: 1000, y: 0, width: 22, height: 22 });
   /** A click as Electron emits it: (KeyboardEvent, bounds, position). */
-  click = (modifiers: { ctrlKey?: boolean } = {}) => this.emit('click', { ctrlKey: false, shiftKey: false, altKey: false, metaKey: false, ...modifiers }, this.getBounds(), { x: 1011, y: 11 });
+  click = (modifiers: { ctrlKey?: boolean } = {}) =>
+    this.emit('click', { ctrlKey: false, shiftKey: false, altKey: false, metaKey: false, ...modifiers }, this.getBounds(), { x: 1011, y: 11 });
 }
 
 export const dialog = {
@@ -188,8 +204,16 @@ export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template })
 
 export const nativeImage = { createFromPath: (p: string) => ({ path: p }) };
 export const screen = { getDisplayNearestPoint: () => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }) };
-export const session = { defaultSession: { setPermissionRequestHandler: (fn: unknown) => record('setPermissionRequestHandler', fn), setPermissionCheckHandler: (fn: unknown) => record('setPermissionCheckHandler', fn) } };
-export const shell = { openExternal: async (url: string) => record('shell.openExternal', url), showItemInFolder: (file: string) => record('shell.showItemInFolder', file) };
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (fn: unknown) => record('setPermissionRequestHandler', fn),
+    setPermissionCheckHandler: (fn: unknown) => record('setPermissionCheckHandler', fn),
+  },
+};
+export const shell = {
+  openExternal: async (url: string) => record('shell.openExternal', url),
+  showItemInFolder: (file: string) => record('shell.showItemInFolder', file),
+};
 export const protocol = {
   registerSchemesAsPrivileged: (schemes: unknown) => record('protocol.registerSchemesAsPrivileged', schemes),
   handle: (scheme: string, fn: unknown) => record('protocol.handle', scheme, fn),
@@ -239,4 +263,20 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   send: (channel: string) => record('ipcRenderer.send', channel),
 });
 
-export default { app, dialog, ipcMain, BrowserWindow, Tray, Menu, nativeImage, screen, session, shell, protocol, Notification, utilityProcess, contextBridge, ipcRenderer };
+export default {
+  app,
+  dialog,
+  ipcMain,
+  BrowserWindow,
+  Tray,
+  Menu,
+  nativeImage,
+  screen,
+  session,
+  shell,
+  protocol,
+  Notification,
+  utilityProcess,
+  contextBridge,
+  ipcRenderer,
+};

@@ -38,7 +38,35 @@ const basic = (user: string, token: string) => `Basic ${Buffer.from(`${user}:${t
 // ---------------------------------------------------------------- bytes and mutations
 
 /** Bytes HTTP parsers trip on, for insertions and flips. */
-const NASTY = ['\r', '\n', '\r\n', '\0', ' ', '\t', ':', ';', ',', '\x7f', '\x80', '\xff', '\x0b', '\x0c', '"', '\\', '%', '/', '?', '#', '@', '[', ']', utf8('€'), utf8('\u{1F600}'), '\r\n ', '\r\n\r\n'];
+const NASTY = [
+  '\r',
+  '\n',
+  '\r\n',
+  '\0',
+  ' ',
+  '\t',
+  ':',
+  ';',
+  ',',
+  '\x7f',
+  '\x80',
+  '\xff',
+  '\x0b',
+  '\x0c',
+  '"',
+  '\\',
+  '%',
+  '/',
+  '?',
+  '#',
+  '@',
+  '[',
+  ']',
+  utf8('€'),
+  utf8('\u{1F600}'),
+  '\r\n ',
+  '\r\n\r\n',
+];
 
 const byteString = (maxLength: number) => fc.uint8Array({ maxLength }).map((a) => Buffer.from(a).toString('latin1'));
 
@@ -58,7 +86,7 @@ function applyMutation(s: string, m: Mutation): string {
   const at = m.at % s.length;
   switch (m.op) {
     case 'flip':
-      return s.slice(0, at) + String.fromCharCode(s.charCodeAt(at) ^ (1 << m.len % 8)) + s.slice(at + 1);
+      return s.slice(0, at) + String.fromCharCode(s.charCodeAt(at) ^ (1 << (m.len % 8))) + s.slice(at + 1);
     case 'insert':
       return s.slice(0, at) + m.bytes + s.slice(at);
     case 'delete':
@@ -73,7 +101,8 @@ function applyMutation(s: string, m: Mutation): string {
 }
 
 /** Up to `max` byte-level mutations; `mutated` says whether any applied (then token checks are off). */
-const mutated = (max: number) => fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.array(mutation, { minLength: 1, maxLength: max }), weight: 1 });
+const mutated = (max: number) =>
+  fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.array(mutation, { minLength: 1, maxLength: max }), weight: 1 });
 const mutate = (s: string, ms: Mutation[] | null) => (ms ? ms.reduce(applyMutation, s) : s);
 
 // ---------------------------------------------------------------- request lines
@@ -88,7 +117,11 @@ export const METHODS = fc.oneof(
 );
 
 /** Methods the parser takes: most inputs should get past it and reach an upstream. */
-const CLEAN_METHODS = fc.oneof({ arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), weight: 6 }, { arbitrary: fc.constant('TRACE'), weight: 2 }, { arbitrary: fc.constantFrom('PROPFIND', 'PURGE', 'QUERY'), weight: 1 });
+const CLEAN_METHODS = fc.oneof(
+  { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), weight: 6 },
+  { arbitrary: fc.constant('TRACE'), weight: 2 },
+  { arbitrary: fc.constantFrom('PROPFIND', 'PURGE', 'QUERY'), weight: 1 },
+);
 
 const VERSION = fc.oneof(
   { arbitrary: fc.constant('HTTP/1.1'), weight: 20 },
@@ -110,23 +143,95 @@ const originPath = fc.array(SEGMENT, { maxLength: 5 }).map((segs) => `/${segs.jo
 // ---------------------------------------------------------------- headers
 
 const COMMON_NAMES = [
-  'Host', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Upgrade', 'Expect', 'TE', 'Trailer', 'X-Api-Key', 'Authorization',
-  'Proxy-Authorization', 'Cookie', 'Accept-Encoding', 'Content-Type', 'Keep-Alive', 'Proxy-Connection', 'X-Forwarded-For', 'Forwarded',
-  'Via', 'Max-Forwards', 'Sec-WebSocket-Key', 'Sec-WebSocket-Version', 'X-Custom-Auth', 'Accept', 'User-Agent', 'Range', 'If-None-Match',
+  'Host',
+  'Content-Length',
+  'Transfer-Encoding',
+  'Connection',
+  'Upgrade',
+  'Expect',
+  'TE',
+  'Trailer',
+  'X-Api-Key',
+  'Authorization',
+  'Proxy-Authorization',
+  'Cookie',
+  'Accept-Encoding',
+  'Content-Type',
+  'Keep-Alive',
+  'Proxy-Connection',
+  'X-Forwarded-For',
+  'Forwarded',
+  'Via',
+  'Max-Forwards',
+  'Sec-WebSocket-Key',
+  'Sec-WebSocket-Version',
+  'X-Custom-Auth',
+  'Accept',
+  'User-Agent',
+  'Range',
+  'If-None-Match',
 ];
 
 const headerName = fc.oneof(
   { arbitrary: fc.constantFrom(...COMMON_NAMES), weight: 10 },
   { arbitrary: fc.constantFrom(...COMMON_NAMES).chain((n) => fc.mixedCase(fc.constant(n))), weight: 3 },
   { arbitrary: fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$/), weight: 3 },
-  { arbitrary: fc.constantFrom('Host ', ' Host', 'Content-Length ', 'X Api Key', '', ':', 'X:Y', 'Transfer-Encoding\t', utf8('X-Ünïcode'), utf8('X-€'), 'X\0', 'X\r\nY'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'Host ',
+      ' Host',
+      'Content-Length ',
+      'X Api Key',
+      '',
+      ':',
+      'X:Y',
+      'Transfer-Encoding\t',
+      utf8('X-Ünïcode'),
+      utf8('X-€'),
+      'X\0',
+      'X\r\nY',
+    ),
+    weight: 2,
+  },
   { arbitrary: byteString(10), weight: 1 },
 );
 
 const headerValue = fc.oneof(
   { arbitrary: fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), weight: 10 },
-  { arbitrary: fc.constantFrom('close', 'keep-alive', 'Upgrade', 'websocket', 'chunked', '100-continue', 'gzip, br', 'trailers', 'x-api-key', 'authorization', 'Bearer x', 'Basic Og=='), weight: 4 },
-  { arbitrary: fc.constantFrom('a\r\nX-Injected: 1', 'a\nb', 'a\rb', 'a\0b', utf8('caf€'), utf8('\u{1F600}'), '\xe9t\xe9', 'a\r\n b', 'a\r\n\tb', '\t', ' ', ''), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      'close',
+      'keep-alive',
+      'Upgrade',
+      'websocket',
+      'chunked',
+      '100-continue',
+      'gzip, br',
+      'trailers',
+      'x-api-key',
+      'authorization',
+      'Bearer x',
+      'Basic Og==',
+    ),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      'a\r\nX-Injected: 1',
+      'a\nb',
+      'a\rb',
+      'a\0b',
+      utf8('caf€'),
+      utf8('\u{1F600}'),
+      '\xe9t\xe9',
+      'a\r\n b',
+      'a\r\n\tb',
+      '\t',
+      ' ',
+      '',
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.tuple(fc.constantFrom('a', 'x', '\xff', ' '), fc.integer({ min: 1, max: 20_000 })).map(([c, n]) => c.repeat(n)), weight: 1 },
   { arbitrary: byteString(20), weight: 1 },
 );
@@ -135,19 +240,39 @@ type Header = [string, string];
 
 /** Headers that confuse framing: duplicate or conflicting Content-Length and Transfer-Encoding. */
 const framingHeaders: fc.Arbitrary<Header[]> = fc.oneof(
-  fc.constant([['Content-Length', '5'], ['Content-Length', '6']] as Header[]),
-  fc.constant([['Content-Length', '5'], ['Content-Length', '5']] as Header[]),
+  fc.constant([
+    ['Content-Length', '5'],
+    ['Content-Length', '6'],
+  ] as Header[]),
+  fc.constant([
+    ['Content-Length', '5'],
+    ['Content-Length', '5'],
+  ] as Header[]),
   fc.constant([['Content-Length', '5, 5']] as Header[]),
-  fc.constant([['Content-Length', '3'], ['Transfer-Encoding', 'chunked']] as Header[]),
-  fc.constant([['Transfer-Encoding', 'chunked'], ['Transfer-Encoding', 'chunked']] as Header[]),
-  fc.constantFrom('chunked, chunked', 'gzip', 'gzip, chunked', 'identity', ' chunked', 'Chunked', 'chunked\0', 'chunked;q=1', 'xchunked').map((v): Header[] => [['Transfer-Encoding', v]]),
+  fc.constant([
+    ['Content-Length', '3'],
+    ['Transfer-Encoding', 'chunked'],
+  ] as Header[]),
+  fc.constant([
+    ['Transfer-Encoding', 'chunked'],
+    ['Transfer-Encoding', 'chunked'],
+  ] as Header[]),
+  fc
+    .constantFrom('chunked, chunked', 'gzip', 'gzip, chunked', 'identity', ' chunked', 'Chunked', 'chunked\0', 'chunked;q=1', 'xchunked')
+    .map((v): Header[] => [['Transfer-Encoding', v]]),
   fc.constantFrom('-1', '1e3', '0x10', ' 10', '+5', '99999999999999999999', '', 'abc', '5\0').map((v): Header[] => [['Content-Length', v]]),
 );
 
-const cleanHeaderName = fc.oneof({ arbitrary: fc.constantFrom(...COMMON_NAMES.filter((n) => !/^(host|content-length|transfer-encoding|upgrade|expect)$/i.test(n))), weight: 2 }, { arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), weight: 1 });
+const cleanHeaderName = fc.oneof(
+  { arbitrary: fc.constantFrom(...COMMON_NAMES.filter((n) => !/^(host|content-length|transfer-encoding|upgrade|expect)$/i.test(n))), weight: 2 },
+  { arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), weight: 1 },
+);
 const cleanHeaderValue = fc.oneof(
   { arbitrary: fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')), weight: 6 },
-  { arbitrary: fc.constantFrom('close', 'keep-alive', 'trailers', 'x-api-key', 'authorization', 'cookie', 'Bearer x', 'gzip, br', '\xe9t\xe9', '*'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom('close', 'keep-alive', 'trailers', 'x-api-key', 'authorization', 'cookie', 'Bearer x', 'gzip, br', '\xe9t\xe9', '*'),
+    weight: 2,
+  },
 );
 
 const headers = (max: number) => fc.array(fc.tuple(headerName, headerValue), { maxLength: max });
@@ -179,7 +304,17 @@ const chunkedBody: fc.Arbitrary<Body> = fc
   .record({
     chunks: fc.array(chunk, { maxLength: 4 }),
     last: fc.constantFrom('0\r\n', '0\r\n', '0;x=y\r\n', '00000\r\n', ''),
-    trailers: fc.oneof({ arbitrary: fc.constant([] as Header[]), weight: 4 }, { arbitrary: headers(2), weight: 1 }, { arbitrary: fc.constant([['X-Api-Key', 'trailer'], ['Content-Length', '3']] as Header[]), weight: 1 }),
+    trailers: fc.oneof(
+      { arbitrary: fc.constant([] as Header[]), weight: 4 },
+      { arbitrary: headers(2), weight: 1 },
+      {
+        arbitrary: fc.constant([
+          ['X-Api-Key', 'trailer'],
+          ['Content-Length', '3'],
+        ] as Header[]),
+        weight: 1,
+      },
+    ),
     end: fc.oneof({ arbitrary: fc.constant('\r\n'), weight: 6 }, { arbitrary: fc.constantFrom('', '\n', 'GET / HTTP/1.1\r\n\r\n'), weight: 1 }),
     te: fc.oneof({ arbitrary: fc.constant('chunked'), weight: 6 }, { arbitrary: fc.constantFrom('Chunked', 'gzip, chunked', 'chunked, identity'), weight: 1 }),
   })
@@ -187,22 +322,43 @@ const chunkedBody: fc.Arbitrary<Body> = fc
     let bytes = '';
     for (const c of chunks) {
       const hex = c.data.length.toString(16);
-      const size = c.size === 'ok' ? hex : c.size === 'OK' ? hex.toUpperCase() : c.size === '00ok' ? `00${hex}` : c.size === 'ok ' ? `${hex} ` : c.size === 'ok\t' ? `${hex}\t` : c.size;
+      const size =
+        c.size === 'ok'
+          ? hex
+          : c.size === 'OK'
+            ? hex.toUpperCase()
+            : c.size === '00ok'
+              ? `00${hex}`
+              : c.size === 'ok '
+                ? `${hex} `
+                : c.size === 'ok\t'
+                  ? `${hex}\t`
+                  : c.size;
       bytes += `${size}${c.ext}\r\n${c.data}${c.eol}`;
     }
     bytes += last + renderHeaders(trailers, '\r\n') + end;
     return { headers: [['Transfer-Encoding', te]], bytes, truncated: last === '' || end === '' };
   });
 
-const fixedBody: fc.Arbitrary<Body> = fc.record({ data: fc.oneof(fc.string({ maxLength: 200 }), byteString(200)), delta: fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, { arbitrary: fc.integer({ min: -5, max: 5 }), weight: 1 }) }).map(({ data, delta }) => ({
-  headers: [['Content-Length', String(Math.max(0, data.length + delta))]],
-  bytes: data,
-  truncated: delta > 0,
-}));
+const fixedBody: fc.Arbitrary<Body> = fc
+  .record({
+    data: fc.oneof(fc.string({ maxLength: 200 }), byteString(200)),
+    delta: fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, { arbitrary: fc.integer({ min: -5, max: 5 }), weight: 1 }),
+  })
+  .map(({ data, delta }) => ({
+    headers: [['Content-Length', String(Math.max(0, data.length + delta))]],
+    bytes: data,
+    truncated: delta > 0,
+  }));
 
 const cleanBody: fc.Arbitrary<Body> = fc.oneof(
   { arbitrary: fc.constant({ headers: [], bytes: '', truncated: false } as Body), weight: 6 },
-  { arbitrary: fc.string({ maxLength: 200 }).map((d): Body => ({ headers: [['Content-Length', String(Buffer.byteLength(d))]], bytes: utf8(d), truncated: false })), weight: 3 },
+  {
+    arbitrary: fc
+      .string({ maxLength: 200 })
+      .map((d): Body => ({ headers: [['Content-Length', String(Buffer.byteLength(d))]], bytes: utf8(d), truncated: false })),
+    weight: 3,
+  },
   {
     arbitrary: fc.array(fc.string({ minLength: 1, maxLength: 30 }), { maxLength: 4 }).map((cs): Body => ({
       headers: [['Transfer-Encoding', 'chunked']],
@@ -249,11 +405,31 @@ const requestOf = (target: fc.Arbitrary<string>, base: fc.Arbitrary<Header[]>) =
     .oneof(
       {
         weight: 3,
-        arbitrary: fc.record({ method: CLEAN_METHODS, target, version: fc.constant('HTTP/1.1'), eol: fc.constant('\r\n'), base, extra: cleanHeaders(3), body: cleanBody, close: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }), shuffle: fc.boolean() }),
+        arbitrary: fc.record({
+          method: CLEAN_METHODS,
+          target,
+          version: fc.constant('HTTP/1.1'),
+          eol: fc.constant('\r\n'),
+          base,
+          extra: cleanHeaders(3),
+          body: cleanBody,
+          close: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+          shuffle: fc.boolean(),
+        }),
       },
       {
         weight: 2,
-        arbitrary: fc.record({ method: METHODS, target, version: VERSION, eol: EOL, base, extra: headers(4), body, close: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }), shuffle: fc.boolean() }),
+        arbitrary: fc.record({
+          method: METHODS,
+          target,
+          version: VERSION,
+          eol: EOL,
+          base,
+          extra: headers(4),
+          body,
+          close: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+          shuffle: fc.boolean(),
+        }),
       },
     )
     .map((p) => ({ text: render(p.shuffle ? { ...p, base: [...p.base].reverse() } : p), truncated: p.body.truncated, keepAlive: !p.close }));
@@ -315,31 +491,81 @@ export function routeDoorCase(t: Targets): fc.Arbitrary<TcpCase> {
   const auth = fc.oneof(
     { arbitrary: fc.constant([['x-api-key', t.token]] as Header[]), weight: 4 },
     { arbitrary: fc.constant([['Authorization', `Bearer ${t.token}`]] as Header[]), weight: 4 },
-    { arbitrary: fc.constant([['X-API-KEY', t.token], ['Authorization', `Bearer ${t.token}`]] as Header[]), weight: 1 },
-    { arbitrary: fc.constantFrom<Header[]>([], [['x-api-key', 'wrong-token-0000000000']], [['Authorization', 'Bearer']], [['Authorization', `bearer  ${t.token} `]], [['x-api-key', '']]), weight: 2 },
+    {
+      arbitrary: fc.constant([
+        ['X-API-KEY', t.token],
+        ['Authorization', `Bearer ${t.token}`],
+      ] as Header[]),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.constantFrom<Header[]>(
+        [],
+        [['x-api-key', 'wrong-token-0000000000']],
+        [['Authorization', 'Bearer']],
+        [['Authorization', `bearer  ${t.token} `]],
+        [['x-api-key', '']],
+      ),
+      weight: 2,
+    },
   );
   const base = fc.tuple(auth, fc.constantFrom<Header[]>([['Host', `127.0.0.1`]], [['Host', 'localhost:1']], [])).map(([a, h]) => [...h, ...a]);
   return tcpCase('route door', requestOf(target, base));
 }
 
 /** Loopback host spellings only: the proxy door must never be led to connect anywhere else. */
-const LOOPBACK_FORMS = ['127.0.0.1', '127.1', '0x7f.0.0.1', '2130706433', '0177.0.0.1', '[::1]', '[::ffff:127.0.0.1]', '%31%32%37.0.0.1', '127.0.0.1.', '127.000.000.001'];
+const LOOPBACK_FORMS = [
+  '127.0.0.1',
+  '127.1',
+  '0x7f.0.0.1',
+  '2130706433',
+  '0177.0.0.1',
+  '[::1]',
+  '[::ffff:127.0.0.1]',
+  '%31%32%37.0.0.1',
+  '127.0.0.1.',
+  '127.000.000.001',
+];
 
 /** Plain `http://` through the proxy door (absolute-form), and origin-form requests to the front. */
 export function plainDoorCase(t: Targets): fc.Arbitrary<TcpCase> {
-  const scheme = fc.oneof({ arbitrary: fc.constant('http'), weight: 10 }, { arbitrary: fc.constantFrom('HTTP', 'ws', 'https', 'ftp', 'file', 'wss', 'x'), weight: 2 });
+  const scheme = fc.oneof(
+    { arbitrary: fc.constant('http'), weight: 10 },
+    { arbitrary: fc.constantFrom('HTTP', 'ws', 'https', 'ftp', 'file', 'wss', 'x'), weight: 2 },
+  );
   const port = fc.oneof(
     { arbitrary: fc.constant(String(t.plain)), weight: 8 },
     { arbitrary: fc.constantFrom(String(t.tls1), String(t.tls2), String(t.echo), String(t.closed)), weight: 3 },
     { arbitrary: fc.constantFrom('', '0', '65536', 'abc', '-1', `0${t.plain}`), weight: 1 },
   );
-  const host = fc.oneof({ arbitrary: fc.constant('127.0.0.1'), weight: 6 }, { arbitrary: fc.constantFrom(...LOOPBACK_FORMS, 'user:pw@127.0.0.1', '[::1', '', '[]'), weight: 3 });
+  const host = fc.oneof(
+    { arbitrary: fc.constant('127.0.0.1'), weight: 6 },
+    { arbitrary: fc.constantFrom(...LOOPBACK_FORMS, 'user:pw@127.0.0.1', '[::1', '', '[]'), weight: 3 },
+  );
   const absolute = fc.tuple(scheme, host, port, originPath).map(([s, h, p, path]) => `${s}://${h}${p === '' ? '' : `:${p}`}${path}`);
-  const target = fc.oneof({ arbitrary: absolute, weight: 6 }, { arbitrary: fc.oneof(originPath, fc.constantFrom('/healthz', '*', '/r', '/r/', '//', '')), weight: 2 });
+  const target = fc.oneof(
+    { arbitrary: absolute, weight: 6 },
+    { arbitrary: fc.oneof(originPath, fc.constantFrom('/healthz', '*', '/r', '/r/', '//', '')), weight: 2 },
+  );
   const auth = fc.oneof(
     { arbitrary: fc.constant([['Proxy-Authorization', basic('x', t.token)]] as Header[]), weight: 6 },
-    { arbitrary: fc.constantFrom<Header[]>([], [['Proxy-Authorization', basic('x', 'wrong-token-0000000000')]], [['Proxy-Authorization', 'Basic']], [['Proxy-Authorization', 'Basic !!!']], [['Proxy-Authorization', basic(t.token, '')]]), weight: 2 },
-    { arbitrary: fc.constant([['Proxy-Authorization', basic('agent', t.token)], ['Proxy-Authorization', basic('x', 'wrong-token-0000000000')]] as Header[]), weight: 1 },
+    {
+      arbitrary: fc.constantFrom<Header[]>(
+        [],
+        [['Proxy-Authorization', basic('x', 'wrong-token-0000000000')]],
+        [['Proxy-Authorization', 'Basic']],
+        [['Proxy-Authorization', 'Basic !!!']],
+        [['Proxy-Authorization', basic(t.token, '')]],
+      ),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.constant([
+        ['Proxy-Authorization', basic('agent', t.token)],
+        ['Proxy-Authorization', basic('x', 'wrong-token-0000000000')],
+      ] as Header[]),
+      weight: 1,
+    },
   );
   const base = fc.tuple(auth, fc.constantFrom<Header[]>([['Host', `127.0.0.1:${t.plain}`]], [['Host', 'evil.example']], [])).map(([a, h]) => [...h, ...a]);
   return tcpCase('proxy door, plain http', requestOf(target, base));
@@ -352,21 +578,54 @@ function connectTarget(t: Targets): fc.Arbitrary<string> {
     { arbitrary: fc.constantFrom(String(t.echo), String(t.closed), String(t.tls1), String(t.plain)), weight: 4 },
     { arbitrary: fc.constantFrom('0', '1', '65535', '65536', '99999', '', '-1', '+443', '0443', `0${t.echo}`, '1e3', 'abc', '443 ', '\t443'), weight: 2 },
   );
-  const host = fc.constantFrom('127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', '[::ffff:127.0.0.1]', '::1', '[::1', 'user:pw@127.0.0.1', 'user@localhost', '%6cocalhost', 'localhost%00', '127.0.0.1%2f', '[fe80::1%25lo]', '*.localhost', '', '[]', 'local_host');
-  return fc.oneof({ arbitrary: mapped, weight: 4 }, { arbitrary: fc.tuple(host, port).map(([h, p]) => `${h}:${p}`), weight: 4 }, { arbitrary: host, weight: 1 }, { arbitrary: byteString(12), weight: 1 });
+  const host = fc.constantFrom(
+    '127.0.0.1',
+    'localhost',
+    'LOCALHOST',
+    '[::1]',
+    '[::ffff:127.0.0.1]',
+    '::1',
+    '[::1',
+    'user:pw@127.0.0.1',
+    'user@localhost',
+    '%6cocalhost',
+    'localhost%00',
+    '127.0.0.1%2f',
+    '[fe80::1%25lo]',
+    '*.localhost',
+    '',
+    '[]',
+    'local_host',
+  );
+  return fc.oneof(
+    { arbitrary: mapped, weight: 4 },
+    { arbitrary: fc.tuple(host, port).map(([h, p]) => `${h}:${p}`), weight: 4 },
+    { arbitrary: host, weight: 1 },
+    { arbitrary: byteString(12), weight: 1 },
+  );
 }
 
 const proxyAuth = (t: Targets) =>
   fc.oneof(
     { arbitrary: fc.constant([['Proxy-Authorization', basic('x', t.token)]] as Header[]), weight: 8 },
-    { arbitrary: fc.constantFrom<Header[]>([], [['Proxy-Authorization', basic('x', 'wrong-token-0000000000')]], [['Proxy-Authorization', 'Bearer x']], [['Proxy-Authorization', `Basic ${'A'.repeat(3000)}`]]), weight: 2 },
+    {
+      arbitrary: fc.constantFrom<Header[]>(
+        [],
+        [['Proxy-Authorization', basic('x', 'wrong-token-0000000000')]],
+        [['Proxy-Authorization', 'Bearer x']],
+        [['Proxy-Authorization', `Basic ${'A'.repeat(3000)}`]],
+      ),
+      weight: 2,
+    },
   );
 
 function connectLine(t: Targets, target: fc.Arbitrary<string>): fc.Arbitrary<{ text: string; truncated: boolean }> {
-  return fc.record({ target, version: VERSION, eol: EOL, auth: proxyAuth(t), extra: headers(2), hostHeader: fc.boolean() }).map(({ target: tg, version, eol, auth, extra, hostHeader }) => ({
-    text: `CONNECT ${tg} ${version}${eol}${renderHeaders([...(hostHeader ? ([['Host', tg]] as Header[]) : []), ...auth, ...extra], eol)}${eol}`,
-    truncated: false,
-  }));
+  return fc
+    .record({ target, version: VERSION, eol: EOL, auth: proxyAuth(t), extra: headers(2), hostHeader: fc.boolean() })
+    .map(({ target: tg, version, eol, auth, extra, hostHeader }) => ({
+      text: `CONNECT ${tg} ${version}${eol}${renderHeaders([...(hostHeader ? ([['Host', tg]] as Header[]) : []), ...auth, ...extra], eol)}${eol}`,
+      truncated: false,
+    }));
 }
 
 /** After CONNECT, before any TLS: garbage, plaintext HTTP, or a real ClientHello bent out of shape. */
@@ -378,7 +637,16 @@ function afterConnect(t: Targets): fc.Arbitrary<string> {
     { arbitrary: fc.tuple(hello, fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([h, ms]) => mutate(h, ms)), weight: 4 },
     { arbitrary: fc.tuple(hello, fc.nat()).map(([h, n]) => h.slice(0, (n % h.length) + 1)), weight: 2 },
     { arbitrary: fc.tuple(hello, byteString(200)).map(([h, g]) => h + g), weight: 2 },
-    { arbitrary: fc.constantFrom('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', '\x15\x03\x03\x00\x02\x02\x28', '\x16\x03\x01\xff\xff', '\x16\x03\x01\x00\x00', '\x80\x80\x01\x03\x01'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n',
+        '\x15\x03\x03\x00\x02\x02\x28',
+        '\x16\x03\x01\xff\xff',
+        '\x16\x03\x01\x00\x00',
+        '\x80\x80\x01\x03\x01',
+      ),
+      weight: 1,
+    },
   );
 }
 
@@ -411,34 +679,60 @@ export function mitmCase(t: Targets): fc.Arbitrary<MitmCase> {
     const innerTarget = fc.oneof(
       { arbitrary: originPath, weight: 8 },
       { arbitrary: originPath.map((p) => `https://${authority}${p}`), weight: 2 },
-      { arbitrary: fc.tuple(fc.constantFrom(...mitmAuthorities(t), 'evil.example', 'evil.example:443', '127.0.0.1:1'), originPath).map(([a, p]) => `https://${a}${p}`), weight: 2 },
+      {
+        arbitrary: fc
+          .tuple(fc.constantFrom(...mitmAuthorities(t), 'evil.example', 'evil.example:443', '127.0.0.1:1'), originPath)
+          .map(([a, p]) => `https://${a}${p}`),
+        weight: 2,
+      },
       { arbitrary: fc.constantFrom('*', '', '//', 'http://[', `${authority}`), weight: 1 },
     );
     const host = fc.oneof(
       { arbitrary: fc.constant(authority), weight: 10 },
       { arbitrary: fc.constantFrom(authority.toUpperCase(), hostName, `${authority}.`, 'evil.example', '', `${authority}, evil.example`), weight: 2 },
     );
-    const base = fc.tuple(host, fc.oneof({ arbitrary: fc.constant([] as Header[]), weight: 4 }, { arbitrary: fc.constantFrom<Header[]>([['Authorization', 'Bearer phantom-key']], [['x-api-key', 'phantom']], [['Proxy-Authorization', basic('x', t.token)]], [['Cookie', 'a=b']]), weight: 2 })).map(([h, creds]) => [['Host', h] as Header, ...creds]);
+    const base = fc
+      .tuple(
+        host,
+        fc.oneof(
+          { arbitrary: fc.constant([] as Header[]), weight: 4 },
+          {
+            arbitrary: fc.constantFrom<Header[]>(
+              [['Authorization', 'Bearer phantom-key']],
+              [['x-api-key', 'phantom']],
+              [['Proxy-Authorization', basic('x', t.token)]],
+              [['Cookie', 'a=b']],
+            ),
+            weight: 2,
+          },
+        ),
+      )
+      .map(([h, creds]) => [['Host', h] as Header, ...creds]);
     const inner = fc.array(requestOf(innerTarget, base), { minLength: 1, maxLength: 3 });
-    return fc.record({
-      connect: connectLine(t, fc.constant(authority)).map((l) => l.text),
-      servername: fc.oneof({ arbitrary: fc.constant(hostName), weight: 12 }, { arbitrary: fc.constantFrom('', authority, 'evil.example', hostName.toUpperCase(), `${hostName}.`, t.token), weight: 2 }),
-      inner,
-      ms: mutated(3),
-      garbage: fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: byteString(200), weight: 1 }),
-      raw: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: byteString(64).map((s) => wire(s)), weight: 1 }),
-    }).map(({ connect, servername, inner: reqs, ms, garbage, raw }) => {
-      const text = mutate(reqs.map((r) => r.text).join(''), ms);
-      return {
-        kind: 'mitm' as const,
-        label: `MITM ${authority}`,
-        connect: wire(connect),
-        servername,
-        inner: garbage === null ? [wire(text)] : [wire(text), wire(garbage)],
-        raw,
-        tokenChecked: ms === null,
-      };
-    });
+    return fc
+      .record({
+        connect: connectLine(t, fc.constant(authority)).map((l) => l.text),
+        servername: fc.oneof(
+          { arbitrary: fc.constant(hostName), weight: 12 },
+          { arbitrary: fc.constantFrom('', authority, 'evil.example', hostName.toUpperCase(), `${hostName}.`, t.token), weight: 2 },
+        ),
+        inner,
+        ms: mutated(3),
+        garbage: fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: byteString(200), weight: 1 }),
+        raw: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: byteString(64).map((s) => wire(s)), weight: 1 }),
+      })
+      .map(({ connect, servername, inner: reqs, ms, garbage, raw }) => {
+        const text = mutate(reqs.map((r) => r.text).join(''), ms);
+        return {
+          kind: 'mitm' as const,
+          label: `MITM ${authority}`,
+          connect: wire(connect),
+          servername,
+          inner: garbage === null ? [wire(text)] : [wire(text), wire(garbage)],
+          raw,
+          tokenChecked: ms === null,
+        };
+      });
   });
 }
 
@@ -491,11 +785,50 @@ export interface ControlCase {
   bytes: Buffer;
 }
 
-const PARAM_KEYS = ['host', 'reference', 'header', 'template', 'replace', 'name', 'value', 'agent', 'token', 'account', 'vaultId', 'itemId', 'limit', 'only', 'confirm', 'link', 'gatewayPort', 'code', '__proto__', 'constructor'];
+const PARAM_KEYS = [
+  'host',
+  'reference',
+  'header',
+  'template',
+  'replace',
+  'name',
+  'value',
+  'agent',
+  'token',
+  'account',
+  'vaultId',
+  'itemId',
+  'limit',
+  'only',
+  'confirm',
+  'link',
+  'gatewayPort',
+  'code',
+  '__proto__',
+  'constructor',
+];
 
 const jsonish = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', 'local://x', 'op://v/i/f', 'op://', 'local://', '127.0.0.1:1', 'a.example', '*.example', 'x-api-key', 'Bearer {value}', '{value}', '../../etc/passwd', '--help', '-', '\0', 'a\r\nb', utf8('€')),
+  fc.constantFrom(
+    '',
+    'local://x',
+    'op://v/i/f',
+    'op://',
+    'local://',
+    '127.0.0.1:1',
+    'a.example',
+    '*.example',
+    'x-api-key',
+    'Bearer {value}',
+    '{value}',
+    '../../etc/passwd',
+    '--help',
+    '-',
+    '\0',
+    'a\r\nb',
+    utf8('€'),
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -510,28 +843,124 @@ const controlBody: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: jsonish.map((code) => JSON.stringify({ code })), weight: 1 },
   {
     arbitrary: fc.constantFrom(
-      'null', '', 'nul', '{', '{"a":', '[]', '"x"', '1e999', '-0', 'true', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}',
-      '['.repeat(3000), '\ufeff{}', '{"code":null}', '{"code":{}}', '{"code":["x"]}', '{}garbage', '{"host":"a","host":"b"}', '\xff\xfe{}', '{"limit":1e308}',
+      'null',
+      '',
+      'nul',
+      '{',
+      '{"a":',
+      '[]',
+      '"x"',
+      '1e999',
+      '-0',
+      'true',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      '['.repeat(3000),
+      '\ufeff{}',
+      '{"code":null}',
+      '{"code":{}}',
+      '{"code":["x"]}',
+      '{}garbage',
+      '{"host":"a","host":"b"}',
+      '\xff\xfe{}',
+      '{"limit":1e308}',
     ),
     weight: 3,
   },
   { arbitrary: byteString(40), weight: 1 },
 );
 
-const CONTROL_PATH_BITS = ['%', '%2', '%zz', '%E0', '%E0%A4', '%C0%AF', '%00', '%2e%2e', '%2f', '..', '/', 'a', '%FF', '%u0041', '%25', '?', '#', ';', 'index.html', 'assets', '%2e', '.', '\\', utf8('é')];
+const CONTROL_PATH_BITS = [
+  '%',
+  '%2',
+  '%zz',
+  '%E0',
+  '%E0%A4',
+  '%C0%AF',
+  '%00',
+  '%2e%2e',
+  '%2f',
+  '..',
+  '/',
+  'a',
+  '%FF',
+  '%u0041',
+  '%25',
+  '?',
+  '#',
+  ';',
+  'index.html',
+  'assets',
+  '%2e',
+  '.',
+  '\\',
+  utf8('é'),
+];
 
 function controlPath(c: ControlTargets): fc.Arbitrary<string> {
   const name = fc.oneof(
     { arbitrary: fc.constantFrom(...c.methods), weight: 8 },
     { arbitrary: fc.constantFrom(...c.methods).chain((m) => fc.mixedCase(fc.constant(m))), weight: 1 },
     { arbitrary: fc.constantFrom(...c.methods).map((m) => `${m}.`), weight: 1 },
-    { arbitrary: fc.constantFrom('', 'nope', 'status', '.', '..', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'status%2eget', 'status.get/', 'status.get?x=1'), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        '',
+        'nope',
+        'status',
+        '.',
+        '..',
+        'toString',
+        '__proto__',
+        'constructor',
+        'hasOwnProperty',
+        'status%2eget',
+        'status.get/',
+        'status.get?x=1',
+      ),
+      weight: 2,
+    },
   );
   return fc.oneof(
     { arbitrary: name.map((n) => `/api/call/${n}`), weight: 10 },
-    { arbitrary: fc.constantFrom('/api/session', '/api/events', '/api/health', '/api/', '/api', '/', '/index.html', '/mappings', '/favicon.ico', '/api/call/', '/api/call', '/API/call/status.get'), weight: 4 },
-    { arbitrary: fc.array(fc.constantFrom(...CONTROL_PATH_BITS), { minLength: 1, maxLength: 6 }).chain((bits) => fc.constantFrom('/', '/api/', '/assets/', '/api/call/').map((p) => p + bits.join(''))), weight: 4 },
-    { arbitrary: fc.constantFrom('//', '///', '//x', '*', '\\', 'http://[', `http://127.0.0.1:${c.port}/api/health`, `http://evil.example/api/health`, '/%', '?x', ''), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        '/api/session',
+        '/api/events',
+        '/api/health',
+        '/api/',
+        '/api',
+        '/',
+        '/index.html',
+        '/mappings',
+        '/favicon.ico',
+        '/api/call/',
+        '/api/call',
+        '/API/call/status.get',
+      ),
+      weight: 4,
+    },
+    {
+      arbitrary: fc
+        .array(fc.constantFrom(...CONTROL_PATH_BITS), { minLength: 1, maxLength: 6 })
+        .chain((bits) => fc.constantFrom('/', '/api/', '/assets/', '/api/call/').map((p) => p + bits.join(''))),
+      weight: 4,
+    },
+    {
+      arbitrary: fc.constantFrom(
+        '//',
+        '///',
+        '//x',
+        '*',
+        '\\',
+        'http://[',
+        `http://127.0.0.1:${c.port}/api/health`,
+        `http://evil.example/api/health`,
+        '/%',
+        '?x',
+        '',
+      ),
+      weight: 2,
+    },
   );
 }
 
@@ -540,17 +969,73 @@ export function controlCase(c: ControlTargets): fc.Arbitrary<ControlCase> {
   const self = `127.0.0.1:${c.port}`;
   return fc
     .record({
-      method: fc.oneof({ arbitrary: fc.constant('POST'), weight: 10 }, { arbitrary: fc.constant('GET'), weight: 4 }, { arbitrary: fc.constantFrom('PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'post', 'FOO', 'PROPFIND'), weight: 2 }),
+      method: fc.oneof(
+        { arbitrary: fc.constant('POST'), weight: 10 },
+        { arbitrary: fc.constant('GET'), weight: 4 },
+        { arbitrary: fc.constantFrom('PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'post', 'FOO', 'PROPFIND'), weight: 2 },
+      ),
       path: controlPath(c),
-      host: fc.oneof({ arbitrary: fc.constant<string[]>([self]), weight: 12 }, { arbitrary: fc.constantFrom<string[]>([`localhost:${c.port}`], [`LOCALHOST:${c.port}`], ['127.0.0.1'], [`evil.example:${c.port}`], [], [self, 'evil.example'], [`${self}.`], [''], [`${self} `]), weight: 3 }),
-      origin: fc.oneof({ arbitrary: fc.constant(null), weight: 8 }, { arbitrary: fc.constantFrom(`http://${self}`, `http://localhost:${c.port}`, 'null', 'http://evil.example', '', `http://${self}/`, `https://${self}`), weight: 3 }),
+      host: fc.oneof(
+        { arbitrary: fc.constant<string[]>([self]), weight: 12 },
+        {
+          arbitrary: fc.constantFrom<string[]>(
+            [`localhost:${c.port}`],
+            [`LOCALHOST:${c.port}`],
+            ['127.0.0.1'],
+            [`evil.example:${c.port}`],
+            [],
+            [self, 'evil.example'],
+            [`${self}.`],
+            [''],
+            [`${self} `],
+          ),
+          weight: 3,
+        },
+      ),
+      origin: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 8 },
+        {
+          arbitrary: fc.constantFrom(`http://${self}`, `http://localhost:${c.port}`, 'null', 'http://evil.example', '', `http://${self}/`, `https://${self}`),
+          weight: 3,
+        },
+      ),
       auth: fc.oneof(
         { arbitrary: fc.constant(`Bearer ${c.token}`), weight: 8 },
         { arbitrary: fc.constant(null), weight: 4 },
-        { arbitrary: fc.constantFrom('Bearer wrong', 'Bearer ', 'Bearer', `bearer ${c.token}`, `Bearer ${c.token} x`, `Bearer  ${c.token}`, `Basic ${c.token}`, `Bearer ${c.token}\0`), weight: 2 },
+        {
+          arbitrary: fc.constantFrom(
+            'Bearer wrong',
+            'Bearer ',
+            'Bearer',
+            `bearer ${c.token}`,
+            `Bearer ${c.token} x`,
+            `Bearer  ${c.token}`,
+            `Basic ${c.token}`,
+            `Bearer ${c.token}\0`,
+          ),
+          weight: 2,
+        },
       ),
-      cookie: fc.oneof({ arbitrary: fc.constant(null), weight: 8 }, { arbitrary: fc.constant(c.cookie), weight: 4 }, { arbitrary: fc.constantFrom('onecli_session=forged', 'onecli_session=', `${c.cookie}; ${c.cookie}`, `a=b; ${c.cookie}`, ';;;', `${c.cookie.toUpperCase()}`, 'onecli_session'), weight: 2 }),
-      type: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 10 }, { arbitrary: fc.constantFrom(null, 'text/plain', 'application/json; charset=utf-8', 'application/jsonx', 'multipart/form-data', ''), weight: 2 }),
+      cookie: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 8 },
+        { arbitrary: fc.constant(c.cookie), weight: 4 },
+        {
+          arbitrary: fc.constantFrom(
+            'onecli_session=forged',
+            'onecli_session=',
+            `${c.cookie}; ${c.cookie}`,
+            `a=b; ${c.cookie}`,
+            ';;;',
+            `${c.cookie.toUpperCase()}`,
+            'onecli_session',
+          ),
+          weight: 2,
+        },
+      ),
+      type: fc.oneof(
+        { arbitrary: fc.constant('application/json'), weight: 10 },
+        { arbitrary: fc.constantFrom(null, 'text/plain', 'application/json; charset=utf-8', 'application/jsonx', 'multipart/form-data', ''), weight: 2 },
+      ),
       body: controlBody,
       framing: fc.oneof({ arbitrary: fc.constant('length'), weight: 12 }, { arbitrary: fc.constantFrom('none', 'short', 'long', 'chunked'), weight: 1 }),
       extra: headers(2),
@@ -564,7 +1049,9 @@ export function controlCase(c: ControlTargets): fc.Arbitrary<ControlCase> {
       if (r.auth !== null) lines.push(`Authorization: ${denied ? 'Bearer wrong' : r.auth}`);
       if (r.cookie !== null && !denied) lines.push(`Cookie: ${r.cookie}`);
       if (r.type !== null) lines.push(`Content-Type: ${r.type}`);
-      for (const [n, v] of r.extra) if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n) && !/^(host|content-length|transfer-encoding|authorization|cookie|origin|connection)$/i.test(n)) lines.push(`${n}: ${v.replace(/[\r\n]/g, '')}`);
+      for (const [n, v] of r.extra)
+        if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n) && !/^(host|content-length|transfer-encoding|authorization|cookie|origin|connection)$/i.test(n))
+          lines.push(`${n}: ${v.replace(/[\r\n]/g, '')}`);
       const b = r.body;
       let tail = '';
       if (r.framing === 'length') lines.push(`Content-Length: ${b.length}`);

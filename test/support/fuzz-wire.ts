@@ -108,7 +108,11 @@ export interface MitmReceived {
  * CONNECT, TLS with the gateway's leaf over that socket (`tls.connect({ socket })`), then the
  * inner pieces as plaintext inside; optionally raw bytes under TLS afterwards (a broken record).
  */
-export async function mitmExchange(port: number, c: { connect: Buffer; servername: string; inner: readonly Buffer[]; raw: Buffer | null }, opts: Partial<ReadOptions> = {}): Promise<MitmReceived> {
+export async function mitmExchange(
+  port: number,
+  c: { connect: Buffer; servername: string; inner: readonly Buffer[]; raw: Buffer | null },
+  opts: Partial<ReadOptions> = {},
+): Promise<MitmReceived> {
   const none: Received = { bytes: Buffer.alloc(0), closed: true, silent: true };
   const socket = await connect(port);
   if (!socket) return { connectHead: '', handshake: 'not tried', inner: none };
@@ -161,7 +165,10 @@ export async function mitmExchange(port: number, c: { connect: Buffer; servernam
 
 /** `GET /healthz` answers `{"ok":true}` within the time given. */
 export async function healthy(port: number, timeoutMs = 2_000): Promise<boolean> {
-  const r = await tcpExchange(port, [Buffer.from('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')], { deadlineMs: timeoutMs, settleMs: timeoutMs });
+  const r = await tcpExchange(port, [Buffer.from('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')], {
+    deadlineMs: timeoutMs,
+    settleMs: timeoutMs,
+  });
   return /^HTTP\/1\.1 200 /.test(r.bytes.toString('latin1')) && r.bytes.includes('{"ok":true}');
 }
 

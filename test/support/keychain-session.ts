@@ -53,7 +53,9 @@ export function requireKeychainTools(): void {
   const missing = (Object.keys(TOOLS) as Tool[]).filter((tool) => !which(tool));
   if (missing.length > 0) {
     const packages = missing.map((tool) => TOOLS[tool]).join(' ');
-    throw new Error(`${missing.join(', ')} not found: the keychain integration tests need a real Secret Service. Install it with: apt-get install --no-install-recommends ${packages}`);
+    throw new Error(
+      `${missing.join(', ')} not found: the keychain integration tests need a real Secret Service. Install it with: apt-get install --no-install-recommends ${packages}`,
+    );
   }
 }
 
@@ -112,12 +114,22 @@ export async function startKeychainSession({ withKeyring = true }: KeychainSessi
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const bus = spawn('dbus-daemon', [`--config-file=${path.join(dir, 'bus.conf')}`, '--nofork', '--nopidfile', '--print-address=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bus = spawn('dbus-daemon', [`--config-file=${path.join(dir, 'bus.conf')}`, '--nofork', '--nopidfile', '--print-address=1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(bus);
     const address = await firstLine(bus, 'dbus-daemon');
     const env = { DBUS_SESSION_BUS_ADDRESS: address };
     if (!withKeyring) return { env, busPid: bus.pid ?? -1, keyringPid: undefined, stop };
-    const keyringEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_CACHE_HOME: path.join(dir, 'cache'), XDG_RUNTIME_DIR: runtimeDir, ...env };
+    const keyringEnv = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      XDG_DATA_HOME: path.join(dir, 'data'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      XDG_CACHE_HOME: path.join(dir, 'cache'),
+      XDG_RUNTIME_DIR: runtimeDir,
+      ...env,
+    };
     const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env: keyringEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(keyring);
     const keyringOutput = collect(keyring);
@@ -170,10 +182,19 @@ function firstLine(child: ChildProcess, what: string): Promise<string> {
 /** Ready means the login collection exists and is the default: what a keyring client writes to. */
 async function waitForDefaultCollection(env: KeychainSession['env'], keyring: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  const args = ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.ReadAlias', 'string:default'];
+  const args = [
+    '--session',
+    '--print-reply',
+    '--dest=org.freedesktop.secrets',
+    '/org/freedesktop/secrets',
+    'org.freedesktop.Secret.Service.ReadAlias',
+    'string:default',
+  ];
   while (Date.now() < deadline) {
     if (!isRunning(keyring)) throw new Error(`gnome-keyring-daemon exited (${keyring.exitCode ?? keyring.signalCode}): ${output()}`);
-    const reply = await new Promise<string>((resolve) => execFile('dbus-send', args, { env: { ...env, PATH: process.env.PATH } }, (_err, stdout) => resolve(stdout)));
+    const reply = await new Promise<string>((resolve) =>
+      execFile('dbus-send', args, { env: { ...env, PATH: process.env.PATH } }, (_err, stdout) => resolve(stdout)),
+    );
     if (reply.includes('/collection/')) return;
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
@@ -182,8 +203,17 @@ async function waitForDefaultCollection(env: KeychainSession['env'], keyring: Ch
 
 /** Locks the session's login keyring, as a screen lock or a timeout would. */
 export async function lockLoginKeyring(session: KeychainSession): Promise<void> {
-  const args = ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login'];
-  await new Promise<void>((resolve, reject) => execFile('dbus-send', args, { env: { ...session.env, PATH: process.env.PATH } }, (err) => (err ? reject(err) : resolve())));
+  const args = [
+    '--session',
+    '--print-reply',
+    '--dest=org.freedesktop.secrets',
+    '/org/freedesktop/secrets',
+    'org.freedesktop.Secret.Service.Lock',
+    'array:objpath:/org/freedesktop/secrets/collection/login',
+  ];
+  await new Promise<void>((resolve, reject) =>
+    execFile('dbus-send', args, { env: { ...session.env, PATH: process.env.PATH } }, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** An env with no session bus: no DBUS_SESSION_BUS_ADDRESS, and no XDG_RUNTIME_DIR (libdbus would try `$XDG_RUNTIME_DIR/bus`). */
@@ -197,7 +227,15 @@ export type KeychainStep =
   | { readonly op: 'probe'; readonly service: string; readonly timeoutMs?: number }
   | { readonly op: 'set'; readonly service: string; readonly name: string; readonly value: string }
   | { readonly op: 'get' | 'delete'; readonly service: string; readonly name: string }
-  | { readonly op: 'open-and-set'; readonly service: string; readonly dataDir: string; readonly allowFileStore: boolean; readonly probeTimeoutMs?: number; readonly name: string; readonly value: string };
+  | {
+      readonly op: 'open-and-set';
+      readonly service: string;
+      readonly dataDir: string;
+      readonly allowFileStore: boolean;
+      readonly probeTimeoutMs?: number;
+      readonly name: string;
+      readonly value: string;
+    };
 
 export type StepResult =
   | { readonly ok: true; readonly value?: unknown; readonly ms: number }
@@ -206,7 +244,11 @@ export type StepResult =
 /** Runs the steps, in order, in one fresh Node process whose env is `env` (plus PATH). */
 export function runKeychainSteps(env: Record<string, string>, steps: readonly KeychainStep[]): Promise<StepResult[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -236,7 +278,13 @@ async function runStep(step: KeychainStep): Promise<unknown> {
     case 'delete':
       return store.delete(assertSecretName(step.name));
     case 'open-and-set': {
-      const opened = await openSecretStore({ keyring, dataDir: step.dataDir, allowFileStore: step.allowFileStore, service: step.service, probeTimeoutMs: step.probeTimeoutMs });
+      const opened = await openSecretStore({
+        keyring,
+        dataDir: step.dataDir,
+        allowFileStore: step.allowFileStore,
+        service: step.service,
+        probeTimeoutMs: step.probeTimeoutMs,
+      });
       try {
         await opened.store.set(assertSecretName(step.name), step.value);
         return { description: opened.description, stored: true };

@@ -7,7 +7,10 @@ import type { ApprovalDecision } from '../../src/shared/approval.js';
 import { GATEWAY_MAIN } from './gateway-process.js';
 
 export type ResolveHandler = (mappingId: string) => ResolveResult | Promise<ResolveResult>;
-export type ApproveHandler = (agent: string, mappingId: string) => { decision: ApprovalDecision; expiresAt?: number } | Promise<{ decision: ApprovalDecision; expiresAt?: number }>;
+export type ApproveHandler = (
+  agent: string,
+  mappingId: string,
+) => { decision: ApprovalDecision; expiresAt?: number } | Promise<{ decision: ApprovalDecision; expiresAt?: number }>;
 
 /**
  * Plays the launcher's side of the IPC channel: forks the real gateway program, configures it,
@@ -25,7 +28,11 @@ export interface ForkedGateway {
   stop(): Promise<void>;
 }
 
-export async function forkGateway(config: GatewayRuntimeConfigInput, onResolve: ResolveHandler, onApprove: ApproveHandler = () => ({ decision: 'timeout' })): Promise<ForkedGateway> {
+export async function forkGateway(
+  config: GatewayRuntimeConfigInput,
+  onResolve: ResolveHandler,
+  onApprove: ApproveHandler = () => ({ decision: 'timeout' }),
+): Promise<ForkedGateway> {
   const child = fork(GATEWAY_MAIN, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH ?? '' } });
   const resolves: string[] = [];
   const approvals: string[] = [];

@@ -64,7 +64,9 @@ export async function makeServerCert(ca: CaPem, names: readonly string[]): Promi
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n }))),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+      ),
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await pkcs8Pem(keys.privateKey) };
@@ -110,7 +112,28 @@ export async function makeOpensslCa(opts: OpensslCaOptions): Promise<CaPem> {
     const keyArgs = kind === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
     const certFile = path.join(dir, 'ca.pem');
     const keyFile = path.join(dir, 'ca-key.pem');
-    execFileSync('openssl', ['req', '-config', conf, '-x509', ...keyArgs, '-nodes', '-utf8', '-multivalue-rdn', '-days', '30', '-subj', opts.subject, '-keyout', keyFile, '-out', certFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-config',
+        conf,
+        '-x509',
+        ...keyArgs,
+        '-nodes',
+        '-utf8',
+        '-multivalue-rdn',
+        '-days',
+        '30',
+        '-subj',
+        opts.subject,
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     const certPem = readFileSync(certFile, 'utf8');
     const keyPem = readFileSync(keyFile, 'utf8');
     const cert = new x509.X509Certificate(certPem);

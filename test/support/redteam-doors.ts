@@ -49,11 +49,17 @@ export async function startBench(script: HostileScript, { altValue = SECRETS.val
       case 'route':
         return frontRequest(port, `GET /r/h${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-api-key: ${token}\r\n${extraHeaders}Connection: close\r\n\r\n`);
       case 'self':
-        return frontRequest(port, `GET http://127.0.0.1:${port}/r/h${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${proxyAuth(token)}x-api-key: ${token}\r\n${extraHeaders}Connection: close\r\n\r\n`);
+        return frontRequest(
+          port,
+          `GET http://127.0.0.1:${port}/r/h${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${proxyAuth(token)}x-api-key: ${token}\r\n${extraHeaders}Connection: close\r\n\r\n`,
+        );
       case 'mitm':
         return viaTunnel(port, token, tls.authority, ca.certPem, `GET ${path} HTTP/1.1\r\nHost: ${tls.authority}\r\n${extraHeaders}Connection: close\r\n\r\n`);
       case 'plain':
-        return frontRequest(port, `GET http://${plain.authority}${path} HTTP/1.1\r\nHost: ${plain.authority}\r\n${proxyAuth(token)}${extraHeaders}Connection: close\r\n\r\n`);
+        return frontRequest(
+          port,
+          `GET http://${plain.authority}${path} HTTP/1.1\r\nHost: ${plain.authority}\r\n${proxyAuth(token)}${extraHeaders}Connection: close\r\n\r\n`,
+        );
     }
   };
   const upgrade = async (door: Door, path: string, after = Buffer.alloc(0), timeoutMs = 3_000) => {

@@ -133,7 +133,14 @@ export function viaRoute(port: number, route: string, token: string, path: strin
 }
 
 /** A raw request inside a MITM tunnel (proxy door); the reply until close. */
-export async function viaTunnel(port: number, token: string, authority: string, ca: string, request: string | Buffer | ((authority: string) => string), timeoutMs = 5_000): Promise<Buffer> {
+export async function viaTunnel(
+  port: number,
+  token: string,
+  authority: string,
+  ca: string,
+  request: string | Buffer | ((authority: string) => string),
+  timeoutMs = 5_000,
+): Promise<Buffer> {
   const tunnel = await tlsThroughProxy(port, token, authority, { ca });
   const out = readAll(tunnel, timeoutMs);
   tunnel.write(typeof request === 'function' ? request(authority) : request);
@@ -241,7 +248,8 @@ export function upgradeRequest(target: string, host: string, extra = ''): string
   return `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
 }
 
-export const SWITCHING = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n';
+export const SWITCHING =
+  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n';
 
 /** A TLS client straight to an upstream (for checks that bypass the gateway). */
 export function tlsDirect(port: number, ca: string): Promise<tls.TLSSocket> {

@@ -75,7 +75,8 @@ export function scriptedControlMain(initial: Answers): ScriptedControlMain {
     }
     try {
       const result = await answer(params.data);
-      if (!CONTROL_METHODS[method].result.safeParse(result).success) violations.push(`${method}: the scripted answer is not a valid result: ${JSON.stringify(result)}`);
+      if (!CONTROL_METHODS[method].result.safeParse(result).success)
+        violations.push(`${method}: the scripted answer is not a valid result: ${JSON.stringify(result)}`);
       return { ok: true, result };
     } catch (err) {
       if (err instanceof ControlRefusal) return { ok: false, error: { code: err.code, message: err.message } };

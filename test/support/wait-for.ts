@@ -13,7 +13,8 @@ export async function waitFor<T>(condition: () => T | false | undefined | Promis
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, lastError === undefined ? undefined : { cause: lastError });
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, lastError === undefined ? undefined : { cause: lastError });
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

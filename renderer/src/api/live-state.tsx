@@ -15,7 +15,12 @@ export interface LiveState {
   /** Oldest first, as the launcher sends them. */
   readonly activity: readonly ActivityEntry[];
   readonly activityError: ControlCallError | undefined;
-  readonly doctor: { readonly checks: readonly DoctorCheck[] | undefined; readonly checkedAt: number; readonly busy: boolean; readonly error: ControlCallError | undefined };
+  readonly doctor: {
+    readonly checks: readonly DoctorCheck[] | undefined;
+    readonly checkedAt: number;
+    readonly busy: boolean;
+    readonly error: ControlCallError | undefined;
+  };
   runDoctor(): Promise<readonly DoctorCheck[] | undefined>;
   refreshStatus(): void;
   setSettings(settings: SettingsView): void;
@@ -67,8 +72,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         setActivity((list) => [...list, ...event.entries].slice(-ACTIVITY_SHOWN));
         // Status carries the last errors, but the launcher sends no status event when one is added.
         if (event.entries.some((e) => e.error)) refreshStatus();
-      }
-      else setDoctor((d) => ({ ...d, checks: event.checks, checkedAt: Date.now() }));
+      } else setDoctor((d) => ({ ...d, checks: event.checks, checkedAt: Date.now() }));
     });
     return () => {
       current = false;

@@ -21,7 +21,10 @@ export function ProbeOutcome({ result }: { result: ControlResult<'mappings.probe
   if (result.error) {
     return (
       <p className="note note-error" role="status" data-code={result.error}>
-        {result.message || 'The request failed.'} <span className="muted">(status {result.status || 'none'}, {result.error})</span>
+        {result.message || 'The request failed.'}{' '}
+        <span className="muted">
+          (status {result.status || 'none'}, {result.error})
+        </span>
       </p>
     );
   }

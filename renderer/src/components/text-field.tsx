@@ -16,7 +16,15 @@ export function TextField({ id, label, value, onChange, hint, problem, className
   return (
     <div className={['field', className ?? ''].filter(Boolean).join(' ')}>
       <label htmlFor={id}>{label}</label>
-      <input {...rest} id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={described} aria-invalid={problem ? true : undefined} />
+      <input
+        {...rest}
+        id={id}
+        className="input"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={described}
+        aria-invalid={problem ? true : undefined}
+      />
       {hint && (
         <p className="hint" id={`${id}-hint`}>
           {hint}

@@ -36,7 +36,11 @@ export function DoctorScreen() {
       {doctor.busy && !doctor.checks && <BusyNote>Running checks…</BusyNote>}
       {doctor.checks && (
         <p className="summary" role="status">
-          {problems === 0 && warnings === 0 ? 'Everything checks out.' : [problems ? `${problems} problem${problems === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ')}
+          {problems === 0 && warnings === 0
+            ? 'Everything checks out.'
+            : [problems ? `${problems} problem${problems === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '']
+                .filter(Boolean)
+                .join(', ')}
         </p>
       )}
       {checks.length > 0 && (

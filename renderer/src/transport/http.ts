@@ -1,4 +1,12 @@
-import { CONTROL_METHODS, ControlErrorBody, ControlEvent, type ControlMethod, type ControlParams, type ControlResult, type ControlTransport } from '../../../src/shared/control-api.js';
+import {
+  CONTROL_METHODS,
+  ControlErrorBody,
+  ControlEvent,
+  type ControlMethod,
+  type ControlParams,
+  type ControlResult,
+  type ControlTransport,
+} from '../../../src/shared/control-api.js';
 import { ControlCallError, UNREADABLE_ANSWER } from './control-call-error.js';
 
 const LOGIN_FRAGMENT = /^#login=([A-Za-z0-9_-]{1,200})$/;
@@ -9,7 +17,10 @@ const RECONNECT_MAX_MS = 30_000;
 /** Shown when the session cookie is missing or no longer known to the launcher (it restarted). */
 export const SIGNED_OUT_MESSAGE = 'This window is signed out. Run onecli-launcher ui in a terminal and open the link it prints.';
 
-const NOT_ANSWERING = new ControlCallError('unavailable', 'The launcher is not answering. Is onecli-launcher serve still running? Start it, then reload this page.');
+const NOT_ANSWERING = new ControlCallError(
+  'unavailable',
+  'The launcher is not answering. Is onecli-launcher serve still running? Start it, then reload this page.',
+);
 
 async function errorFrom(res: Response): Promise<ControlCallError> {
   const body = ControlErrorBody.safeParse(await res.json().catch(() => undefined));
@@ -28,7 +39,12 @@ export async function signInFromFragment(): Promise<ControlCallError | undefined
   history.replaceState(null, '', window.location.pathname + window.location.search);
   let res: Response;
   try {
-    res = await fetch('/api/session', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    res = await fetch('/api/session', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
   } catch {
     return NOT_ANSWERING;
   }
@@ -50,7 +66,12 @@ export function httpTransport(onSignedOut: (err: ControlCallError) => void): Con
   async function call<M extends ControlMethod>(method: M, params: ControlParams<M>): Promise<ControlResult<M>> {
     let res: Response;
     try {
-      res = await fetch(`/api/call/${method}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+      res = await fetch(`/api/call/${method}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(params),
+      });
     } catch {
       throw NOT_ANSWERING;
     }

@@ -1,4 +1,12 @@
-import { CONTROL_METHODS, ControlErrorCode, ControlEvent, type ControlMethod, type ControlParams, type ControlResult, type ControlTransport } from '../../../src/shared/control-api.js';
+import {
+  CONTROL_METHODS,
+  ControlErrorCode,
+  ControlEvent,
+  type ControlMethod,
+  type ControlParams,
+  type ControlResult,
+  type ControlTransport,
+} from '../../../src/shared/control-api.js';
 import { ControlCallError, UNREADABLE_ANSWER, asCallError } from './control-call-error.js';
 
 declare global {

@@ -27,7 +27,8 @@ export class AgentRegistry {
   }
 
   async create(name: string): Promise<{ name: string; token: string }> {
-    if (!LOCAL_SECRET_NAME.test(name) || name.length > 40) throw new ControlError('invalid_params', 'Agent names are lower-case letters, digits, ".", "_" and "-", such as "claude".');
+    if (!LOCAL_SECRET_NAME.test(name) || name.length > 40)
+      throw new ControlError('invalid_params', 'Agent names are lower-case letters, digits, ".", "_" and "-", such as "claude".');
     if (this.list().some((a) => a.name === name)) throw new ControlError('conflict', `An agent named "${name}" exists; revoke it first or pick another name.`);
     const token = newAgentToken();
     await this.secrets.set(agentTokenName(name), token);

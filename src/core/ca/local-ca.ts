@@ -20,8 +20,14 @@ function toPem(der: ArrayBuffer, label: string): string {
 export async function createLocalCa(now: Date = new Date()): Promise<LocalCaPem> {
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
-    name: `CN=OneCLI Local CA (${hostname().replace(/[,=+<>#;"\\]/g, '').slice(0, 40) || 'this machine'}), O=OneCLI`,
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
+    name: `CN=OneCLI Local CA (${
+      hostname()
+        .replace(/[,=+<>#;"\\]/g, '')
+        .slice(0, 40) || 'this machine'
+    }), O=OneCLI`,
     notBefore: new Date(now.getTime() - 3600_000),
     notAfter: new Date(now.getTime() + CA_VALIDITY_DAYS * 86_400_000),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },

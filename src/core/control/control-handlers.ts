@@ -66,16 +66,26 @@ export const CONTROL_HANDLERS: Handlers = {
     const result = await core.resolve(key);
     if (!result.ok) return result;
     const problem = credentialValueProblem(result.value);
-    if (problem) return { ok: false, code: 'invalid_value', message: `${key} resolves, but ${problem}, so the gateway will not send it (502 invalid_value). Fix the stored value: the key alone, on one line.` };
+    if (problem)
+      return {
+        ok: false,
+        code: 'invalid_value',
+        message: `${key} resolves, but ${problem}, so the gateway will not send it (502 invalid_value). Fix the stored value: the key alone, on one line.`,
+      };
     return { ok: true, header: ruleHeaderName(mapping.rule), masked: maskValue(result.value), length: result.value.length };
   },
   'secrets.set': async (core, p) => {
-    if (!LOCAL_SECRET_NAME.test(p.name)) throw new ControlError('invalid_params', 'Secret names are lower-case letters, digits, ".", "_" and "-", such as my-key.');
+    if (!LOCAL_SECRET_NAME.test(p.name))
+      throw new ControlError('invalid_params', 'Secret names are lower-case letters, digits, ".", "_" and "-", such as my-key.');
     const problem = credentialValueProblem(p.value);
-    if (problem) throw new ControlError('invalid_params', `Not saved: ${problem}, and a credential is sent in an HTTP header as it is. Paste the key alone, on one line.`);
+    if (problem)
+      throw new ControlError('invalid_params', `Not saved: ${problem}, and a credential is sent in an HTTP header as it is. Paste the key alone, on one line.`);
     await core.deps.secrets.set(localSecretName(p.name), p.value);
     const reference = `local://${p.name}`;
-    const users = core.deps.settings.get().mappings.filter((m) => m.reference === reference).map((m) => m.host);
+    const users = core.deps.settings
+      .get()
+      .mappings.filter((m) => m.reference === reference)
+      .map((m) => m.host);
     if (users.length) await core.syncGateway(users);
     return { reference, kept: core.deps.secrets.kind };
   },
@@ -101,7 +111,10 @@ export const CONTROL_HANDLERS: Handlers = {
     const token = await core.agents.token(agent);
     if (!token) throw new ControlError('not_found', `No agent named "${agent}": create one with onecli-launcher agents create ${agent}`);
     const ca = await core.ensureCa();
-    return { agent, vars: agentEnv({ port: core.agentPort, token, caFile: ca.certFile, bundleFile: ca.bundleFile, mappings: core.deps.settings.get().mappings }) };
+    return {
+      agent,
+      vars: agentEnv({ port: core.agentPort, token, caFile: ca.certFile, bundleFile: ca.bundleFile, mappings: core.deps.settings.get().mappings }),
+    };
   },
   'pair.serviceAccount': async (core, p) => {
     const token = p.token.trim();
@@ -127,8 +140,11 @@ export const CONTROL_HANDLERS: Handlers = {
   'picker.vaults': async (core) => vault(async () => (await core.vaultSource()).listVaults()),
   'picker.items': async (core, p) => vault(async () => (await (await core.vaultSource()).listItems(p.vaultId)).map((i) => ({ ...i, urls: [...i.urls] }))),
   'picker.fields': async (core, p) =>
-    vault(async () => (await (await core.vaultSource()).listFields(p.vaultId, p.itemId)).map(({ section, ...f }) => ({ ...f, ...(section ? { section } : {}) }))),
-  'import.suggestions': async (core) => vault(async () => importSuggestions(await core.vaultSource(), new Set(core.deps.settings.get().mappings.map((m) => m.host)))),
+    vault(async () =>
+      (await (await core.vaultSource()).listFields(p.vaultId, p.itemId)).map(({ section, ...f }) => ({ ...f, ...(section ? { section } : {}) })),
+    ),
+  'import.suggestions': async (core) =>
+    vault(async () => importSuggestions(await core.vaultSource(), new Set(core.deps.settings.get().mappings.map((m) => m.host)))),
   'activity.recent': async (core, p) => core.recentActivity(p.limit ?? 100),
   'doctor.run': async (core, p) => core.doctor(p.only),
   'ca.rotate': async (core) => {
@@ -181,7 +197,9 @@ export const CONTROL_HANDLERS: Handlers = {
   },
   'settings.reset': async (core) => {
     const settings = core.deps.settings.get();
-    const locals = settings.mappings.map((m) => /^local:\/\/(.+)$/.exec(m.reference)?.[1]).filter((n): n is string => n !== undefined && LOCAL_SECRET_NAME.test(n));
+    const locals = settings.mappings
+      .map((m) => /^local:\/\/(.+)$/.exec(m.reference)?.[1])
+      .filter((n): n is string => n !== undefined && LOCAL_SECRET_NAME.test(n));
     for (const agent of settings.agents) await core.agents.revoke(agent.name);
     for (const name of locals) await core.deps.secrets.delete(localSecretName(name));
     await core.deps.secrets.delete(SERVICE_ACCOUNT_TOKEN);
@@ -195,7 +213,8 @@ export const CONTROL_HANDLERS: Handlers = {
     const mapping = core.deps.settings.get().mappings.find((m) => m.host === key);
     if (!mapping) throw new ControlError('not_found', `${key} is not mapped.`);
     const { host, port } = mappingKey(key);
-    if (host.startsWith('*.')) throw new ControlError('invalid_params', 'A wildcard mapping has no single host to test; test one of its hosts with curl through the gateway.');
+    if (host.startsWith('*.'))
+      throw new ControlError('invalid_params', 'A wildcard mapping has no single host to test; test one of its hosts with curl through the gateway.');
     if (core.supervisor.status.state !== 'running') throw new ControlError('unavailable', 'The gateway is not running; start it first.');
     await core.agents.ensureDefault();
     const agent = core.agents.list()[0]!.name;

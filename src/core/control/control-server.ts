@@ -37,7 +37,14 @@ export interface ControlServer {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(json);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(json),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    })
+    .end(json);
 }
 
 function fail(res: ServerResponse, code: ControlErrorCode, message: string, status = STATUS_FOR[code] ?? 400): void {
@@ -123,14 +130,18 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
       }
       const known = toControlError(err);
       if (known) return fail(res, known.code, known.message);
-      opts.log.error({ kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' }, 'control call failed');
+      opts.log.error(
+        { kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' },
+        'control call failed',
+      );
       fail(res, 'internal', 'The launcher failed to do that; see its log.');
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
-    if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 'unauthorized', 'Wrong Host header: the control API answers only to 127.0.0.1 and localhost.');
+    if (!allowedHosts.has(req.headers.host ?? ''))
+      return fail(res, 'unauthorized', 'Wrong Host header: the control API answers only to 127.0.0.1 and localhost.');
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://x');
@@ -169,7 +180,8 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return fail(res, 'unauthorized', 'Wrong origin.');
     const body = SessionRequest.safeParse(await readJson(req));
-    if (!body.success) return fail(res, 'invalid_params', 'Send {"code": "<the code after #login= in the sign-in link>"} as JSON; onecli-launcher ui prints a link.');
+    if (!body.success)
+      return fail(res, 'invalid_params', 'Send {"code": "<the code after #login= in the sign-in link>"} as JSON; onecli-launcher ui prints a link.');
     const session = core.browserSessions.redeem(body.data.code);
     if (!session) return fail(res, 'unauthorized', 'This sign-in link was used or has expired: run onecli-launcher ui for a new one.');
     res.setHeader('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_COOKIE_MAX_AGE_S}`);

@@ -18,7 +18,8 @@ const TYPES: Record<string, string> = {
  * referrer, and API calls to this origin alone.
  */
 export const UI_SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
@@ -55,6 +56,13 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
       return false;
     }
   }
-  res.writeHead(200, { 'content-type': TYPES[path.extname(served)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-cache', ...UI_SECURITY_HEADERS }).end(body);
+  res
+    .writeHead(200, {
+      'content-type': TYPES[path.extname(served)] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+      ...UI_SECURITY_HEADERS,
+    })
+    .end(body);
   return true;
 }

@@ -198,13 +198,15 @@ function complaint(stderr: string, maxLines = 2): string {
 }
 
 /** A client that is not here: nothing to fix unless agents need it. */
-const notInstalledFix = (label: string) => `Nothing to do unless your agents use ${label.split(' ')[0]}: if they do, install it (on their PATH) and run the doctor again.`;
+const notInstalledFix = (label: string) =>
+  `Nothing to do unless your agents use ${label.split(' ')[0]}: if they do, install it (on their PATH) and run the doctor again.`;
 
 function fixFor(spec: ClientSpec): string {
   const info = spec.fileInfo;
   const pointAt = `Run \`${ENV_COMMAND}\` in the agent's shell, or point ${spec.variable} at ${spec.file}.`;
   if (!info.readable) return `${spec.file} cannot be read (${info.reason}): restart the launcher to rewrite it. ${pointAt}`;
-  if (!info.holdsOurs) return `${spec.file} does not hold the current local CA: restart the launcher to rewrite it (after a CA rotation, also restart agents that read it). ${pointAt}`;
+  if (!info.holdsOurs)
+    return `${spec.file} does not hold the current local CA: restart the launcher to rewrite it (after a CA rotation, also restart agents that read it). ${pointAt}`;
   return `${pointAt} ${spec.file} holds the local CA, yet this client still rejected it with ${spec.variable} set: see the detail.`;
 }
 
@@ -222,7 +224,12 @@ function judge(spec: ClientSpec, outcome: ClientOutcome, ctx: ProbeContext, elap
         fix: 'Run the doctor again; if it hangs again, something on this machine is holding up local TLS connections.',
       };
     case 'failed':
-      return { ...base, status: 'warn', detail: `${spec.label} could not be run (${outcome.message}), so its trust is unknown`, fix: `Run the doctor again; if ${spec.label} still cannot run, start it by hand to see why (this is not a trust failure).` };
+      return {
+        ...base,
+        status: 'warn',
+        detail: `${spec.label} could not be run (${outcome.message}), so its trust is unknown`,
+        fix: `Run the doctor again; if ${spec.label} still cannot run, start it by hand to see why (this is not a trust failure).`,
+      };
     case 'exited':
       break;
   }
@@ -238,7 +245,12 @@ function judge(spec: ClientSpec, outcome: ClientOutcome, ctx: ProbeContext, elap
     };
   }
   if (spec.rejected(outcome.code)) {
-    return { ...base, status: 'fail', detail: `${spec.label} rejected a certificate signed by the local CA ${using}: ${complaint(outcome.stderr, spec.reasonLines)}`, fix: fixFor(spec) };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${spec.label} rejected a certificate signed by the local CA ${using}: ${complaint(outcome.stderr, spec.reasonLines)}`,
+      fix: fixFor(spec),
+    };
   }
   return {
     ...base,
@@ -281,7 +293,9 @@ async function checkNode(ctx: ProbeContext, caFile: string, caInfo: TrustFile): 
   };
   if (!nodePath) return judge(spec, { kind: 'not-found' }, ctx, 0);
   const env = { ...ctx.baseEnv, NODE_EXTRA_CA_CERTS: caFile };
-  const { outcome, elapsedMs } = await timed(ctx.deps, () => ctx.deps.runClient(nodePath, ['-e', NODE_SCRIPT, ctx.url, String(ctx.timeoutMs)], { env, timeoutMs: ctx.timeoutMs }));
+  const { outcome, elapsedMs } = await timed(ctx.deps, () =>
+    ctx.deps.runClient(nodePath, ['-e', NODE_SCRIPT, ctx.url, String(ctx.timeoutMs)], { env, timeoutMs: ctx.timeoutMs }),
+  );
   return judge(spec, outcome, ctx, elapsedMs);
 }
 
@@ -317,9 +331,21 @@ async function checkPython(ctx: ProbeContext, bundleFile: string, bundleInfo: Tr
   if (detect.kind !== 'exited' || detect.code !== 0) {
     // A pyenv shim with no python3 behind it exits 127: as good as not installed.
     if (detect.kind === 'not-found' || (detect.kind === 'exited' && detect.code === 127)) {
-      return { ...base, status: 'skip', detail: `python3 (${pythonPath}) cannot run here${detect.kind === 'exited' ? ` (${complaint(detect.stderr)})` : ''}, so it was not checked`, fix: notInstalledFix('python3') };
+      return {
+        ...base,
+        status: 'skip',
+        detail: `python3 (${pythonPath}) cannot run here${detect.kind === 'exited' ? ` (${complaint(detect.stderr)})` : ''}, so it was not checked`,
+        fix: notInstalledFix('python3'),
+      };
     }
-    const spec: ClientSpec = { ...base, label: `python3 (${pythonPath})`, variable: 'REQUESTS_CA_BUNDLE', file: bundleFile, fileInfo: bundleInfo, rejected: () => false };
+    const spec: ClientSpec = {
+      ...base,
+      label: `python3 (${pythonPath})`,
+      variable: 'REQUESTS_CA_BUNDLE',
+      file: bundleFile,
+      fileInfo: bundleInfo,
+      rejected: () => false,
+    };
     return judge(spec, detect, ctx, 0);
   }
   const [stack = 'urllib', version = 'Python'] = detect.stdout.trim().split('\n');
@@ -335,7 +361,10 @@ async function checkPython(ctx: ProbeContext, bundleFile: string, bundleInfo: Tr
   };
   const script = viaRequests ? PYTHON_REQUESTS_SCRIPT : PYTHON_URLLIB_SCRIPT;
   const timeoutMs = left();
-  const outcome = await ctx.deps.runClient(pythonPath, ['-c', script, ctx.url, String(timeoutMs)], { env: { ...ctx.baseEnv, [variable]: bundleFile }, timeoutMs });
+  const outcome = await ctx.deps.runClient(pythonPath, ['-c', script, ctx.url, String(timeoutMs)], {
+    env: { ...ctx.baseEnv, [variable]: bundleFile },
+    timeoutMs,
+  });
   return judge(spec, outcome, ctx, Math.round(ctx.deps.now() - started));
 }
 
@@ -384,7 +413,14 @@ export async function probeCaTrust(input: CaTrustProbeInput, deps: Partial<CaTru
   } catch (err) {
     // Our own message only: a parser's could quote what it was given.
     const reason = err instanceof ProbeLeafError ? err.message : 'the local CA could not sign a certificate';
-    return [...unprobed(`not checked: ${reason}`, 'fail', 'Restart the launcher; if this persists, rotate the local CA. The gateway cannot mint certificates with this CA either.'), bundle];
+    return [
+      ...unprobed(
+        `not checked: ${reason}`,
+        'fail',
+        'Restart the launcher; if this persists, rotate the local CA. The gateway cannot mint certificates with this CA either.',
+      ),
+      bundle,
+    ];
   }
 
   const answer = `onecli-ca-probe ${randomUUID()}`;
@@ -397,7 +433,14 @@ export async function probeCaTrust(input: CaTrustProbeInput, deps: Partial<CaTru
     try {
       port = await listen(server);
     } catch (err) {
-      return [...unprobed(`not checked: the probe server could not listen on ${PROBE_LEAF_IP} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'warn', `Run the doctor again; ${PROBE_LEAF_IP} must be usable on this machine (the gateway listens on loopback too).`), bundle];
+      return [
+        ...unprobed(
+          `not checked: the probe server could not listen on ${PROBE_LEAF_IP} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          'warn',
+          `Run the doctor again; ${PROBE_LEAF_IP} must be usable on this machine (the gateway listens on loopback too).`,
+        ),
+        bundle,
+      ];
     }
     const ctx: ProbeContext = {
       deps: d,
@@ -406,7 +449,11 @@ export async function probeCaTrust(input: CaTrustProbeInput, deps: Partial<CaTru
       timeoutMs,
       baseEnv: { PATH: d.env.PATH ?? FALLBACK_PATH, HOME: d.env.HOME ?? homedir() },
     };
-    const checks = await Promise.all([checkNode(ctx, input.caFile, caInfo), checkCurl(ctx, input.bundleFile, bundleInfo), checkPython(ctx, input.bundleFile, bundleInfo)]);
+    const checks = await Promise.all([
+      checkNode(ctx, input.caFile, caInfo),
+      checkCurl(ctx, input.bundleFile, bundleInfo),
+      checkPython(ctx, input.bundleFile, bundleInfo),
+    ]);
     return [...checks, bundle];
   } finally {
     await closeServer(server);

@@ -44,13 +44,24 @@ export function verdict(head: { id: string; title: string; link?: string }, deta
 }
 
 const settingsFile: Check = ({ status }) =>
-  verdict({ id: 'settings.file', title: 'Settings file' }, `${status.settings.file}: ${status.settings.health}`, status.settings.health.startsWith('a corrupt') ? { status: 'warn', fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' } : undefined);
+  verdict(
+    { id: 'settings.file', title: 'Settings file' },
+    `${status.settings.file}: ${status.settings.health}`,
+    status.settings.health.startsWith('a corrupt')
+      ? { status: 'warn', fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' }
+      : undefined,
+  );
 
 const keychain: Check = ({ status }) =>
   verdict(
     { id: 'secrets.store', title: 'Secret storage' },
     status.secretStore.detail,
-    status.secretStore.kind === 'keychain' ? undefined : { status: status.secretStore.kind === 'file' ? 'warn' : 'fail', fix: 'Make the OS keychain reachable (on Linux: install and unlock gnome-keyring in your session), then restart. The file store is only for machines without one.' },
+    status.secretStore.kind === 'keychain'
+      ? undefined
+      : {
+          status: status.secretStore.kind === 'file' ? 'warn' : 'fail',
+          fix: 'Make the OS keychain reachable (on Linux: install and unlock gnome-keyring in your session), then restart. The file store is only for machines without one.',
+        },
   );
 
 const gateway: Check = ({ status, portFree }) => {
@@ -59,7 +70,10 @@ const gateway: Check = ({ status, portFree }) => {
   if (gw.state === 'stopped' && portFree !== undefined) {
     return portFree
       ? verdict(head, `not running; port ${gw.port} is free for it`, undefined)
-      : verdict(head, `not running, and port ${gw.port} is taken by another program`, { status: 'fail', fix: 'Stop the other program, or run the launcher with --port <free port>.' });
+      : verdict(head, `not running, and port ${gw.port} is taken by another program`, {
+          status: 'fail',
+          fix: 'Stop the other program, or run the launcher with --port <free port>.',
+        });
   }
   const detail = gw.state === 'running' ? `listening on ${gw.address}` : `${gw.state}${gw.reason ? `: ${gw.reason}` : ''}`;
   if (gw.state === 'running') return verdict(head, detail, undefined);
@@ -76,7 +90,9 @@ const caFiles: Check = ({ status, exists }) =>
     ? verdict(
         { id: 'ca.files', title: 'Local CA' },
         `${status.ca.subject}, valid until ${status.ca.notAfter.slice(0, 10)}; agents trust ${status.ca.certFile} (NODE_EXTRA_CA_CERTS) and ${status.ca.bundleFile} (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, GIT_SSL_CAINFO)`,
-        exists(status.ca.certFile) && exists(status.ca.bundleFile) ? undefined : { status: 'fail', fix: 'Restart the launcher: it writes both files again at every start.' },
+        exists(status.ca.certFile) && exists(status.ca.bundleFile)
+          ? undefined
+          : { status: 'fail', fix: 'Restart the launcher: it writes both files again at every start.' },
       )
     : undefined;
 
@@ -84,9 +100,19 @@ const dataDirPermissions: Check = ({ dataDir: { path: dir, inspection: found } }
   const base = { id: 'datadir.permissions', title: 'Data folder permissions' };
   switch (found.kind) {
     case 'not-checked':
-      return { ...base, status: 'skip', detail: `${dir}: not checked (${found.reason})`, fix: 'Make sure only your user may write this folder: it holds the CA bundle agents trust.' };
+      return {
+        ...base,
+        status: 'skip',
+        detail: `${dir}: not checked (${found.reason})`,
+        fix: 'Make sure only your user may write this folder: it holds the CA bundle agents trust.',
+      };
     case 'missing':
-      return { ...base, status: 'warn', detail: `${dir} does not exist`, fix: 'Restart the launcher: it creates the folder (0700) and writes the CA files again.' };
+      return {
+        ...base,
+        status: 'warn',
+        detail: `${dir} does not exist`,
+        fix: 'Restart the launcher: it creates the folder (0700) and writes the CA files again.',
+      };
     case 'not-a-folder':
       return { ...base, status: 'fail', detail: `${dir} is not a folder`, fix: dataDirProblem(dir, found)! };
     case 'folder':
@@ -102,7 +128,10 @@ const opInstalled: Check = ({ op, status }) => {
   const list = op.installs.map((i) => `${i.path} (${i.version ?? i.error})`).join('; ');
   const needed = status.source.kind === 'desktop';
   if (!op.chosen) {
-    return verdict(head, `not found in ${op.searchDirs.join(', ')}`, { status: needed ? 'fail' : 'skip', fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package), or pass --op-path.' });
+    return verdict(head, `not found in ${op.searchDirs.join(', ')}`, {
+      status: needed ? 'fail' : 'skip',
+      fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package), or pass --op-path.',
+    });
   }
   const detail = `using ${op.chosen.path} (${op.chosen.version ?? op.chosen.error}); found: ${list}`;
   if (op.chosen.error) {
@@ -112,7 +141,16 @@ const opInstalled: Check = ({ op, status }) => {
         : `${op.chosen.path} does not run: ${op.chosen.error}. Reinstall the 1Password CLI, or pass --op-path to another op.`;
     return verdict(head, detail, { status: 'fail', fix });
   }
-  return verdict(head, detail, op.installs.length > 1 ? { status: 'warn', fix: 'More than one op is installed; remove the ones you do not use, or pass --op-path, so the 1Password app integration sees one binary.' } : undefined);
+  return verdict(
+    head,
+    detail,
+    op.installs.length > 1
+      ? {
+          status: 'warn',
+          fix: 'More than one op is installed; remove the ones you do not use, or pass --op-path, so the 1Password app integration sees one binary.',
+        }
+      : undefined,
+  );
 };
 
 const opGroup: Check = ({ platform, op, opGroup: g, userGroups }) => {
@@ -121,27 +159,45 @@ const opGroup: Check = ({ platform, op, opGroup: g, userGroups }) => {
   return verdict(
     { id: 'op.linux-group', title: 'op may talk to the 1Password app' },
     `${op.chosen.realPath} group ${g.group ?? 'unknown'}, setgid ${g.setgid ? 'on' : 'off'}${userGroups ? `; you are in: ${userGroups.join(', ')}` : ''}`,
-    ok ? undefined : { status: 'fail', fix: `Without the onepassword-cli group and the setgid bit op fails with "connection reset": sudo groupadd -f onepassword-cli && sudo chgrp onepassword-cli ${op.chosen.realPath} && sudo chmod g+s ${op.chosen.realPath}` },
+    ok
+      ? undefined
+      : {
+          status: 'fail',
+          fix: `Without the onepassword-cli group and the setgid bit op fails with "connection reset": sudo groupadd -f onepassword-cli && sudo chgrp onepassword-cli ${op.chosen.realPath} && sudo chmod g+s ${op.chosen.realPath}`,
+        },
   );
 };
 
 const source: Check = ({ status, source: s }) => {
   if (status.source.kind === 'none') {
-    return verdict({ id: 'source.connected', title: '1Password' }, 'no 1Password source connected (local:// secrets still work)', { status: 'warn', fix: 'Connect one: onecli-launcher pair --service-account - (token on stdin), or pair --desktop.' });
+    return verdict({ id: 'source.connected', title: '1Password' }, 'no 1Password source connected (local:// secrets still work)', {
+      status: 'warn',
+      fix: 'Connect one: onecli-launcher pair --service-account - (token on stdin), or pair --desktop.',
+    });
   }
   if (!s) return undefined;
-  const head = status.source.kind === 'desktop' ? { id: 'source.desktop', title: '1Password app integration' } : { id: 'source.service-account', title: '1Password service account' };
-  return s.ok ? verdict(head, `${s.vaults} vault(s) visible`, undefined) : verdict(head, s.message, { status: 'fail', fix: s.message || 'Asking 1Password failed; the launcher log says why. Pair again: onecli-launcher pair.' });
+  const head =
+    status.source.kind === 'desktop'
+      ? { id: 'source.desktop', title: '1Password app integration' }
+      : { id: 'source.service-account', title: '1Password service account' };
+  return s.ok
+    ? verdict(head, `${s.vaults} vault(s) visible`, undefined)
+    : verdict(head, s.message, { status: 'fail', fix: s.message || 'Asking 1Password failed; the launcher log says why. Pair again: onecli-launcher pair.' });
 };
 
 const fullDiskAccess: Check = ({ platform, home, canRead, startedFromTerminal }) => {
   if (platform !== 'darwin') return undefined;
   const granted = canRead(path.join(home, TCC_PROBE_FILE));
-  const terminal = startedFromTerminal ? ' This run was started from a terminal, so macOS charges the terminal, not OneCLI.app: open the app from Finder to test its own grant.' : '';
+  const terminal = startedFromTerminal
+    ? ' This run was started from a terminal, so macOS charges the terminal, not OneCLI.app: open the app from Finder to test its own grant.'
+    : '';
   const head = { id: 'macos.full-disk-access', title: 'Full Disk Access' };
   return granted
     ? verdict(head, `granted${terminal}`, undefined)
-    : verdict({ ...head, link: FULL_DISK_ACCESS_PANE }, `not granted: 1Password access will prompt on every launch${terminal}`, { status: 'warn', fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.' });
+    : verdict({ ...head, link: FULL_DISK_ACCESS_PANE }, `not granted: 1Password access will prompt on every launch${terminal}`, {
+        status: 'warn',
+        fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.',
+      });
 };
 
 const sshAgent: Check = ({ platform, home, env, exists }) => {
@@ -163,11 +219,27 @@ const extraCa: Check = ({ extraCa: view }) => {
   if (!view) return undefined;
   const head = { id: 'upstream.extra-ca', title: 'Extra upstream CA' };
   const launch = view.launchFile ? `; this launch also trusts ${view.launchFile} (--extra-ca or NODE_EXTRA_CA_CERTS)` : '';
-  if (view.state === 'problem') return verdict(head, `${view.file ?? ''}: ${view.detail} The gateway runs without it${launch}`, { status: 'fail', fix: view.fix ?? 'Choose the PEM file again in Settings → Upstream trust.' });
+  if (view.state === 'problem')
+    return verdict(head, `${view.file ?? ''}: ${view.detail} The gateway runs without it${launch}`, {
+      status: 'fail',
+      fix: view.fix ?? 'Choose the PEM file again in Settings → Upstream trust.',
+    });
   return verdict(head, `${view.state === 'ok' ? `${view.file}: ${view.detail}` : view.detail}${launch}`, undefined);
 };
 
-export const DOCTOR_CHECKS: readonly Check[] = [settingsFile, dataDirPermissions, keychain, gateway, caFiles, extraCa, source, opInstalled, opGroup, fullDiskAccess, sshAgent];
+export const DOCTOR_CHECKS: readonly Check[] = [
+  settingsFile,
+  dataDirPermissions,
+  keychain,
+  gateway,
+  caFiles,
+  extraCa,
+  source,
+  opInstalled,
+  opGroup,
+  fullDiskAccess,
+  sshAgent,
+];
 
 export function runDoctorChecks(facts: DoctorFacts): DoctorCheck[] {
   return DOCTOR_CHECKS.map((check) => check(facts)).filter((c): c is DoctorCheck => c !== undefined);

@@ -50,7 +50,12 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Runs every check against this machine. Each has a stable id, a status and a fix. */
-export async function runDoctor(core: LauncherCore, locate: () => Promise<OpLocation>, env: NodeJS.ProcessEnv = process.env, only?: readonly string[]): Promise<DoctorCheck[]> {
+export async function runDoctor(
+  core: LauncherCore,
+  locate: () => Promise<OpLocation>,
+  env: NodeJS.ProcessEnv = process.env,
+  only?: readonly string[],
+): Promise<DoctorCheck[]> {
   const wanted = (id: string) => !only || only.some((prefix) => id.startsWith(prefix));
   const status = core.status();
   const [op, source] = await Promise.all([

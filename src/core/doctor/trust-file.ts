@@ -2,7 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import type { DoctorCheck } from '../../shared/control-api.js';
 
 /** What a trust file (ca.pem, or the combined bundle) holds: how many certificates, ours among them? */
-export type TrustFile = { readonly readable: false; readonly reason: string } | { readonly readable: true; readonly certs: number; readonly unparsable: number; readonly holdsOurs: boolean };
+export type TrustFile =
+  | { readonly readable: false; readonly reason: string }
+  | { readonly readable: true; readonly certs: number; readonly unparsable: number; readonly holdsOurs: boolean };
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 

@@ -10,7 +10,14 @@ export class MappingInputError extends Error {}
 
 /** The key a host is stored under: `api.anthropic.com`, `localhost:8443`, `*.example.com`. */
 export function mappingKey(rawHost: string): { key: string; host: string; port: number } {
-  const authority = parseAuthority(rawHost.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, ''), 443, { allowWildcard: true });
+  const authority = parseAuthority(
+    rawHost
+      .trim()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, ''),
+    443,
+    { allowWildcard: true },
+  );
   if (!authority) throw new MappingInputError(`"${rawHost.slice(0, 100)}" is not a host name; use a name such as api.anthropic.com, optionally with :port`);
   return { key: authority.port === 443 ? authority.host : formatAuthority(authority), ...authority };
 }
@@ -27,7 +34,9 @@ export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
   const reference = parseSecretReference(input.reference.trim());
   if ('error' in reference) throw new MappingInputError(`the reference ${reference.error}`);
-  const problem = (input.template === undefined ? undefined : valueTemplateProblem(input.template)) ?? (input.header === undefined ? undefined : headerNameProblem(input.header));
+  const problem =
+    (input.template === undefined ? undefined : valueTemplateProblem(input.template)) ??
+    (input.header === undefined ? undefined : headerNameProblem(input.header));
   if (problem) throw new MappingInputError(problem);
   const rule = input.header === undefined && input.template === undefined ? defaultHeaderRule(host) : headerRuleFrom(host, input.header, input.template);
   const provider = providerForHost(host);

@@ -27,7 +27,14 @@ export function probeThroughGateway(input: ProbeInput): Promise<ProbeOutcome> {
   const authority = `${input.host.includes(':') ? `[${input.host}]` : input.host}:${input.port}`;
   return new Promise((resolve) => {
     const fail = (error: string, message: string, status = 0) => resolve({ status, ms: ms(), error, message });
-    const connect = http.request({ host: '127.0.0.1', port: input.gatewayPort, method: 'CONNECT', path: authority, headers: { host: authority, 'proxy-authorization': `Basic ${Buffer.from(`x:${input.agentToken}`).toString('base64')}` }, timeout: timeoutMs });
+    const connect = http.request({
+      host: '127.0.0.1',
+      port: input.gatewayPort,
+      method: 'CONNECT',
+      path: authority,
+      headers: { host: authority, 'proxy-authorization': `Basic ${Buffer.from(`x:${input.agentToken}`).toString('base64')}` },
+      timeout: timeoutMs,
+    });
     connect.on('timeout', () => connect.destroy(new Error('timeout')));
     connect.on('error', () => fail('unavailable', 'The gateway did not answer; is it running?'));
     connect.on('connect', (res, socket) => {

@@ -33,9 +33,7 @@ export interface SetAsideReport {
 }
 
 export type FileStoreHealth =
-  | { readonly state: 'missing' }
-  | { readonly state: 'ok'; readonly entries: number }
-  | ({ readonly state: 'set-aside' } & SetAsideReport);
+  { readonly state: 'missing' } | { readonly state: 'ok'; readonly entries: number } | ({ readonly state: 'set-aside' } & SetAsideReport);
 
 export interface FileSecretStoreOptions {
   /** The data dir; the file is `<dataDir>/secrets.json`. */
@@ -136,7 +134,10 @@ export class FileSecretStore implements SecretStore {
     const version = (json as { version?: unknown } | null)?.version;
     if (typeof version === 'number' && version > FILE_VERSION) {
       // A newer launcher wrote it (then the user downgraded): it is not corrupt, so it stays put.
-      throw new SecretStoreError('file_store_failed', `${this.path} was written by a newer onecli-launcher (format ${version}): upgrade onecli-launcher to use it.`);
+      throw new SecretStoreError(
+        'file_store_failed',
+        `${this.path} was written by a newer onecli-launcher (format ${version}): upgrade onecli-launcher to use it.`,
+      );
     }
     const parsed = SecretsFile.safeParse(json);
     if (parsed.success) return parsed.data;
@@ -182,6 +183,10 @@ export class FileSecretStore implements SecretStore {
 
   #failure(what: string, err: unknown): SecretStoreError {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return new SecretStoreError('file_store_failed', `The secrets file ${this.path} ${what} (${code}): check the data folder's owner, permissions and free space.`, { cause: err });
+    return new SecretStoreError(
+      'file_store_failed',
+      `The secrets file ${this.path} ${what} (${code}): check the data folder's owner, permissions and free space.`,
+      { cause: err },
+    );
   }
 }

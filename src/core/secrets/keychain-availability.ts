@@ -34,7 +34,13 @@ export interface KeychainProbeDeps {
 const MAX_DETAIL_CHARS = 300;
 
 export function unavailable(platform: NodeJS.Platform, reason: KeychainProblem, detail?: string): KeychainUnavailable {
-  return { available: false, backend: keychainBackendFor(platform), reason, fix: keychainFix(reason, platform), ...(detail ? { detail: detail.slice(0, MAX_DETAIL_CHARS) } : {}) };
+  return {
+    available: false,
+    backend: keychainBackendFor(platform),
+    reason,
+    fix: keychainFix(reason, platform),
+    ...(detail ? { detail: detail.slice(0, MAX_DETAIL_CHARS) } : {}),
+  };
 }
 
 /**

@@ -16,15 +16,7 @@ export type KeychainBackend = 'macos-keychain' | 'secret-service' | 'windows-cre
  * - `no_native_module`: @napi-rs/keyring has no binary for this platform.
  * - `failed`: anything else.
  */
-export type KeychainProblem =
-  | 'no_session_bus'
-  | 'no_secret_service'
-  | 'no_default_keyring'
-  | 'locked'
-  | 'timeout'
-  | 'mismatch'
-  | 'no_native_module'
-  | 'failed';
+export type KeychainProblem = 'no_session_bus' | 'no_secret_service' | 'no_default_keyring' | 'locked' | 'timeout' | 'mismatch' | 'no_native_module' | 'failed';
 
 export function keychainBackendFor(platform: NodeJS.Platform): KeychainBackend {
   if (platform === 'darwin') return 'macos-keychain';

@@ -43,8 +43,7 @@ const BACKEND_LABEL: Record<KeychainBackend, string> = {
 
 /** The decision alone: the keychain whenever it works; the file only with the opt-in. */
 export type SecretStoreChoice =
-  | { readonly kind: 'keychain'; readonly backend: KeychainBackend }
-  | { readonly kind: 'file' | 'none'; readonly keychain: KeychainUnavailable };
+  { readonly kind: 'keychain'; readonly backend: KeychainBackend } | { readonly kind: 'file' | 'none'; readonly keychain: KeychainUnavailable };
 
 export function chooseSecretStore(keychain: KeychainAvailability, allowFileStore: boolean): SecretStoreChoice {
   if (keychain.available) return { kind: 'keychain', backend: keychain.backend };
@@ -58,7 +57,8 @@ export function chooseSecretStore(keychain: KeychainAvailability, allowFileStore
  */
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<OpenedSecretStore> {
   const platform = options.platform ?? process.platform;
-  const probe = options.checkKeychain ?? (() => keychainAvailability({ keyring: options.keyring, platform, service: options.service, timeoutMs: options.probeTimeoutMs }));
+  const probe =
+    options.checkKeychain ?? (() => keychainAvailability({ keyring: options.keyring, platform, service: options.service, timeoutMs: options.probeTimeoutMs }));
   const availability = await probe();
   const choice = chooseSecretStore(availability, options.allowFileStore);
   if (choice.kind === 'keychain') {

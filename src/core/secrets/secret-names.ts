@@ -14,11 +14,7 @@ const AGENT_TOKEN_PREFIX = 'agent-token:';
 const LOCAL_PREFIX = 'local:';
 
 export type SecretName =
-  | typeof SERVICE_ACCOUNT_TOKEN
-  | typeof CA_KEY
-  | typeof CONTROL_TOKEN
-  | `${typeof AGENT_TOKEN_PREFIX}${string}`
-  | `${typeof LOCAL_PREFIX}${string}`;
+  typeof SERVICE_ACCOUNT_TOKEN | typeof CA_KEY | typeof CONTROL_TOKEN | `${typeof AGENT_TOKEN_PREFIX}${string}` | `${typeof LOCAL_PREFIX}${string}`;
 
 const FIXED_NAMES: ReadonlySet<string> = new Set([SERVICE_ACCOUNT_TOKEN, CA_KEY, CONTROL_TOKEN]);
 

@@ -10,7 +10,11 @@ export async function withSettingsLock<T>(dataDir: string, work: () => Promise<T
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, 'settings.lock'), stale: 10_000, retries: { retries: 20, minTimeout: 50, maxTimeout: 500 } });
+    release = await lockfile.lock(dataDir, {
+      lockfilePath: path.join(dataDir, 'settings.lock'),
+      stale: 10_000,
+      retries: { retries: 20, minTimeout: 50, maxTimeout: 500 },
+    });
   } catch {
     throw new Error(`another onecli-launcher command is changing the settings in ${dataDir}; retry in a moment`);
   }

@@ -17,8 +17,7 @@ export const SETTINGS_FILE_NAME = 'settings.json';
 
 /** How the settings file was found at start: status and doctor report it. */
 export type SettingsHealth =
-  | { readonly state: 'ok' | 'created' | 'migrated' }
-  | { readonly state: 'set-aside'; readonly movedTo: string; readonly reason: string };
+  { readonly state: 'ok' | 'created' | 'migrated' } | { readonly state: 'set-aside'; readonly movedTo: string; readonly reason: string };
 
 export interface SettingsRepositoryOptions {
   readonly dataDir: string;
@@ -28,7 +27,13 @@ export interface SettingsRepositoryOptions {
 }
 
 function confBackend(dataDir: string): SettingsBackend {
-  return new Conf<Record<string, unknown>>({ cwd: dataDir, configName: path.basename(SETTINGS_FILE_NAME, '.json'), clearInvalidConfig: false, configFileMode: 0o600, projectSuffix: '' });
+  return new Conf<Record<string, unknown>>({
+    cwd: dataDir,
+    configName: path.basename(SETTINGS_FILE_NAME, '.json'),
+    clearInvalidConfig: false,
+    configFileMode: 0o600,
+    projectSuffix: '',
+  });
 }
 
 /** Reads the file as it is on disk, before the backend sees it, so a bad file is set aside, never cleared. */

@@ -135,7 +135,12 @@ export class GatewaySupervisor {
           case 'resolve':
             this.deps.resolve(msg.mappingId).then(
               (result) => child.send({ type: 'resolved', requestId: msg.requestId, result }),
-              () => child.send({ type: 'resolved', requestId: msg.requestId, result: { ok: false, code: 'unavailable', message: 'The launcher failed to resolve this mapping; see its log.' } }),
+              () =>
+                child.send({
+                  type: 'resolved',
+                  requestId: msg.requestId,
+                  result: { ok: false, code: 'unavailable', message: 'The launcher failed to resolve this mapping; see its log.' },
+                }),
             );
             return;
           case 'activity':

@@ -20,10 +20,27 @@ export interface OpFailure {
 }
 
 export type OpFailureKind =
-  | 'op_not_installed' | 'op_not_runnable' | 'timeout' | 'output_too_large'
-  | 'auth_denied' | 'desktop_connection_reset' | 'desktop_unreachable' | 'not_signed_in' | 'account_not_found'
-  | 'account_ambiguous' | 'bad_token' | 'permission_denied' | 'rate_limited' | 'vault_not_found'
-  | 'item_ambiguous' | 'item_not_found' | 'field_not_found' | 'bad_ref' | 'network' | 'crash' | 'unknown';
+  | 'op_not_installed'
+  | 'op_not_runnable'
+  | 'timeout'
+  | 'output_too_large'
+  | 'auth_denied'
+  | 'desktop_connection_reset'
+  | 'desktop_unreachable'
+  | 'not_signed_in'
+  | 'account_not_found'
+  | 'account_ambiguous'
+  | 'bad_token'
+  | 'permission_denied'
+  | 'rate_limited'
+  | 'vault_not_found'
+  | 'item_ambiguous'
+  | 'item_not_found'
+  | 'field_not_found'
+  | 'bad_ref'
+  | 'network'
+  | 'crash'
+  | 'unknown';
 
 type StderrKind = Exclude<OpFailureKind, 'op_not_installed' | 'op_not_runnable' | 'timeout' | 'output_too_large' | 'crash' | 'unknown'>;
 
@@ -72,15 +89,18 @@ const DOCTOR = 'Run `onecli-launcher doctor` to see which `op` is used.';
 const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f: OpFailure) => string } } = {
   op_not_installed: {
     code: 'unavailable',
-    fix: (f) => `Install the 1Password CLI (op) from https://developer.1password.com/docs/cli/get-started/, or give its location with --op-path${f.opPath ? ` (looked for ${f.opPath})` : ''}.`,
+    fix: (f) =>
+      `Install the 1Password CLI (op) from https://developer.1password.com/docs/cli/get-started/, or give its location with --op-path${f.opPath ? ` (looked for ${f.opPath})` : ''}.`,
   },
   op_not_runnable: {
     code: 'unavailable',
-    fix: (f) => `The 1Password CLI${f.opPath ? ` at ${f.opPath}` : ''} could not be started (${f.spawnErrorCode ?? 'spawn error'}); make sure it is executable, or reinstall it.`,
+    fix: (f) =>
+      `The 1Password CLI${f.opPath ? ` at ${f.opPath}` : ''} could not be started (${f.spawnErrorCode ?? 'spawn error'}); make sure it is executable, or reinstall it.`,
   },
   timeout: {
     code: 'unavailable',
-    fix: (f) => `The 1Password CLI did not answer within ${Math.ceil((f.timeoutMs ?? 0) / 1000)} s; unlock the 1Password app and approve its prompt if one is waiting, then retry.`,
+    fix: (f) =>
+      `The 1Password CLI did not answer within ${Math.ceil((f.timeoutMs ?? 0) / 1000)} s; unlock the 1Password app and approve its prompt if one is waiting, then retry.`,
   },
   output_too_large: { code: 'unavailable', fix: () => `The 1Password CLI printed far more output than expected, so it was stopped. ${DOCTOR}` },
   auth_denied: { code: 'auth_required', fix: () => 'Unlock the 1Password app and approve its authorization prompt, then retry.' },
@@ -97,24 +117,40 @@ const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f
     code: 'auth_required',
     fix: () => `Sign in to 1Password: add your account in the 1Password app and turn on ${SETTING}.`,
   },
-  account_not_found: { code: 'auth_required', fix: () => 'No signed-in 1Password account matches the account chosen (OP_ACCOUNT or --account); choose one that is signed in.' },
+  account_not_found: {
+    code: 'auth_required',
+    fix: () => 'No signed-in 1Password account matches the account chosen (OP_ACCOUNT or --account); choose one that is signed in.',
+  },
   account_ambiguous: { code: 'auth_required', fix: () => 'Several 1Password accounts are signed in; choose one in the settings (OP_ACCOUNT).' },
   bad_token: { code: 'auth_required', fix: () => 'The service-account token was rejected; create a new token in 1Password and paste it again.' },
-  permission_denied: { code: 'auth_required', fix: () => 'This 1Password account may not read that vault; grant it access in 1Password, or pick another vault.' },
+  permission_denied: {
+    code: 'auth_required',
+    fix: () => 'This 1Password account may not read that vault; grant it access in 1Password, or pick another vault.',
+  },
   rate_limited: { code: 'rate_limited', fix: () => '1Password is limiting requests for now; wait a few minutes, then retry.' },
   vault_not_found: { code: 'not_found', fix: () => 'No vault of that name or ID is visible to this 1Password account; pick the vault again from the list.' },
   item_ambiguous: { code: 'not_found', fix: () => 'More than one item has that title; use the item ID instead of its title in the reference.' },
   item_not_found: { code: 'not_found', fix: () => 'The vault has no item of that name or ID; pick the item again from the list.' },
   field_not_found: { code: 'not_found', fix: () => 'The item has no field of that name; pick the field again from the item.' },
-  bad_ref: { code: 'bad_reference', fix: () => 'Use a reference of the form op://vault/item/[section/]field; use IDs for names with characters other than letters, digits, spaces, "-", "_" and ".".' },
+  bad_ref: {
+    code: 'bad_reference',
+    fix: () =>
+      'Use a reference of the form op://vault/item/[section/]field; use IDs for names with characters other than letters, digits, spaces, "-", "_" and ".".',
+  },
   network: { code: 'unavailable', fix: () => '1Password could not be reached; check the network connection, then retry.' },
   crash: { code: 'unavailable', fix: () => `The 1Password CLI stopped unexpectedly; update it to the latest version, then retry. ${DOCTOR}` },
-  unknown: { code: 'unavailable', fix: () => `The 1Password CLI failed for a reason OneCLI does not recognise; run the same op command in a terminal to see why. ${DOCTOR}` },
+  unknown: {
+    code: 'unavailable',
+    fix: () => `The 1Password CLI failed for a reason OneCLI does not recognise; run the same op command in a terminal to see why. ${DOCTOR}`,
+  },
 };
 
 /** The cause attached to every classified failure: the kind, plus one redacted line for logs. */
 export class OpFailureCause extends Error {
-  constructor(readonly kind: OpFailureKind, detail: string) {
+  constructor(
+    readonly kind: OpFailureKind,
+    detail: string,
+  ) {
     super(detail);
     this.name = 'OpFailureCause';
   }
@@ -122,7 +158,10 @@ export class OpFailureCause extends Error {
 
 /** The line `op` put its reason on: the first `[ERROR]` line, else the first non-empty one. */
 function reasonLine(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const line = lines.find((l) => ERROR_PREFIX.test(l)) ?? lines[0] ?? '';
   return line.replace(ERROR_PREFIX, '');
 }

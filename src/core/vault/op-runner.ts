@@ -13,8 +13,16 @@ export const OP_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
  * ambient token cannot silently switch the desktop source to another identity.
  */
 export const OP_ENV_ALLOWED = [
-  'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_RUNTIME_DIR',
-  'OP_ACCOUNT', 'OP_BIOMETRIC_UNLOCK_ENABLED', 'OP_CONFIG_DIR',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
+  'OP_ACCOUNT',
+  'OP_BIOMETRIC_UNLOCK_ENABLED',
+  'OP_CONFIG_DIR',
 ] as const;
 
 export interface ExecFileOptions {

@@ -49,7 +49,10 @@ function parseOpJson<T>(stdout: string, schema: z.ZodType<T>, command: string): 
   }
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const where = result.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ');
+  const where = result.error.issues
+    .map((i) => i.path.join('.') || '(root)')
+    .slice(0, 5)
+    .join(', ');
   throw new VaultError('unavailable', UNREADABLE_OUTPUT_FIX, { cause: new Error(`op ${command}: unexpected JSON at ${where}`) });
 }
 

@@ -66,7 +66,9 @@ export class ServiceAccountSource implements VaultSource {
   }
 
   listItems(vaultId: string): Promise<ItemSummary[]> {
-    return this.#call(async (c) => (await c.items.list(vaultId)).map((i) => ({ id: i.id, title: i.title, category: String(i.category), urls: i.websites.map((w) => w.url) })));
+    return this.#call(async (c) =>
+      (await c.items.list(vaultId)).map((i) => ({ id: i.id, title: i.title, category: String(i.category), urls: i.websites.map((w) => w.url) })),
+    );
   }
 
   listFields(vaultId: string, itemId: string): Promise<FieldSummary[]> {

@@ -28,7 +28,12 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
   }
   const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
   if (!agent) {
-    writeRawError(socket, 'proxy_auth_required', null, 'Proxy authentication required: use the agent token as the proxy password (HTTPS_PROXY=http://x:<agent token>@host:port; `onecli-launcher env` prints it).');
+    writeRawError(
+      socket,
+      'proxy_auth_required',
+      null,
+      'Proxy authentication required: use the agent token as the proxy password (HTTPS_PROXY=http://x:<agent token>@host:port; `onecli-launcher env` prints it).',
+    );
     activity.done(407, 'proxy_auth_required');
     return;
   }
@@ -49,7 +54,16 @@ export function sniMatches(servername: string, authority: Authority): boolean {
   return name === authority.host || name === `${authority.host}:${authority.port}`;
 }
 
-function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, head: Buffer, authority: Authority, mapping: GatewayMapping, agent: AgentIdentity, activity: ActivityHandle): void {
+function terminateTls(
+  state: GatewayState,
+  mitmServer: Server,
+  socket: Socket,
+  head: Buffer,
+  authority: Authority,
+  mapping: GatewayMapping,
+  agent: AgentIdentity,
+  activity: ActivityHandle,
+): void {
   socket.setTimeout(state.timeouts.handshakeMs, () => socket.destroy());
   const start = (secureContext: import('node:tls').SecureContext) => {
     if (socket.destroyed) return;
@@ -72,7 +86,10 @@ function terminateTls(state: GatewayState, mitmServer: Server, socket: Socket, h
         if (sniMatches(servername, authority)) cb(null, secureContext);
         else {
           // Only the SNI's length: a client can put anything there, a token included.
-          state.log.warn({ authority: formatAuthority(authority), sniLength: servername.length, agent: agent.name }, 'refused: TLS SNI differs from the CONNECT authority');
+          state.log.warn(
+            { authority: formatAuthority(authority), sniLength: servername.length, agent: agent.name },
+            'refused: TLS SNI differs from the CONNECT authority',
+          );
           cb(new Error('SNI does not match the CONNECT authority'));
         }
       },
@@ -120,7 +137,13 @@ function tunnel(state: GatewayState, client: Socket, head: Buffer, authority: Au
     clearTimeout(connectTimer);
     if (connected) return client.destroy();
     const status = err.code === 'ETIMEDOUT' ? 504 : 502;
-    writeRawError(client, 'upstream_unreachable', null, `Could not reach ${formatAuthority(authority)} (${err.code ?? 'error'}). Check the host and your network.`, status);
+    writeRawError(
+      client,
+      'upstream_unreachable',
+      null,
+      `Could not reach ${formatAuthority(authority)} (${err.code ?? 'error'}). Check the host and your network.`,
+      status,
+    );
     activity.done(status, 'upstream_unreachable');
   });
   client.once('close', () => upstream.destroy());

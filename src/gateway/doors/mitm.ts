@@ -85,7 +85,11 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     return undefined;
   }
   if (target === undefined) {
-    fail('bad_request', mapping?.id ?? null, `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`);
+    fail(
+      'bad_request',
+      mapping?.id ?? null,
+      `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`,
+    );
     return undefined;
   }
   if (!hostMatches(req.headers.host, ctx.authority)) {

@@ -77,7 +77,11 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     return undefined;
   }
   if (rules && !isLoopbackHost(authority.host)) {
-    reject('insecure_http', (mapping ?? rules[0])?.id ?? null, `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`);
+    reject(
+      'insecure_http',
+      (mapping ?? rules[0])?.id ?? null,
+      `${formatAuthority(authority)} is mapped, and credentials are never sent over plain HTTP: use https://${url.hostname}.`,
+    );
     return undefined;
   }
   if (rules && !mapping) activity.decide('no_rule');

@@ -17,7 +17,7 @@ export function isRoutePath(url: string | undefined): boolean {
   return url !== undefined && url.startsWith('/r/');
 }
 
-const AGENT_AUTH_MESSAGE = 'Invalid API key for the OneCLI gateway: set the agent token as this SDK\'s API key (`onecli-launcher env` prints it).';
+const AGENT_AUTH_MESSAGE = "Invalid API key for the OneCLI gateway: set the agent token as this SDK's API key (`onecli-launcher env` prints it).";
 
 /**
  * A 401 in the body shape the provider's SDK parses, so the agent shows a useful message. A
@@ -73,7 +73,16 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
 
 function plan(t: RouteTarget, credential: Injection | undefined): ForwardPlan {
   const { host, port } = t.host;
-  return { secure: true, host, port, path: t.path, hostHeader: port === 443 ? host : formatAuthority(t.host), credential, mapping: t.mapping?.id ?? null, dropClientCredentials: true };
+  return {
+    secure: true,
+    host,
+    port,
+    path: t.path,
+    hostHeader: port === 443 ? host : formatAuthority(t.host),
+    credential,
+    mapping: t.mapping?.id ?? null,
+    dropClientCredentials: true,
+  };
 }
 
 export function handleRouteRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {

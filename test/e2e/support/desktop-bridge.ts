@@ -1,5 +1,13 @@
 import type { Page } from 'playwright-core';
-import { NOTICES, SYSTEM_LINKS, type DoctorCheck, type ExtraCaView, type LoginItemStatus, type SettingsView, type StatusView } from '../../../src/shared/control-api.js';
+import {
+  NOTICES,
+  SYSTEM_LINKS,
+  type DoctorCheck,
+  type ExtraCaView,
+  type LoginItemStatus,
+  type SettingsView,
+  type StatusView,
+} from '../../../src/shared/control-api.js';
 import { preloadPageScript } from '../../support/preload-bridge.js';
 import { refusal, scriptedControlMain, type ScriptedControlMain } from '../../support/scripted-control-main.js';
 
@@ -10,7 +18,10 @@ import { refusal, scriptedControlMain, type ScriptedControlMain } from '../../su
  * that parses calls and shapes replies like src/main/ipc-bridge.ts. A change to how the preload
  * or the bridge carries errors shows here as it would in the app.
  */
-export async function desktopPopover(page: Page, options: { onboarded?: boolean; loginItemStatus?: LoginItemStatus; notices?: boolean } = {}): Promise<ScriptedControlMain> {
+export async function desktopPopover(
+  page: Page,
+  options: { onboarded?: boolean; loginItemStatus?: LoginItemStatus; notices?: boolean } = {},
+): Promise<ScriptedControlMain> {
   let opened = false;
   const noCa: ExtraCaView = { state: 'none', detail: 'none chosen in Settings' };
   const status: StatusView = {

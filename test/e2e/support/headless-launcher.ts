@@ -28,10 +28,24 @@ export function fixtureSecretValues(): string[] {
 export async function ensureRendererBuilt(): Promise<void> {
   if (existsSync(RENDERER_INDEX)) return;
   const staging = path.join(ROOT, 'dist', `.renderer-${process.pid}`);
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', staging, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    timeout: 120_000,
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--outDir',
+      staging,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      timeout: 120_000,
+    },
+  );
   try {
     renameSync(staging, path.dirname(RENDERER_INDEX));
   } catch (err) {

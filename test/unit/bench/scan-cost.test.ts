@@ -40,7 +40,13 @@ function raw(): RawResults {
       ['gateway', [60]],
       ['gateway-noscan', [80]],
     ]),
-    newHost: { ms: new Map([['direct', [5]], ['gateway', [20]]]), notInjected: {} },
+    newHost: {
+      ms: new Map([
+        ['direct', [5]],
+        ['gateway', [20]],
+      ]),
+      notInjected: {},
+    },
     memory: {},
     peakRssByPhase: [],
     logs: {

@@ -8,7 +8,12 @@ import { builderMinimatch, loadBuilderConfig, ROOT } from './builder-config.js';
 function productionPackageDirs(): string[] {
   let out: string;
   try {
-    out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 32 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch (err) {
     // npm ls exits 1 on problems such as an extraneous package, and still prints the tree.
     out = (err as { stdout?: string }).stdout ?? '';
@@ -49,7 +54,10 @@ describe('asarUnpack', () => {
   const files = nativeAndWasmFiles();
 
   test('the production tree has the files we expect to unpack (the walk works)', () => {
-    expect(files.some((f) => /^node_modules\/@napi-rs\/keyring-[^/]+\/keyring\.[^/]+\.node$/.test(f)), files.join('\n')).toBe(true);
+    expect(
+      files.some((f) => /^node_modules\/@napi-rs\/keyring-[^/]+\/keyring\.[^/]+\.node$/.test(f)),
+      files.join('\n'),
+    ).toBe(true);
     expect(files).toContain('node_modules/@1password/sdk-core/nodejs/core_bg.wasm');
   });
 

@@ -38,14 +38,17 @@ describe('the layout of a packaged app', () => {
   test('an x64 app without its x64 keychain binding fails and says how to fix it', () => {
     const s = goodX64();
     const unpacked = new Set([...s.unpackedFiles].filter((f) => !f.includes('darwin-x64')));
-    expect(checkBundleLayout({ ...s, unpackedFiles: unpacked, asarFiles: new Set([...s.asarFiles].filter((f) => f !== X64_NODE)) }, 'x64', [keyring('x64')]).problems).toEqual([
-      '@napi-rs/keyring-darwin-x64@2.1.2 (the x64 binary) is not in app.asar.unpacked: run build/fetch-darwin-natives.ts before electron-builder',
-    ]);
+    expect(
+      checkBundleLayout({ ...s, unpackedFiles: unpacked, asarFiles: new Set([...s.asarFiles].filter((f) => f !== X64_NODE)) }, 'x64', [keyring('x64')])
+        .problems,
+    ).toEqual(['@napi-rs/keyring-darwin-x64@2.1.2 (the x64 binary) is not in app.asar.unpacked: run build/fetch-darwin-natives.ts before electron-builder']);
   });
 
   test('a binding built for the other architecture fails', () => {
     const s = goodX64();
-    expect(checkBundleLayout({ ...s, machOArchs: { ...s.machOArchs, [X64_NODE]: ['arm64'] } }, 'x64', [keyring('x64')]).problems).toEqual([`${X64_NODE} is built for arm64, not x86_64`]);
+    expect(checkBundleLayout({ ...s, machOArchs: { ...s.machOArchs, [X64_NODE]: ['arm64'] } }, 'x64', [keyring('x64')]).problems).toEqual([
+      `${X64_NODE} is built for arm64, not x86_64`,
+    ]);
   });
 
   test('the WASM packed inside app.asar fails (asarUnpack)', () => {
@@ -58,12 +61,17 @@ describe('the layout of a packaged app', () => {
   test('a missing gateway or renderer fails, by path', () => {
     const s = goodX64();
     const asar = new Set([...s.asarFiles].filter((f) => f !== 'dist/gateway/main.js' && f !== 'dist/renderer/index.html'));
-    expect(checkBundleLayout({ ...s, asarFiles: asar }, 'x64', [keyring('x64')]).problems).toEqual(['app.asar lacks dist/gateway/main.js', 'app.asar lacks dist/renderer/index.html']);
+    expect(checkBundleLayout({ ...s, asarFiles: asar }, 'x64', [keyring('x64')]).problems).toEqual([
+      'app.asar lacks dist/gateway/main.js',
+      'app.asar lacks dist/renderer/index.html',
+    ]);
   });
 
   test('Info.plist: wrong identifier, no LSUIElement, no asar integrity hash all fail', () => {
     const s = goodX64();
-    const problems = checkBundleLayout({ ...s, infoPlist: { CFBundleIdentifier: 'com.github.Electron', CFBundleExecutable: 'OneCLI' } }, 'x64', [keyring('x64')]).problems;
+    const problems = checkBundleLayout({ ...s, infoPlist: { CFBundleIdentifier: 'com.github.Electron', CFBundleExecutable: 'OneCLI' } }, 'x64', [
+      keyring('x64'),
+    ]).problems;
     expect(problems).toEqual([
       'CFBundleIdentifier is "com.github.Electron", expected sh.onecli.launcher',
       'LSUIElement is undefined, expected true (a menu-bar app with no Dock icon)',
@@ -73,7 +81,11 @@ describe('the layout of a packaged app', () => {
 
   test('missing tray icons, a missing update feed and a main executable for the wrong architecture fail', () => {
     const s = goodX64();
-    const problems = checkBundleLayout({ ...s, trayFiles: new Set(TRAY_ICONS.slice(1)), appUpdateYml: undefined, machOArchs: { ...s.machOArchs, 'Contents/MacOS/OneCLI': ['arm64'] } }, 'x64', [keyring('x64')]).problems;
+    const problems = checkBundleLayout(
+      { ...s, trayFiles: new Set(TRAY_ICONS.slice(1)), appUpdateYml: undefined, machOArchs: { ...s.machOArchs, 'Contents/MacOS/OneCLI': ['arm64'] } },
+      'x64',
+      [keyring('x64')],
+    ).problems;
     expect(problems).toEqual([
       'Contents/MacOS/OneCLI is built for arm64, not x86_64',
       `Resources/tray/${TRAY_ICONS[0]} is missing (extraResources)`,
@@ -82,6 +94,8 @@ describe('the layout of a packaged app', () => {
   });
 
   test('a feed that is not GitHub fails', () => {
-    expect(checkBundleLayout({ ...goodX64(), appUpdateYml: 'provider: generic\nurl: http://example.test\n' }, 'x64', [keyring('x64')]).problems).toEqual([expect.stringMatching(/^app-update\.yml does not name a GitHub feed/)]);
+    expect(checkBundleLayout({ ...goodX64(), appUpdateYml: 'provider: generic\nurl: http://example.test\n' }, 'x64', [keyring('x64')]).problems).toEqual([
+      expect.stringMatching(/^app-update\.yml does not name a GitHub feed/),
+    ]);
   });
 });

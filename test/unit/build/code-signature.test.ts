@@ -38,7 +38,10 @@ test('without the hardened runtime or a secure timestamp, notarization would fai
   const text = readFileSync(path.join(ROOT, 'test/fixtures/codesign/dv-developer-id.txt'), 'utf8')
     .replace('flags=0x10000(runtime)', 'flags=0x0(none)')
     .replace(/^Timestamp=.*$/m, 'Signed Time=25 Nov 2026 at 09:14:07');
-  expect(checkSignature(parseSignatureDetails(text), ours).problems).toEqual([expect.stringContaining('hardened runtime flag is missing'), expect.stringContaining('no secure timestamp')]);
+  expect(checkSignature(parseSignatureDetails(text), ours).problems).toEqual([
+    expect.stringContaining('hardened runtime flag is missing'),
+    expect.stringContaining('no secure timestamp'),
+  ]);
 });
 
 test('an unsigned app is reported as such', () => {

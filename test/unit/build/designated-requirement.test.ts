@@ -13,7 +13,15 @@ describe('parsing codesign -d -r-', () => {
     const parsed = recorded('dr-developer-id.txt');
     expect(parsed).toMatchObject({
       ok: true,
-      dr: { identifier: 'sh.onecli.launcher', teamId: 'K7QH3MR9X2', implicit: false, cdhash: false, anchorAppleGeneric: true, developerIdCa: true, developerIdApplication: true },
+      dr: {
+        identifier: 'sh.onecli.launcher',
+        teamId: 'K7QH3MR9X2',
+        implicit: false,
+        cdhash: false,
+        anchorAppleGeneric: true,
+        developerIdCa: true,
+        developerIdApplication: true,
+      },
     });
   });
 
@@ -58,7 +66,9 @@ describe('the DR of a release build', () => {
 
   test('another identifier fails, pointing at APP_ID', () => {
     const text = readFileSync(path.join(ROOT, 'test/fixtures/codesign/dr-developer-id.txt'), 'utf8').replace('sh.onecli.launcher', 'sh.onecli.app');
-    expect(checkRequirement(parseDesignatedRequirement(text), ours).problems).toEqual([expect.stringContaining('identifier "sh.onecli.app", expected "sh.onecli.launcher" (APP_ID')]);
+    expect(checkRequirement(parseDesignatedRequirement(text), ours).problems).toEqual([
+      expect.stringContaining('identifier "sh.onecli.app", expected "sh.onecli.launcher" (APP_ID'),
+    ]);
   });
 
   test('the unsigned app fails, and a malformed expected team is caught before anything else', () => {
@@ -74,12 +84,16 @@ describe('compared with the previous release', () => {
 
   test('a new team fails with a message that says the grant would be lost', () => {
     const { problems } = compareWithPrevious(recorded('dr-wrong-team.txt'), recorded('dr-developer-id.txt'));
-    expect(problems).toEqual([expect.stringMatching(/Team ID changed from K7QH3MR9X2 to 2ZX8WY7V6U: every user upgrading .* would lose their Full Disk Access grant/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/Team ID changed from K7QH3MR9X2 to 2ZX8WY7V6U: every user upgrading .* would lose their Full Disk Access grant/),
+    ]);
   });
 
   test('a new identifier fails the same way', () => {
     const text = readFileSync(path.join(ROOT, 'test/fixtures/codesign/dr-developer-id.txt'), 'utf8').replace('sh.onecli.launcher', 'sh.onecli.app');
-    expect(compareWithPrevious(parseDesignatedRequirement(text), recorded('dr-developer-id.txt')).problems).toEqual([expect.stringMatching(/^identifier changed .*Full Disk Access grant/)]);
+    expect(compareWithPrevious(parseDesignatedRequirement(text), recorded('dr-developer-id.txt')).problems).toEqual([
+      expect.stringMatching(/^identifier changed .*Full Disk Access grant/),
+    ]);
   });
 
   test('an ad-hoc build after a Developer ID release fails', () => {

@@ -9,7 +9,11 @@ import { APP_ID } from '../../../src/shared/product.js';
 import { builderMinimatch, keptByFiles, loadBuilderConfig, ROOT } from './builder-config.js';
 
 const config = loadBuilderConfig();
-const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main?: string; productName?: string; dependencies?: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  main?: string;
+  productName?: string;
+  dependencies?: Record<string, string>;
+};
 
 describe('electron-builder.yml against electron-builder’s own schema', () => {
   // electron-builder validates with `strict: false` too: scheme.json uses union types and a
@@ -142,7 +146,13 @@ describe('what goes into the app', () => {
     for (const file of [...REQUIRED_IN_ASAR, 'dist/core/open-core.js', 'dist/shared/product.js', 'dist/renderer/assets/index-abc123.js']) {
       expect(keptByFiles(file, patterns, match), file).toBe(true);
     }
-    for (const file of ['dist/main/index.js.map', 'dist/cli/main.js', 'src/main/index.ts', 'test/unit/build/builder-config.ts', 'release/mac-arm64/OneCLI.app/Contents/Info.plist']) {
+    for (const file of [
+      'dist/main/index.js.map',
+      'dist/cli/main.js',
+      'src/main/index.ts',
+      'test/unit/build/builder-config.ts',
+      'release/mac-arm64/OneCLI.app/Contents/Info.plist',
+    ]) {
       expect(keptByFiles(file, patterns, match), file).toBe(false);
     }
   });
@@ -153,7 +163,11 @@ describe('what goes into the app', () => {
     const filter = config.extraResources?.[0]?.filter ?? [];
     const icons = readdirSync(path.join(ROOT, 'resources/tray')).filter((f) => f.endsWith('.png'));
     expect(icons.length).toBeGreaterThanOrEqual(6);
-    for (const icon of icons) expect(filter.some((g) => match(icon, g)), icon).toBe(true);
+    for (const icon of icons)
+      expect(
+        filter.some((g) => match(icon, g)),
+        icon,
+      ).toBe(true);
   });
 
   test('asar is on: asar integrity and OnlyLoadAppFromAsar need an archive', () => {

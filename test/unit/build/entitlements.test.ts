@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { checkEntitlements, compareEntitlements, parseEntitlementsOutput, readExpectedEntitlements, type SignedCode } from '../../../build/check-entitlements.js';
+import {
+  checkEntitlements,
+  compareEntitlements,
+  parseEntitlementsOutput,
+  readExpectedEntitlements,
+  type SignedCode,
+} from '../../../build/check-entitlements.js';
 import { ROOT } from './builder-config.js';
 
 const fixture = (name: string) => readFileSync(path.join(ROOT, 'test/fixtures/codesign', name), 'utf8');

@@ -51,13 +51,21 @@ describe('the fuses of a packaged app against the policy', () => {
   });
 
   test('a fuse missing from a shorter wire, or no fuses at all, fails', () => {
-    const short = readFileSync(path.join(ROOT, 'test/fixtures/codesign/fuses-read-release.txt'), 'utf8').split('\n').filter((l) => !l.includes('GrantFileProtocolExtraPrivileges')).join('\n');
+    const short = readFileSync(path.join(ROOT, 'test/fixtures/codesign/fuses-read-release.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('GrantFileProtocolExtraPrivileges'))
+      .join('\n');
     expect(checkFuses(parseFuseRead(short)).problems).toEqual(['GrantFileProtocolExtraPrivileges is missing from the fuse wire (expected Disabled)']);
-    expect(checkFuses(parseFuseRead('Error: Could not find sentinel in the provided Electron binary')).problems).toEqual([expect.stringMatching(/^no fuse states found/)]);
+    expect(checkFuses(parseFuseRead('Error: Could not find sentinel in the provided Electron binary')).problems).toEqual([
+      expect.stringMatching(/^no fuse states found/),
+    ]);
   });
 
   test('a fuse Electron marks Removed is a warning to review the policy', () => {
-    const removed = readFileSync(path.join(ROOT, 'test/fixtures/codesign/fuses-read-release.txt'), 'utf8').replace(/(LoadBrowserProcessSpecificV8Snapshot.*?is .*?)Disabled/, '$1Removed');
+    const removed = readFileSync(path.join(ROOT, 'test/fixtures/codesign/fuses-read-release.txt'), 'utf8').replace(
+      /(LoadBrowserProcessSpecificV8Snapshot.*?is .*?)Disabled/,
+      '$1Removed',
+    );
     const result = checkFuses(parseFuseRead(removed));
     expect(result.problems).toEqual([]);
     expect(result.notes).toContainEqual(expect.stringMatching(/^warning: LoadBrowserProcessSpecificV8Snapshot is marked Removed/));

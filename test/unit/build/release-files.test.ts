@@ -34,7 +34,10 @@ describe('release-macos.yml', () => {
     const order = ['npm ci', 'node node_modules/electron/install.js', 'build/fetch-darwin-natives.ts', 'npm run build', 'electron-builder --mac'].map((cmd) =>
       steps.findIndex((s) => s.run?.includes(cmd)),
     );
-    expect(order.every((i) => i >= 0), JSON.stringify(order)).toBe(true);
+    expect(
+      order.every((i) => i >= 0),
+      JSON.stringify(order),
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
@@ -102,7 +105,12 @@ describe('Casks/onecli.rb', () => {
   });
 
   test('zap removes the app’s data, named by product name and bundle id', () => {
-    for (const p of ['~/Library/Application Support/OneCLI', `~/Library/Preferences/${APP_ID}.plist`, `~/Library/Caches/${APP_ID}.ShipIt`, '~/Library/Logs/OneCLI']) {
+    for (const p of [
+      '~/Library/Application Support/OneCLI',
+      `~/Library/Preferences/${APP_ID}.plist`,
+      `~/Library/Caches/${APP_ID}.ShipIt`,
+      '~/Library/Logs/OneCLI',
+    ]) {
       expect(cask).toContain(`"${p}"`);
     }
     expect(cask).toContain(`uninstall quit: "${APP_ID}"`);

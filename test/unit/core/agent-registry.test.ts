@@ -7,7 +7,10 @@ import { ControlError } from '../../../src/core/control-error.js';
 import { MemorySecretStore } from '../../../src/core/secrets/memory-secret-store.js';
 import { SettingsRepository } from '../../../src/core/settings/settings-repository.js';
 
-const registry = (store = new MemorySecretStore()) => ({ store, agents: new AgentRegistry(new SettingsRepository({ dataDir: mkdtempSync(path.join(tmpdir(), 'onecli-agents-')) }), store) });
+const registry = (store = new MemorySecretStore()) => ({
+  store,
+  agents: new AgentRegistry(new SettingsRepository({ dataDir: mkdtempSync(path.join(tmpdir(), 'onecli-agents-')) }), store),
+});
 
 test('tokens are random, prefixed, kept in the secret store; settings hold only the name', async () => {
   const { agents, store } = registry();

@@ -61,7 +61,9 @@ describe('the data folder is closed to other users at start', () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(DataDirError);
-    expect(err?.message).toMatch(new RegExp(`belongs to another user \\(uid ${me}; you are uid ${me + 1}\\).*sudo chown -R "\\$\\(id -u\\)" '.*'; otherwise pass --data-dir`));
+    expect(err?.message).toMatch(
+      new RegExp(`belongs to another user \\(uid ${me}; you are uid ${me + 1}\\).*sudo chown -R "\\$\\(id -u\\)" '.*'; otherwise pass --data-dir`),
+    );
     expect(err?.message.split('\n')).toHaveLength(1);
     expect(mode(dir)).toBe(0o777); // chmod cannot make another user's folder ours: it is not touched
   });
@@ -93,7 +95,14 @@ describe('the data folder is closed to other users at start', () => {
 
   test('hostile names never reach a message raw: newlines and terminal escapes are spelled out', () => {
     const dir = '/tmp/x\n\u001b[31mred\u009b';
-    const problem = dataDirProblem(dir, { kind: 'folder', mode: 0o777, ownerUid: me, currentUid: me, foreignEntries: ['evil\r\nname', '-rf'], looseEntries: [] })!;
+    const problem = dataDirProblem(dir, {
+      kind: 'folder',
+      mode: 0o777,
+      ownerUid: me,
+      currentUid: me,
+      foreignEntries: ['evil\r\nname', '-rf'],
+      looseEntries: [],
+    })!;
     const raw = /[\n\r\u009b]|\u001b/u; // eslint-disable-line no-control-regex -- looking for control characters is the point
     expect(problem).not.toMatch(raw);
     expect(problem).toContain('"/tmp/x\\u000a\\u001b[31mred\\u009b"');
@@ -101,7 +110,9 @@ describe('the data folder is closed to other users at start', () => {
     const open = dataDirProblem(dir, { kind: 'folder', mode: 0o777, ownerUid: me, currentUid: me, foreignEntries: [], looseEntries: [] })!;
     expect(open).not.toMatch(raw);
     // A quote in a plain path stays inside the single-quoted shell word.
-    expect(dataDirProblem("/tmp/it's", { kind: 'folder', mode: 0o777, ownerUid: me, currentUid: me, foreignEntries: [], looseEntries: [] })).toContain(`chmod 700 '/tmp/it'\\''s'`);
+    expect(dataDirProblem("/tmp/it's", { kind: 'folder', mode: 0o777, ownerUid: me, currentUid: me, foreignEntries: [], looseEntries: [] })).toContain(
+      `chmod 700 '/tmp/it'\\''s'`,
+    );
   });
 });
 
@@ -110,7 +121,15 @@ describe('doctor: datadir.permissions', () => {
     platform: 'linux',
     home: '/home/u',
     env: {},
-    status: { gateway: { state: 'running', port: 1, address: '127.0.0.1:1' }, source: { kind: 'none' }, secretStore: { kind: 'keychain', detail: 'k' }, settings: { file: '/d/settings.json', health: 'ok' }, mappings: 0, agents: 1, lastErrors: [] },
+    status: {
+      gateway: { state: 'running', port: 1, address: '127.0.0.1:1' },
+      source: { kind: 'none' },
+      secretStore: { kind: 'keychain', detail: 'k' },
+      settings: { file: '/d/settings.json', health: 'ok' },
+      mappings: 0,
+      agents: 1,
+      lastErrors: [],
+    },
     op: { searchDirs: [], installs: [], chosenBecause: 'none' },
     canRead: () => false,
     exists: () => true,
@@ -123,16 +142,29 @@ describe('doctor: datadir.permissions', () => {
   test('the real folder, opened to everyone after start: fail, and the fix is the chmod', () => {
     const dir = tempDir();
     secureDataDir(dir);
-    expect(runDoctorChecks({ ...facts(inspectDataDir(dir)), dataDir: { path: dir, inspection: inspectDataDir(dir) } }).find((c) => c.id === 'datadir.permissions')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/0700, owner uid \d+ \(you\); only you may write it/) });
+    expect(
+      runDoctorChecks({ ...facts(inspectDataDir(dir)), dataDir: { path: dir, inspection: inspectDataDir(dir) } }).find((c) => c.id === 'datadir.permissions'),
+    ).toMatchObject({ status: 'ok', detail: expect.stringMatching(/0700, owner uid \d+ \(you\); only you may write it/) });
     chmodSync(dir, 0o777);
-    const c = runDoctorChecks({ ...facts(inspectDataDir(dir)), dataDir: { path: dir, inspection: inspectDataDir(dir) } }).find((x) => x.id === 'datadir.permissions');
+    const c = runDoctorChecks({ ...facts(inspectDataDir(dir)), dataDir: { path: dir, inspection: inspectDataDir(dir) } }).find(
+      (x) => x.id === 'datadir.permissions',
+    );
     expect(c).toMatchObject({ status: 'fail', detail: expect.stringContaining('0777'), fix: expect.stringContaining(`chmod 700 '${dir}'`) });
   });
 
   test('another owner, planted entries, a missing folder, an unknown platform: each says what to do', () => {
-    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 0, currentUid: 501, foreignEntries: [], looseEntries: [] })).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--data-dir/) });
-    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 501, currentUid: 501, foreignEntries: ['settings.json'], looseEntries: [] })).toMatchObject({ status: 'fail', fix: expect.stringMatching(/remove them/) });
-    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 501, currentUid: 501, foreignEntries: [], looseEntries: ['ca.pem'] })).toMatchObject({ status: 'fail', fix: expect.stringMatching(/chmod go-w/) });
+    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 0, currentUid: 501, foreignEntries: [], looseEntries: [] })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/--data-dir/),
+    });
+    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 501, currentUid: 501, foreignEntries: ['settings.json'], looseEntries: [] })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/remove them/),
+    });
+    expect(check({ kind: 'folder', mode: 0o700, ownerUid: 501, currentUid: 501, foreignEntries: [], looseEntries: ['ca.pem'] })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/chmod go-w/),
+    });
     expect(check({ kind: 'missing' })).toMatchObject({ status: 'warn', fix: expect.stringMatching(/Restart the launcher/) });
     expect(check({ kind: 'not-a-folder' })).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--data-dir/) });
     expect(check({ kind: 'not-checked', reason: 'no POSIX modes' })).toMatchObject({ status: 'skip', fix: expect.any(String) });

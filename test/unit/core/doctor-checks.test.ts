@@ -18,14 +18,22 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   home: '/home/u',
   env: {},
   status: status(),
-  op: { searchDirs: ['/usr/bin'], installs: [{ path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' }], chosen: { path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' }, chosenBecause: 'first-on-search-path' },
+  op: {
+    searchDirs: ['/usr/bin'],
+    installs: [{ path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' }],
+    chosen: { path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' },
+    chosenBecause: 'first-on-search-path',
+  },
   opGroup: { group: 'onepassword-cli', setgid: true },
   userGroups: ['u'],
   canRead: () => false,
   exists: () => true,
   source: { ok: true, vaults: 2 },
   startedFromTerminal: true,
-  dataDir: { path: '/home/u/.config/onecli-launcher', inspection: { kind: 'folder', mode: 0o700, ownerUid: 1000, currentUid: 1000, foreignEntries: [], looseEntries: [] } },
+  dataDir: {
+    path: '/home/u/.config/onecli-launcher',
+    inspection: { kind: 'folder', mode: 0o700, ownerUid: 1000, currentUid: 1000, foreignEntries: [], looseEntries: [] },
+  },
   ...over,
 });
 
@@ -44,7 +52,15 @@ describe('doctor checks', () => {
   });
 
   test('every op found is reported, and two installs are a warning', () => {
-    const op = { searchDirs: ['/usr/local/bin', '/usr/bin'], installs: [{ path: '/usr/local/bin/op', realPath: '/usr/local/bin/op', version: '2.18.0' }, { path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' }], chosen: { path: '/usr/local/bin/op', realPath: '/usr/local/bin/op', version: '2.18.0' }, chosenBecause: 'first-on-search-path' as const };
+    const op = {
+      searchDirs: ['/usr/local/bin', '/usr/bin'],
+      installs: [
+        { path: '/usr/local/bin/op', realPath: '/usr/local/bin/op', version: '2.18.0' },
+        { path: '/usr/bin/op', realPath: '/usr/bin/op', version: '2.32.0' },
+      ],
+      chosen: { path: '/usr/local/bin/op', realPath: '/usr/local/bin/op', version: '2.18.0' },
+      chosenBecause: 'first-on-search-path' as const,
+    };
     const c = byId(runDoctorChecks(facts({ op })), 'op.installed');
     expect(c?.status).toBe('warn');
     expect(c?.detail).toMatch(/using \/usr\/local\/bin\/op \(2\.18\.0\); found: \/usr\/local\/bin\/op \(2\.18\.0\); \/usr\/bin\/op \(2\.32\.0\)/);
@@ -54,13 +70,32 @@ describe('doctor checks', () => {
     const c = byId(runDoctorChecks(facts({ platform: 'darwin', home: '/Users/u', canRead: () => false, startedFromTerminal: true })), 'macos.full-disk-access');
     expect(c).toMatchObject({ status: 'warn', link: FULL_DISK_ACCESS_PANE });
     expect(c?.detail).toMatch(/started from a terminal, so macOS charges the terminal/);
-    const granted = byId(runDoctorChecks(facts({ platform: 'darwin', home: '/Users/u', canRead: (f) => f === '/Users/u/Library/Application Support/com.apple.TCC/TCC.db', startedFromTerminal: false })), 'macos.full-disk-access');
+    const granted = byId(
+      runDoctorChecks(
+        facts({
+          platform: 'darwin',
+          home: '/Users/u',
+          canRead: (f) => f === '/Users/u/Library/Application Support/com.apple.TCC/TCC.db',
+          startedFromTerminal: false,
+        }),
+      ),
+      'macos.full-disk-access',
+    );
     expect(granted).toMatchObject({ status: 'ok', detail: 'granted' });
   });
 
-  test('macOS SSH agent: only the variable is read, never 1Password\'s Group Container', () => {
+  test("macOS SSH agent: only the variable is read, never 1Password's Group Container", () => {
     const touched: string[] = [];
-    const c = byId(runDoctorChecks(facts({ platform: 'darwin', env: { SSH_AUTH_SOCK: '/Users/u/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock' }, exists: (f) => (touched.push(f), true) })), 'op.ssh-agent');
+    const c = byId(
+      runDoctorChecks(
+        facts({
+          platform: 'darwin',
+          env: { SSH_AUTH_SOCK: '/Users/u/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock' },
+          exists: (f) => (touched.push(f), true),
+        }),
+      ),
+      'op.ssh-agent',
+    );
     expect(c?.status).toBe('ok');
     expect(touched.filter((f) => f.includes('2BUA8C4S2C'))).toEqual([]);
   });
@@ -70,7 +105,10 @@ describe('doctor checks', () => {
       facts({
         status: status({
           gateway: { state: 'failed', port: 10255, reason: 'cannot listen on port 10255 (EADDRINUSE)' },
-          settings: { file: '/d/settings.json', health: 'a corrupt settings file was moved to /d/settings.corrupt-x.json (it is not valid JSON); defaults are in use' },
+          settings: {
+            file: '/d/settings.json',
+            health: 'a corrupt settings file was moved to /d/settings.corrupt-x.json (it is not valid JSON); defaults are in use',
+          },
           secretStore: { kind: 'none', detail: 'no keychain' },
         }),
         source: { ok: false, message: 'Unlock the 1Password app, then retry.' },
@@ -84,12 +122,20 @@ describe('doctor checks', () => {
 
   test('a stopped gateway: whether its port is free', () => {
     const stopped = status({ gateway: { state: 'stopped', port: 10255 } });
-    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: true })), 'gateway.port')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/port 10255 is free/) });
-    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: false })), 'gateway.port')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--port/) });
+    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: true })), 'gateway.port')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/port 10255 is free/),
+    });
+    expect(byId(runDoctorChecks(facts({ status: stopped, portFree: false })), 'gateway.port')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/--port/),
+    });
   });
 
   test('no 1Password source: a warning that says how to pair; op is optional then', () => {
-    const checks = runDoctorChecks(facts({ status: status({ source: { kind: 'none' } }), source: undefined, op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } }));
+    const checks = runDoctorChecks(
+      facts({ status: status({ source: { kind: 'none' } }), source: undefined, op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } }),
+    );
     expect(byId(checks, 'source.connected')).toMatchObject({ status: 'warn', fix: expect.stringMatching(/pair --service-account/) });
     expect(byId(checks, 'op.installed')?.status).toBe('skip');
   });
@@ -117,10 +163,26 @@ describe('every check that is not ok says what to do', () => {
   });
 
   test('--op-path to a file that does not exist: op.installed fails and says to fix --op-path', () => {
-    const op = { searchDirs: ['/usr/bin'], installs: [{ path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' }], chosen: { path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' }, chosenBecause: 'explicit' as const };
-    expect(byId(runDoctorChecks(facts({ op, opGroup: undefined })), 'op.installed')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^--op-path \/nope\/op: no executable file at this path\. Pass the absolute path of an installed op/) });
-    const broken = { ...op, chosenBecause: 'first-on-search-path' as const, installs: [{ path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' }], chosen: { path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' } };
-    expect(byId(runDoctorChecks(facts({ op: broken, opGroup: undefined })), 'op.installed')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/Reinstall the 1Password CLI/) });
+    const op = {
+      searchDirs: ['/usr/bin'],
+      installs: [{ path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' }],
+      chosen: { path: '/nope/op', realPath: '/nope/op', error: 'no executable file at this path' },
+      chosenBecause: 'explicit' as const,
+    };
+    expect(byId(runDoctorChecks(facts({ op, opGroup: undefined })), 'op.installed')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/^--op-path \/nope\/op: no executable file at this path\. Pass the absolute path of an installed op/),
+    });
+    const broken = {
+      ...op,
+      chosenBecause: 'first-on-search-path' as const,
+      installs: [{ path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' }],
+      chosen: { path: '/usr/bin/op', realPath: '/usr/bin/op', error: 'could not run `op --version`' },
+    };
+    expect(byId(runDoctorChecks(facts({ op: broken, opGroup: undefined })), 'op.installed')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/Reinstall the 1Password CLI/),
+    });
   });
 
   test('every check, driven into each of its failures, carries a fix', () => {
@@ -134,10 +196,17 @@ describe('every check that is not ok says what to do', () => {
       { status: status({ gateway: { state: 'starting', port: 1 } }) },
       { status: status({ gateway: { state: 'stopped', port: 1 } }), portFree: false },
       { status: status({ secretStore: { kind: 'file', detail: 'f' }, settings: { file: '/d/s.json', health: 'a corrupt settings file was moved' } }) },
-      { status: status({ secretStore: { kind: 'none', detail: 'n' }, source: { kind: 'none' } }), source: undefined, op: { searchDirs: [], installs: [], chosenBecause: 'none' } },
+      {
+        status: status({ secretStore: { kind: 'none', detail: 'n' }, source: { kind: 'none' } }),
+        source: undefined,
+        op: { searchDirs: [], installs: [], chosenBecause: 'none' },
+      },
       { source: { ok: false, message: '' } },
       { status: status({ source: { kind: 'service-account' } }), source: { ok: false, message: 'The token was refused.' } },
-      { status: status({ ca: { certFile: '/d/ca.pem', bundleFile: '/d/ca-bundle.pem', subject: 'CN=x', notAfter: '2030-01-01', sha256: 'ab' } }), exists: () => false },
+      {
+        status: status({ ca: { certFile: '/d/ca.pem', bundleFile: '/d/ca-bundle.pem', subject: 'CN=x', notAfter: '2030-01-01', sha256: 'ab' } }),
+        exists: () => false,
+      },
       { op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } },
       { dataDir: { path: '/d', inspection: { kind: 'folder', mode: 0o777, ownerUid: 1, currentUid: 1, foreignEntries: [], looseEntries: [] } } },
       { dataDir: { path: '/d', inspection: { kind: 'not-checked', reason: 'windows' } } },
@@ -149,6 +218,19 @@ describe('every check that is not ok says what to do', () => {
       for (const c of notOk(checks)) seen.add(c.id);
     }
     // Each check id was seen failing at least once, so none escapes this test.
-    expect([...seen].sort()).toEqual(['ca.files', 'datadir.permissions', 'gateway.port', 'macos.full-disk-access', 'op.installed', 'op.linux-group', 'op.ssh-agent', 'secrets.store', 'settings.file', 'source.connected', 'source.desktop', 'source.service-account']);
+    expect([...seen].sort()).toEqual([
+      'ca.files',
+      'datadir.permissions',
+      'gateway.port',
+      'macos.full-disk-access',
+      'op.installed',
+      'op.linux-group',
+      'op.ssh-agent',
+      'secrets.store',
+      'settings.file',
+      'source.connected',
+      'source.desktop',
+      'source.service-account',
+    ]);
   });
 });

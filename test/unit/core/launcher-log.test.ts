@@ -14,8 +14,18 @@ describe('the launcher log file', () => {
     const { log } = openLauncherLog(file, { also: { info: (_o, m) => void seen.push(m ?? ''), warn: () => undefined, error: () => undefined } });
     log.info({ mapping: 'api.example', token: 'tok_live_secret', headers: { authorization: 'Bearer sk-secret' } }, 'resolved');
     log.error({ err: Object.assign(new Error('boom'), { code: 'EX' }) }, 'failed');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ level: 'info', component: 'launcher', msg: 'resolved', mapping: 'api.example', token: '[redacted]', headers: { authorization: '[redacted]' } });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      component: 'launcher',
+      msg: 'resolved',
+      mapping: 'api.example',
+      token: '[redacted]',
+      headers: { authorization: '[redacted]' },
+    });
     expect(String(lines[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(lines[1]).toMatchObject({ level: 'error', err: { code: 'EX', message: 'boom' } });
     expect(readFileSync(file, 'utf8')).not.toMatch(/sk-secret|tok_live_secret/);

@@ -32,7 +32,7 @@ describe('local CA', () => {
     expect(describeCa(ca.certPem).sha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
-  test('a CA is unusable near expiry or with another CA\'s key', async () => {
+  test("a CA is unusable near expiry or with another CA's key", async () => {
     const [a, b] = await Promise.all([createLocalCa(), createLocalCa()]);
     expect(await isUsableCa({ certPem: a.certPem, keyPem: b.keyPem })).toBe(false);
     expect(await isUsableCa(a, new Date(Date.now() + 800 * 86_400_000))).toBe(false);
@@ -71,12 +71,16 @@ describe('local CA', () => {
   });
 });
 
-test('system roots: the distribution bundle when there is one, else Node\'s', () => {
+test("system roots: the distribution bundle when there is one, else Node's", () => {
   const only = (wanted: string) => (file: string) => {
     if (file !== wanted) throw new Error('ENOENT');
     return '-----BEGIN CERTIFICATE-----\nX';
   };
   expect(systemRootsPem(only('/etc/ssl/cert.pem'))).toBe('-----BEGIN CERTIFICATE-----\nX\n');
-  expect(systemRootsPem(() => { throw new Error('ENOENT'); })).toMatch(/BEGIN CERTIFICATE/);
+  expect(
+    systemRootsPem(() => {
+      throw new Error('ENOENT');
+    }),
+  ).toMatch(/BEGIN CERTIFICATE/);
   expect(combinedBundle('R\n', 'C')).toBe('R\n\n# OneCLI Local CA (added by onecli-launcher)\nC');
 });

@@ -15,13 +15,25 @@ describe('buildMapping', () => {
       route: 'anthropic',
       createdAt: now.toISOString(),
     });
-    expect(buildMapping({ host: 'https://api.openai.com/v1', reference: 'local://openai' }, now)).toMatchObject({ host: 'api.openai.com', rule: { type: 'bearer' }, route: 'openai' });
+    expect(buildMapping({ host: 'https://api.openai.com/v1', reference: 'local://openai' }, now)).toMatchObject({
+      host: 'api.openai.com',
+      rule: { type: 'bearer' },
+      route: 'openai',
+    });
   });
 
   test('other hosts: bearer by default, ports and wildcards kept in the key, custom rules', () => {
     expect(buildMapping({ host: 'localhost:8443', reference: 'local://k' }, now)).toMatchObject({ host: 'localhost:8443', rule: { type: 'bearer' } });
-    expect(buildMapping({ host: '*.example.com', reference: 'local://k', header: 'X-Key' }, now)).toMatchObject({ host: '*.example.com', rule: { type: 'custom', header: 'x-key', template: '{value}' } });
-    expect(toGatewayMapping(buildMapping({ host: 'localhost:8443', reference: 'local://k' }, now))).toEqual({ id: 'localhost:8443', host: 'localhost', port: 8443, rule: { type: 'bearer' } });
+    expect(buildMapping({ host: '*.example.com', reference: 'local://k', header: 'X-Key' }, now)).toMatchObject({
+      host: '*.example.com',
+      rule: { type: 'custom', header: 'x-key', template: '{value}' },
+    });
+    expect(toGatewayMapping(buildMapping({ host: 'localhost:8443', reference: 'local://k' }, now))).toEqual({
+      id: 'localhost:8443',
+      host: 'localhost',
+      port: 8443,
+      rule: { type: 'bearer' },
+    });
   });
 
   test.each([
@@ -31,7 +43,10 @@ describe('buildMapping', () => {
     [{ host: 'a.example', reference: 'sk-live-123' }, /must be a 1Password reference/],
     [{ host: 'a.example', reference: 'local://k', template: 'Bearer' }, /must contain \{value\}/],
     [{ host: 'a.example', reference: 'local://k', header: 'x y' }, /^the header must be an HTTP header name such as x-api-key/],
-    [{ host: 'a.example', reference: 'local://k', template: 'Bearer {value}\r\nX-Injected: 1' }, /^the template must be sendable in an HTTP header as written, but it contains a line break \(CR\/LF\) at position 15 of 29$/],
+    [
+      { host: 'a.example', reference: 'local://k', template: 'Bearer {value}\r\nX-Injected: 1' },
+      /^the template must be sendable in an HTTP header as written, but it contains a line break \(CR\/LF\) at position 15 of 29$/,
+    ],
   ])('refuses %j with a sentence that says what to do', (input, message) => {
     expect(() => buildMapping(input, now)).toThrow(MappingInputError);
     expect(() => buildMapping(input, now)).toThrow(message);
@@ -44,7 +59,10 @@ test('maskValue never shows a short value, and only 6 characters of a long one',
 });
 
 describe('agent env', () => {
-  const mappings = [buildMapping({ host: 'api.anthropic.com', reference: 'local://a' }, now), buildMapping({ host: 'api.openai.com', reference: 'local://o' }, now)];
+  const mappings = [
+    buildMapping({ host: 'api.anthropic.com', reference: 'local://a' }, now),
+    buildMapping({ host: 'api.openai.com', reference: 'local://o' }, now),
+  ];
   const vars = agentEnv({ port: 10255, token: 'tok-agent-0123456789', caFile: '/d/ca.pem', bundleFile: '/d/ca-bundle.pem', mappings });
 
   test('both doors, trust that adds vs trust that replaces, and phantom keys', () => {
@@ -69,7 +87,8 @@ describe('agent env', () => {
   });
 
   describe('a mapped loopback host goes through the gateway (NO_PROXY would send it around, to a 401)', () => {
-    const env = (...hosts: string[]) => agentEnv({ port: 10255, token: 'tok', caFile: 'c', bundleFile: 'b', mappings: hosts.map((host) => buildMapping({ host, reference: 'local://k' }, now)) });
+    const env = (...hosts: string[]) =>
+      agentEnv({ port: 10255, token: 'tok', caFile: 'c', bundleFile: 'b', mappings: hosts.map((host) => buildMapping({ host, reference: 'local://k' }, now)) });
     test.each([
       ['localhost:4000', '127.0.0.1,::1'],
       ['LOCALHOST:4000', '127.0.0.1,::1'],
@@ -86,7 +105,7 @@ describe('agent env', () => {
       expect(v.http_proxy).toBe(v.HTTP_PROXY);
     });
 
-    test('all three names mapped: NO_PROXY is set, and empty, so a NO_PROXY in the agent\'s shell cannot let one bypass', () => {
+    test("all three names mapped: NO_PROXY is set, and empty, so a NO_PROXY in the agent's shell cannot let one bypass", () => {
       const v = env('localhost:1', '127.0.0.1:2', '[::1]:3');
       expect(v).toHaveProperty('NO_PROXY', '');
       expect(v).toHaveProperty('no_proxy', '');
@@ -133,7 +152,12 @@ describe('import suggestions', () => {
   });
 
   test('the key field: credential over password; none when nothing is concealed', () => {
-    expect(bestKeyField([{ id: 'a', label: 'password', type: 'CONCEALED', reference: 'r1' }, { id: 'b', label: 'API Key', type: 'CONCEALED', reference: 'r2' }])?.reference).toBe('r2');
+    expect(
+      bestKeyField([
+        { id: 'a', label: 'password', type: 'CONCEALED', reference: 'r1' },
+        { id: 'b', label: 'API Key', type: 'CONCEALED', reference: 'r2' },
+      ])?.reference,
+    ).toBe('r2');
     expect(bestKeyField([{ id: 'a', label: 'username', type: 'STRING', reference: 'r' }])).toBeUndefined();
   });
 });

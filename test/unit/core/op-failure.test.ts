@@ -17,7 +17,12 @@ const CASES: [string, { exitCode?: number | null; stderr: string; signal?: strin
   ['not signed in (older wording)', exit1('You are not currently signed in. Please run `op signin --help` for instructions'), 'not_signed_in', 'auth_required'],
   ['no accounts, without the [ERROR] prefix', exit1('No accounts configured for use with 1Password CLI.', ''), 'not_signed_in', 'auth_required'],
   ['no accounts, with the prefix', exit1('No accounts configured for use with 1Password CLI.'), 'not_signed_in', 'auth_required'],
-  ['account filter matches nothing', exit1('error initializing client: found no accounts for filter "acme.1password.com"'), 'account_not_found', 'auth_required'],
+  [
+    'account filter matches nothing',
+    exit1('error initializing client: found no accounts for filter "acme.1password.com"'),
+    'account_not_found',
+    'auth_required',
+  ],
   ['no account found for filter', exit1('no account found for filter "acme"'), 'account_not_found', 'auth_required'],
   ['several accounts, none chosen', exit1('multiple accounts found. Use the --account flag to choose one'), 'account_ambiguous', 'auth_required'],
   ['Linux connection reset', exit1(LINUX_RESET), 'desktop_connection_reset', 'auth_required'],
@@ -27,18 +32,63 @@ const CASES: [string, { exitCode?: number | null; stderr: string; signal?: strin
   ['read: prompt timed out', readOf('op://V/I/f', 'error initializing client: authorization timeout'), 'auth_denied', 'auth_required'],
   ['read: locked (Linux)', readOf('op://V/I/f', LINUX_RESET), 'desktop_connection_reset', 'auth_required'],
   ['item missing', exit1('"Anthropic" isn\'t an item. Specify the item with its UUID, name, or domain.'), 'item_not_found', 'not_found'],
-  ['item missing in a vault', exit1('"Anthropic" isn\'t an item in the "API Keys" vault. Specify the item with its UUID, name, or domain.'), 'item_not_found', 'not_found'],
-  ['read: item missing', exit1('could not read secret \'op://Scripts/Feedbin/username\': could not get item Scripts/Feedbin: "Feedbin" isn\'t an item in the "Scripts" vault.'), 'item_not_found', 'not_found'],
-  ['read: field missing', exit1("could not read secret 'op://VAULT/ITEM/website': item 'VAULT/ITEM' does not have a field 'website'"), 'field_not_found', 'not_found'],
+  [
+    'item missing in a vault',
+    exit1('"Anthropic" isn\'t an item in the "API Keys" vault. Specify the item with its UUID, name, or domain.'),
+    'item_not_found',
+    'not_found',
+  ],
+  [
+    'read: item missing',
+    exit1('could not read secret \'op://Scripts/Feedbin/username\': could not get item Scripts/Feedbin: "Feedbin" isn\'t an item in the "Scripts" vault.'),
+    'item_not_found',
+    'not_found',
+  ],
+  [
+    'read: field missing',
+    exit1("could not read secret 'op://VAULT/ITEM/website': item 'VAULT/ITEM' does not have a field 'website'"),
+    'field_not_found',
+    'not_found',
+  ],
   ['vault missing', exit1('"Nope" isn\'t a vault in this account. Specify the vault with its ID or name.'), 'vault_not_found', 'not_found'],
-  ['read: vault missing', exit1('could not read secret \'op://agents/X/key\': could not get item agents/X: "agents" isn\'t a vault in this account.'), 'vault_not_found', 'not_found'],
-  ['ambiguous item, with candidates', exit1('More than one item matches "Dup". Try again and specify the item by its ID:\n\t* for the item "Dup" in vault Private: abc\n\t* for the item "Dup" in vault Private: def'), 'item_ambiguous', 'not_found'],
-  ['too few segments', exit1("invalid secret reference 'op://onlyvault': too few '/': secret references should have at least vault, item and field specified"), 'bad_ref', 'bad_reference'],
+  [
+    'read: vault missing',
+    exit1("could not read secret 'op://agents/X/key': could not get item agents/X: \"agents\" isn't a vault in this account."),
+    'vault_not_found',
+    'not_found',
+  ],
+  [
+    'ambiguous item, with candidates',
+    exit1(
+      'More than one item matches "Dup". Try again and specify the item by its ID:\n\t* for the item "Dup" in vault Private: abc\n\t* for the item "Dup" in vault Private: def',
+    ),
+    'item_ambiguous',
+    'not_found',
+  ],
+  [
+    'too few segments',
+    exit1("invalid secret reference 'op://onlyvault': too few '/': secret references should have at least vault, item and field specified"),
+    'bad_ref',
+    'bad_reference',
+  ],
   ['invalid character', exit1("invalid secret reference: invalid character in secret reference: '('"), 'bad_ref', 'bad_reference'],
   ['rate limited', exit1('Too many requests. Your client has been rate-limited. Try again in  seconds'), 'rate_limited', 'rate_limited'],
   ['rate limited, cut short', exit1('Too many requests. Your client has been rate-limited.'), 'rate_limited', 'rate_limited'],
-  ['bad service-account token', exit1('failed to session.DecodeSACredentials: failed to DecodeSACredentials: invalid credentials provided'), 'bad_token', 'auth_required'],
-  ['bad token on the read path (op 2.34.0)', readOf('op://NoVault/NoItem/token', 'error initializing client: Validation: (failed to session.DecodeSACredentials), Server: (failed to DecodeSACredentials), illegal base64 data at input byte 12'), 'bad_token', 'auth_required'],
+  [
+    'bad service-account token',
+    exit1('failed to session.DecodeSACredentials: failed to DecodeSACredentials: invalid credentials provided'),
+    'bad_token',
+    'auth_required',
+  ],
+  [
+    'bad token on the read path (op 2.34.0)',
+    readOf(
+      'op://NoVault/NoItem/token',
+      'error initializing client: Validation: (failed to session.DecodeSACredentials), Server: (failed to DecodeSACredentials), illegal base64 data at input byte 12',
+    ),
+    'bad_token',
+    'auth_required',
+  ],
   ['bad token, exit 9', { exitCode: 9, stderr: `${stamp}failed to DecodeSACredentials: unexpected end of JSON input\n` }, 'bad_token', 'auth_required'],
   ['403', exit1('(403) Forbidden: Forbidden'), 'permission_denied', 'auth_required'],
   ['101 no permission', exit1('(101) You do not have permission to perform this action'), 'permission_denied', 'auth_required'],
@@ -92,19 +142,32 @@ describe('failures where no op process answered', () => {
 
   test('each unavailable kind has its own fix text', () => {
     const fixes = [
-      { spawnErrorCode: 'ENOENT', stderr: '' }, { spawnErrorCode: 'EACCES', stderr: '' }, { timedOut: true, stderr: '' },
-      { outputTooLarge: true, stderr: '' }, exit1('dial tcp: i/o timeout'), { exitCode: 2, stderr: 'panic: x' }, exit1('huh'),
+      { spawnErrorCode: 'ENOENT', stderr: '' },
+      { spawnErrorCode: 'EACCES', stderr: '' },
+      { timedOut: true, stderr: '' },
+      { outputTooLarge: true, stderr: '' },
+      exit1('dial tcp: i/o timeout'),
+      { exitCode: 2, stderr: 'panic: x' },
+      exit1('huh'),
     ].map((f) => classifyOpFailure(f).fix);
     expect(new Set(fixes).size).toBe(fixes.length);
   });
 });
 
-describe('classification is not fooled by the user\'s own names', () => {
+describe("classification is not fooled by the user's own names", () => {
   test.each([
-    ['an item called "Rate limit"', readOf('op://API Keys/Rate limit/password', 'could not get item API Keys/Rate limit: "Rate limit" isn\'t an item in the "API Keys" vault.'), 'item_not_found'],
+    [
+      'an item called "Rate limit"',
+      readOf('op://API Keys/Rate limit/password', 'could not get item API Keys/Rate limit: "Rate limit" isn\'t an item in the "API Keys" vault.'),
+      'item_not_found',
+    ],
     ['a vault called "dial tcp"', readOf('op://dial tcp/X/y', 'could not get item dial tcp/X: "dial tcp" isn\'t a vault in this account.'), 'vault_not_found'],
     ['a field called "not signed in"', readOf('op://V/I/not signed in', "item 'V/I' does not have a field 'not signed in'"), 'field_not_found'],
-    ['candidate lines naming a vault "Too many requests"', exit1('More than one item matches "D". Try again and specify the item by its ID:\n\t* for the item "D" in vault Too many requests: a'), 'item_ambiguous'],
+    [
+      'candidate lines naming a vault "Too many requests"',
+      exit1('More than one item matches "D". Try again and specify the item by its ID:\n\t* for the item "D" in vault Too many requests: a'),
+      'item_ambiguous',
+    ],
   ] as const)('%s', (_name, failure, kind) => {
     expect(opFailureKind(failure)).toBe(kind);
   });

@@ -29,14 +29,29 @@ function fakeInstalls(spec: { files: Record<string, string | Error>; links?: Rec
 }
 
 describe('opSearchDirs', () => {
-  test('a GUI app\'s bare PATH is extended with the Homebrew, system, snap and home folders', () => {
+  test("a GUI app's bare PATH is extended with the Homebrew, system, snap and home folders", () => {
     expect(opSearchDirs('/usr/bin:/bin:/usr/sbin:/sbin', '/Users/dev')).toEqual([
-      '/usr/bin', '/bin', '/usr/sbin', '/sbin', '/opt/homebrew/bin', '/usr/local/bin', '/snap/bin', '/Users/dev/.local/bin', '/Users/dev/bin',
+      '/usr/bin',
+      '/bin',
+      '/usr/sbin',
+      '/sbin',
+      '/opt/homebrew/bin',
+      '/usr/local/bin',
+      '/snap/bin',
+      '/Users/dev/.local/bin',
+      '/Users/dev/bin',
     ]);
   });
 
   test('relative and empty PATH entries are dropped, trailing slashes do not defeat de-duplication; a missing PATH still yields the install folders', () => {
-    expect(opSearchDirs('.:bin::/custom/bin/:/usr/bin/', undefined)).toEqual(['/custom/bin', '/usr/bin', '/opt/homebrew/bin', '/usr/local/bin', '/bin', '/snap/bin']);
+    expect(opSearchDirs('.:bin::/custom/bin/:/usr/bin/', undefined)).toEqual([
+      '/custom/bin',
+      '/usr/bin',
+      '/opt/homebrew/bin',
+      '/usr/local/bin',
+      '/bin',
+      '/snap/bin',
+    ]);
     expect(opSearchDirs(undefined, 'relative-home')).toEqual(['/opt/homebrew/bin', '/usr/local/bin', '/usr/bin', '/bin', '/snap/bin']);
   });
 });
@@ -56,7 +71,10 @@ describe('locateOp', () => {
   test('the same file reached twice (a symlink, merged /bin) is reported once', async () => {
     const { deps } = fakeInstalls({
       files: { '/opt/homebrew/Caskroom/1password-cli/2.32.0/op': '2.32.0\n' },
-      links: { '/opt/homebrew/bin/op': '/opt/homebrew/Caskroom/1password-cli/2.32.0/op', '/usr/local/bin/op': '/opt/homebrew/Caskroom/1password-cli/2.32.0/op' },
+      links: {
+        '/opt/homebrew/bin/op': '/opt/homebrew/Caskroom/1password-cli/2.32.0/op',
+        '/usr/local/bin/op': '/opt/homebrew/Caskroom/1password-cli/2.32.0/op',
+      },
     });
     const found = await locateOp(deps({ PATH: '/usr/bin' }));
     expect(found.installs).toEqual([{ path: '/opt/homebrew/bin/op', realPath: '/opt/homebrew/Caskroom/1password-cli/2.32.0/op', version: '2.32.0' }]);

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { buildOpEnv, createOpRunner, OP_MAX_OUTPUT_BYTES, OP_TIMEOUT_MS, toOpFailure, type ExecFileFn, type ExecFileOptions } from '../../../src/core/vault/op-runner.js';
+import {
+  buildOpEnv,
+  createOpRunner,
+  OP_MAX_OUTPUT_BYTES,
+  OP_TIMEOUT_MS,
+  toOpFailure,
+  type ExecFileFn,
+  type ExecFileOptions,
+} from '../../../src/core/vault/op-runner.js';
 import { VaultError } from '../../../src/core/vault/vault-error.js';
 
 const launcherEnv = {
@@ -60,7 +68,15 @@ describe('the environment op gets is built from an allowlist', () => {
   test('without a searchPath, the child PATH is the launcher PATH plus the install folders', async () => {
     const { execFile, calls } = recordingExec();
     await createOpRunner({ execFile, env: { PATH: '/usr/bin:/bin', HOME: '/home/dev' }, clock: clockAt(0) }, { opPath: '/usr/bin/op' })(['whoami']);
-    expect(calls[0]?.options.env.PATH?.split(':')).toEqual(['/usr/bin', '/bin', '/opt/homebrew/bin', '/usr/local/bin', '/snap/bin', '/home/dev/.local/bin', '/home/dev/bin']);
+    expect(calls[0]?.options.env.PATH?.split(':')).toEqual([
+      '/usr/bin',
+      '/bin',
+      '/opt/homebrew/bin',
+      '/usr/local/bin',
+      '/snap/bin',
+      '/home/dev/.local/bin',
+      '/home/dev/bin',
+    ]);
   });
 });
 
@@ -83,7 +99,10 @@ describe('how op is spawned', () => {
 
 describe('Node execFile errors become classified VaultErrors', () => {
   const runWith = (error: object) =>
-    createOpRunner({ execFile: recordingExec({ error }).execFile, env: {}, clock: clockAt(1_000, 500) }, { opPath: '/bin/op', searchPath: '', timeoutMs: 2_000 })(['vault', 'list']);
+    createOpRunner(
+      { execFile: recordingExec({ error }).execFile, env: {}, clock: clockAt(1_000, 500) },
+      { opPath: '/bin/op', searchPath: '', timeoutMs: 2_000 },
+    )(['vault', 'list']);
 
   test('ENOENT → unavailable, install the CLI', async () => {
     const err = await runWith(Object.assign(new Error('spawn /bin/op ENOENT'), { code: 'ENOENT', errno: -2 })).catch((e: unknown) => e);
@@ -99,13 +118,23 @@ describe('Node execFile errors become classified VaultErrors', () => {
   });
 
   test('exit 1 with stderr → classified by the text', async () => {
-    const err = await runWith({ code: 1, killed: false, signal: null, stderr: '[ERROR] 2024/05/01 12:00:00 account is not signed in\n' }).catch((e: unknown) => e);
+    const err = await runWith({ code: 1, killed: false, signal: null, stderr: '[ERROR] 2024/05/01 12:00:00 account is not signed in\n' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'auth_required' });
   });
 
   test('facts are read off the error shape', () => {
-    expect(toOpFailure({ code: 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER', stderr: '' }, '/op', 1)).toMatchObject({ outputTooLarge: true, timedOut: false, spawnErrorCode: undefined });
-    expect(toOpFailure({ code: null, killed: false, signal: 'SIGSEGV', stderr: Buffer.from('x') }, '/op', 1)).toMatchObject({ signal: 'SIGSEGV', stderr: 'x', exitCode: null });
+    expect(toOpFailure({ code: 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER', stderr: '' }, '/op', 1)).toMatchObject({
+      outputTooLarge: true,
+      timedOut: false,
+      spawnErrorCode: undefined,
+    });
+    expect(toOpFailure({ code: null, killed: false, signal: 'SIGSEGV', stderr: Buffer.from('x') }, '/op', 1)).toMatchObject({
+      signal: 'SIGSEGV',
+      stderr: 'x',
+      exitCode: null,
+    });
     expect(toOpFailure('not even an object', '/op', 1)).toMatchObject({ stderr: '', timedOut: false });
   });
 });

@@ -13,7 +13,11 @@ function scriptedRunner(answer: (args: readonly string[]) => string) {
   return { run, calls };
 }
 
-const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as VaultError);
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as VaultError,
+  );
 
 describe('OpDesktopSource with a scripted runner', () => {
   test('resolve runs `op read <ref> --no-newline` and returns stdout untouched', async () => {
@@ -33,9 +37,10 @@ describe('OpDesktopSource with a scripted runner', () => {
     expect(await failureOf(new OpDesktopSource(run).resolve('op://v/i/f'))).toMatchObject({ code: 'not_found' });
   });
 
-  test('listFields keeps no values, and builds an ID reference when op\'s own is unusable', async () => {
+  test("listFields keeps no values, and builds an ID reference when op's own is unusable", async () => {
     const item = {
-      id: 'itm1', vault: { id: 'vlt1', name: 'V' },
+      id: 'itm1',
+      vault: { id: 'vlt1', name: 'V' },
       fields: [
         { id: 'password', type: 'CONCEALED', label: 'password', value: 'sk-FAKE-secret', reference: 'op://V/I (prod)/password' },
         { id: 'k1', type: 'STRING', label: 'token', value: 'also-secret', section: { id: 'sec1' }, reference: 'op://V/I/sec1/token' },

@@ -28,6 +28,13 @@ test('the output tail keeps the last lines and masks token-shaped strings', () =
 
 test('the gateway inherits an allowlisted environment only', () => {
   // ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN turns the response scan off in a standalone gateway: never in the launcher's.
-  const env = gatewayEnv({ PATH: '/bin', HOME: '/h', OP_SERVICE_ACCOUNT_TOKEN: 'ops_x', AWS_SECRET_ACCESS_KEY: 'x', NODE_OPTIONS: '--inspect', ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN: '1' });
+  const env = gatewayEnv({
+    PATH: '/bin',
+    HOME: '/h',
+    OP_SERVICE_ACCOUNT_TOKEN: 'ops_x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    NODE_OPTIONS: '--inspect',
+    ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN: '1',
+  });
   expect(env).toEqual({ PATH: '/bin', HOME: '/h' });
 });

@@ -41,7 +41,11 @@ describe('openSecretStore', () => {
   test('no keychain and no opt-in: reads find nothing, writes are refused with the fix, nothing is stored', async () => {
     const dataDir = fresh();
     const { store, description } = await openSecretStore({ dataDir, allowFileStore: false, keyring: untouchedKeyring, checkKeychain: given(noBus) });
-    expect(description).toMatchObject({ kind: 'none', keychain: { reason: 'no_session_bus' }, summary: expect.stringMatching(/no secret can be stored.*--insecure-file-store/) });
+    expect(description).toMatchObject({
+      kind: 'none',
+      keychain: { reason: 'no_session_bus' },
+      summary: expect.stringMatching(/no secret can be stored.*--insecure-file-store/),
+    });
     const secret = 'ops_never-stored';
     const err = await store.set('service-account-token', secret).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'no_secret_store', fix: expect.stringMatching(/^Not stored: no keychain is available\. .*--insecure-file-store/) });
@@ -57,7 +61,12 @@ describe('openSecretStore', () => {
     const { store, description } = await openSecretStore({ dataDir, allowFileStore: true, keyring: untouchedKeyring, checkKeychain: given(noBus) });
     await store.set('ca-key', 'pem');
     expect(await store.get('ca-key')).toBe('pem');
-    expect(description).toMatchObject({ kind: 'file', path: path.join(dataDir, 'secrets.json'), health: { state: 'missing' }, keychain: { reason: 'no_session_bus' } });
+    expect(description).toMatchObject({
+      kind: 'file',
+      path: path.join(dataDir, 'secrets.json'),
+      health: { state: 'missing' },
+      keychain: { reason: 'no_session_bus' },
+    });
     expect(description.summary).toMatch(/--insecure-file-store was given.*mode 0600.*readable by anything that can read your files/);
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
   });
@@ -76,7 +85,10 @@ describe('openSecretStore', () => {
   });
 
   test('without a probe override, the keychain is probed through the keyring it was given', async () => {
-    const failing: KeyringPort = { ...untouchedKeyring, setPassword: () => Promise.reject(new Error("Couldn't access platform storage: Secret Service: no result found")) };
+    const failing: KeyringPort = {
+      ...untouchedKeyring,
+      setPassword: () => Promise.reject(new Error("Couldn't access platform storage: Secret Service: no result found")),
+    };
     const { description } = await openSecretStore({ dataDir: fresh(), allowFileStore: false, keyring: failing, platform: 'linux' });
     expect(description).toMatchObject({ kind: 'none', keychain: { reason: 'no_default_keyring' } });
   });

@@ -128,7 +128,10 @@ describe('FileSecretStore', () => {
     const dir = fresh();
     const text = JSON.stringify({ version: 2, secrets: {}, vault: 'future' });
     writeFileSync(secretsFile(dir), text);
-    await expect(new FileSecretStore({ dataDir: dir }).get('ca-key')).rejects.toMatchObject({ code: 'file_store_failed', fix: expect.stringMatching(/newer onecli-launcher/) });
+    await expect(new FileSecretStore({ dataDir: dir }).get('ca-key')).rejects.toMatchObject({
+      code: 'file_store_failed',
+      fix: expect.stringMatching(/newer onecli-launcher/),
+    });
     expect(readdirSync(dir)).toEqual(['secrets.json']);
     expect(readFileSync(secretsFile(dir), 'utf8')).toBe(text);
   });
@@ -136,7 +139,10 @@ describe('FileSecretStore', () => {
   test('an unreadable file is an error, not a corruption: it is not moved', async () => {
     const dir = fresh();
     mkdirSync(secretsFile(dir)); // EISDIR on read
-    await expect(new FileSecretStore({ dataDir: dir }).get('ca-key')).rejects.toMatchObject({ code: 'file_store_failed', fix: expect.stringMatching(/could not be read \(EISDIR\)/) });
+    await expect(new FileSecretStore({ dataDir: dir }).get('ca-key')).rejects.toMatchObject({
+      code: 'file_store_failed',
+      fix: expect.stringMatching(/could not be read \(EISDIR\)/),
+    });
     expect(readdirSync(dir)).toEqual(['secrets.json']);
   });
 });

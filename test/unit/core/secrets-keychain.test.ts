@@ -54,7 +54,11 @@ describe('keychainAvailability', () => {
   test.each([
     ['no_session_bus', LINUX_ERRORS.no_session_bus, /no D-Bus session bus.*--insecure-file-store/],
     ['no_session_bus', LINUX_ERRORS.dead_bus, /no D-Bus session bus/],
-    ['no_secret_service', LINUX_ERRORS.no_secret_service, /^No Secret Service on the session bus: install and unlock gnome-keyring, or pass --insecure-file-store\.$/],
+    [
+      'no_secret_service',
+      LINUX_ERRORS.no_secret_service,
+      /^No Secret Service on the session bus: install and unlock gnome-keyring, or pass --insecure-file-store\.$/,
+    ],
     ['no_default_keyring', LINUX_ERRORS.no_default_keyring, /gnome-keyring-daemon --unlock/],
     ['locked', LINUX_ERRORS.locked, /locked: unlock gnome-keyring/],
     ['failed', LINUX_ERRORS.other, /--insecure-file-store/],
@@ -70,7 +74,10 @@ describe('keychainAvailability', () => {
   });
 
   test('a value that reads back different is a mismatch', async () => {
-    expect(await keychainAvailability({ keyring: fakeKeyring({ corruptReads: true }), platform: 'linux' })).toMatchObject({ available: false, reason: 'mismatch' });
+    expect(await keychainAvailability({ keyring: fakeKeyring({ corruptReads: true }), platform: 'linux' })).toMatchObject({
+      available: false,
+      reason: 'mismatch',
+    });
   });
 
   test('a keychain that never answers is reported as a timeout when the limit passes, not later', async () => {

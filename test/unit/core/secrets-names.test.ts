@@ -4,13 +4,18 @@ import { MemorySecretStore } from '../../../src/core/secrets/memory-secret-store
 import { SecretStoreError } from '../../../src/core/secrets/secret-store-error.js';
 
 describe('secret names', () => {
-  test.each(['service-account-token', 'ca-key', 'control-token', 'agent-token:claude-code', 'agent-token:ci.runner_2', 'local:my-key', `local:${'a'.repeat(64)}`])(
-    '%s is a name the launcher uses',
-    (name) => {
-      expect(isSecretName(name)).toBe(true);
-      expect(assertSecretName(name)).toBe(name);
-    },
-  );
+  test.each([
+    'service-account-token',
+    'ca-key',
+    'control-token',
+    'agent-token:claude-code',
+    'agent-token:ci.runner_2',
+    'local:my-key',
+    `local:${'a'.repeat(64)}`,
+  ])('%s is a name the launcher uses', (name) => {
+    expect(isSecretName(name)).toBe(true);
+    expect(assertSecretName(name)).toBe(name);
+  });
 
   test.each([
     ['empty', ''],

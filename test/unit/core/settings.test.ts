@@ -9,7 +9,12 @@ import { SETTINGS_VERSION } from '../../../src/shared/settings.js';
 
 const fresh = () => mkdtempSync(path.join(tmpdir(), 'onecli-settings-'));
 const fixedNow = () => new Date('2026-11-25T10:00:00.000Z');
-const mapping = { host: 'api.anthropic.com', reference: 'op://API Keys/Anthropic/credential', rule: { type: 'x-api-key' }, createdAt: '2026-11-25T10:00:00.000Z' };
+const mapping = {
+  host: 'api.anthropic.com',
+  reference: 'op://API Keys/Anthropic/credential',
+  rule: { type: 'x-api-key' },
+  createdAt: '2026-11-25T10:00:00.000Z',
+};
 
 describe('SettingsRepository', () => {
   test('a first start writes defaults, 0600', () => {
@@ -86,22 +91,42 @@ test('the settings lock serialises writers', async () => {
 describe('settings version 2 (issue 16: extra upstream CA, dismissed notices)', () => {
   test('a version-1 file migrates: no extra CA chosen yet, no notice dismissed, the rest kept', () => {
     const dir = fresh();
-    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 1, gateway: { port: 12000 }, mappings: [mapping], preferences: { launchAtLogin: true, checkForUpdates: false, onboarded: true } }));
+    writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({
+        version: 1,
+        gateway: { port: 12000 },
+        mappings: [mapping],
+        preferences: { launchAtLogin: true, checkForUpdates: false, onboarded: true },
+      }),
+    );
     const repo = new SettingsRepository({ dataDir: dir });
     expect(repo.health).toEqual({ state: 'migrated' });
-    expect(repo.get()).toMatchObject({ version: 2, gateway: { port: 12000 }, upstream: {}, preferences: { launchAtLogin: true, checkForUpdates: false, onboarded: true, dismissedNotices: [] } });
+    expect(repo.get()).toMatchObject({
+      version: 2,
+      gateway: { port: 12000 },
+      upstream: {},
+      preferences: { launchAtLogin: true, checkForUpdates: false, onboarded: true, dismissedNotices: [] },
+    });
     expect(repo.get().mappings).toHaveLength(1);
     expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).version).toBe(2);
   });
 
   test('the 1 → 2 step is pure and leaves a file without preferences alone', () => {
     expect(migrateSettings({ version: 1 })).toEqual({ ok: true, raw: { version: 2, upstream: {} }, from: 1 });
-    expect(migrateSettings({ version: 1, preferences: { onboarded: true } })).toEqual({ ok: true, raw: { version: 2, upstream: {}, preferences: { onboarded: true, dismissedNotices: [] } }, from: 1 });
+    expect(migrateSettings({ version: 1, preferences: { onboarded: true } })).toEqual({
+      ok: true,
+      raw: { version: 2, upstream: {}, preferences: { onboarded: true, dismissedNotices: [] } },
+      from: 1,
+    });
   });
 
   test('an extra CA path that is not a string is a corrupt file, set aside', () => {
     const dir = fresh();
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 2, upstream: { extraCaFile: 42 } }));
-    expect(new SettingsRepository({ dataDir: dir, now: fixedNow }).health).toMatchObject({ state: 'set-aside', reason: expect.stringMatching(/^upstream\.extraCaFile/) });
+    expect(new SettingsRepository({ dataDir: dir, now: fixedNow }).health).toMatchObject({
+      state: 'set-aside',
+      reason: expect.stringMatching(/^upstream\.extraCaFile/),
+    });
   });
 });

@@ -41,9 +41,34 @@ describe('readExtraCa: what a trust file must be', () => {
     ['a missing file', () => path.join(dir, 'nope.pem'), /cannot be read \(ENOENT\)/, /choose it again/],
     ['a folder', () => dir, /is not a file/, /not a folder/],
     ['an empty file', () => file('empty.pem', ''), /holds no PEM certificate\./, /-----BEGIN CERTIFICATE-----/],
-    ['DER', () => file('corp.der', Buffer.from(corp.certPem.split('\n').filter((l) => !l.startsWith('-----')).join(''), 'base64')), /looks like DER/, /openssl x509 -inform der -in '.*corp\.der' -out ca\.pem/],
-    ['a private key with the certificate', () => file('with-key.pem', `${corp.certPem}\n${corp.keyPem}`), /PRIVATE KEY block, not only certificates/, /keep any private key out of it/],
-    ['a damaged certificate', () => file('bad.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /does not parse/, /get the CA certificate again/],
+    [
+      'DER',
+      () =>
+        file(
+          'corp.der',
+          Buffer.from(
+            corp.certPem
+              .split('\n')
+              .filter((l) => !l.startsWith('-----'))
+              .join(''),
+            'base64',
+          ),
+        ),
+      /looks like DER/,
+      /openssl x509 -inform der -in '.*corp\.der' -out ca\.pem/,
+    ],
+    [
+      'a private key with the certificate',
+      () => file('with-key.pem', `${corp.certPem}\n${corp.keyPem}`),
+      /PRIVATE KEY block, not only certificates/,
+      /keep any private key out of it/,
+    ],
+    [
+      'a damaged certificate',
+      () => file('bad.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'),
+      /does not parse/,
+      /get the CA certificate again/,
+    ],
   ])('%s is refused with the fix', (_name, make, problem, fix) => {
     const read = readExtraCa(make());
     expect(read.ok).toBe(false);
@@ -114,7 +139,11 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
     await core.start();
     expect(configs).toHaveLength(1);
     expect(configs[0]!.extraCaPem?.trim()).toBe(other.certPem.trim()); // the launch's file only
-    expect((await CONTROL_HANDLERS['settings.get'](core, {})).extraCa).toEqual({ state: 'none', detail: 'none chosen in Settings', launchFile: '/etc/launch-ca.pem' });
+    expect((await CONTROL_HANDLERS['settings.get'](core, {})).extraCa).toEqual({
+      state: 'none',
+      detail: 'none chosen in Settings',
+      launchFile: '/etc/launch-ca.pem',
+    });
 
     const corpFile = file('corp.pem', corp.certPem);
     const view = await CONTROL_HANDLERS['settings.update'](core, { extraCaFile: corpFile });
@@ -124,7 +153,10 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
     expect(configs[1]!.extraCaPem).toContain(corp.certPem.split('\n')[1]);
     expect(JSON.parse(readFileSync(path.join(core.deps.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 2, upstream: { extraCaFile: corpFile } });
 
-    await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file('key-only.pem', corp.keyPem) })).rejects.toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/not only certificates/) });
+    await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file('key-only.pem', corp.keyPem) })).rejects.toMatchObject({
+      code: 'invalid_params',
+      message: expect.stringMatching(/not only certificates/),
+    });
     await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: 'relative.pem' })).rejects.toBeInstanceOf(ControlError);
     expect(core.deps.settings.get().upstream.extraCaFile).toBe(corpFile); // refused: nothing changed
     expect(configs).toHaveLength(2);
@@ -151,7 +183,10 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
 
   test('settings.chooseExtraCa needs a shell with a file dialog', async () => {
     const { core } = coreWithGatewayDouble();
-    await expect(CONTROL_HANDLERS['settings.chooseExtraCa'](core, {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/type the path/) });
+    await expect(CONTROL_HANDLERS['settings.chooseExtraCa'](core, {})).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/type the path/),
+    });
     expect((await CONTROL_HANDLERS['settings.get'](core, {})).capabilities).toMatchObject({ chooseFiles: false, revealFiles: false });
     expect(await CONTROL_HANDLERS['system.revealLog'](core, {})).toEqual({ revealed: false });
   });
@@ -169,7 +204,15 @@ describe('doctor: upstream.extra-ca', () => {
       platform: 'linux',
       home: '/h',
       env: {},
-      status: { gateway: { state: 'running', port: 1 }, source: { kind: 'none' }, secretStore: { kind: 'keychain', detail: '' }, settings: { file: '', health: 'ok' }, mappings: 0, agents: 0, lastErrors: [] },
+      status: {
+        gateway: { state: 'running', port: 1 },
+        source: { kind: 'none' },
+        secretStore: { kind: 'keychain', detail: '' },
+        settings: { file: '', health: 'ok' },
+        mappings: 0,
+        agents: 0,
+        lastErrors: [],
+      },
       op: { searchDirs: [], installs: [], chosenBecause: 'none' },
       canRead: () => false,
       exists: () => true,

@@ -17,9 +17,12 @@ test('a token with a colon survives (only the first colon splits)', () => {
   expect(a.fromProxyAuthorization(basic('x:tok:with:colons-0123'))).toBe('a');
 });
 
-test.each([undefined, '', 'Bearer tok-codex-0123456789', basic('x:wrong'), basic('x:'), 'Basic !!!', basic('tok-codex-0123456789x')])('refuses %j', (header) => {
-  expect(auth.fromProxyAuthorization(header)).toBeUndefined();
-});
+test.each([undefined, '', 'Bearer tok-codex-0123456789', basic('x:wrong'), basic('x:'), 'Basic !!!', basic('tok-codex-0123456789x')])(
+  'refuses %j',
+  (header) => {
+    expect(auth.fromProxyAuthorization(header)).toBeUndefined();
+  },
+);
 
 test('the base-URL door takes x-api-key or Authorization: Bearer', () => {
   expect(auth.fromApiKeyHeaders('tok-claude-0123456789', undefined)).toBe('claude');

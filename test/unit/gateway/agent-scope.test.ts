@@ -6,7 +6,14 @@ import { matchRule, MappingTable } from '../../../src/gateway/mapping-table.js';
 import { matchRequest } from '../../../src/gateway/rule-match.js';
 import { pathUnder, PathPrefix, mappingName } from '../../../src/shared/mapping-path.js';
 
-const m = (id: string, path?: string, methods?: string[]): GatewayMapping => ({ id, host: 'api.example.com', port: 443, rule: { type: 'bearer' }, ...(path ? { path } : {}), ...(methods ? { methods } : {}) });
+const m = (id: string, path?: string, methods?: string[]): GatewayMapping => ({
+  id,
+  host: 'api.example.com',
+  port: 443,
+  rule: { type: 'bearer' },
+  ...(path ? { path } : {}),
+  ...(methods ? { methods } : {}),
+});
 
 test('longest prefix wins, then a method match; prefixes end at a segment', () => {
   const t = new MappingTable([m('any'), m('v1', '/v1'), m('v1-files', '/v1/files'), m('v1-get', '/v1', ['GET'])]);

@@ -4,7 +4,20 @@ import { responseHeaders, upstreamRequestHeaders } from '../../../src/gateway/fo
 const pairs = (flat: string[]) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
 
 test('injecting replaces every client credential and keeps the rest in order', () => {
-  const raw = ['Host', 'api.example.com', 'Authorization', 'Bearer phantom', 'X-Api-Key', 'phantom', 'Proxy-Authorization', 'Basic abc', 'Accept', 'text/event-stream', 'Cookie', 'a=b'];
+  const raw = [
+    'Host',
+    'api.example.com',
+    'Authorization',
+    'Bearer phantom',
+    'X-Api-Key',
+    'phantom',
+    'Proxy-Authorization',
+    'Basic abc',
+    'Accept',
+    'text/event-stream',
+    'Cookie',
+    'a=b',
+  ];
   expect(pairs(upstreamRequestHeaders(raw, 'api.example.com', ['x-api-key', 'sk-real']))).toEqual([
     ['host', 'api.example.com'],
     ['Accept', 'text/event-stream'],
@@ -37,7 +50,22 @@ test('a custom header rule also drops a client-sent copy of that header', () => 
 });
 
 test('hop-by-hop fields, and fields the Connection header lists, are not forwarded', () => {
-  const raw = ['Connection', 'keep-alive, X-Secret-Hop', 'Keep-Alive', 'timeout=5', 'X-Secret-Hop', '1', 'TE', 'trailers', 'Upgrade', 'h2c', 'Proxy-Connection', 'keep-alive', 'Content-Length', '3'];
+  const raw = [
+    'Connection',
+    'keep-alive, X-Secret-Hop',
+    'Keep-Alive',
+    'timeout=5',
+    'X-Secret-Hop',
+    '1',
+    'TE',
+    'trailers',
+    'Upgrade',
+    'h2c',
+    'Proxy-Connection',
+    'keep-alive',
+    'Content-Length',
+    '3',
+  ];
   expect(pairs(upstreamRequestHeaders(raw, 'h', undefined))).toEqual([
     ['host', 'h'],
     ['Content-Length', '3'],

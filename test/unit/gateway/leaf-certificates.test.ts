@@ -95,7 +95,7 @@ describe("a minted leaf's issuer is the CA's subject, byte for byte", () => {
     expect(reEncoded.equals(Buffer.from(certificateNames(ca.cert.rawData).subject))).toBe(false);
   });
 
-  test('a CA made by @peculiar/x509 (the launcher\'s own) still chains', async () => {
+  test("a CA made by @peculiar/x509 (the launcher's own) still chains", async () => {
     const ca = await makeCa('OneCLI Test Local CA');
     const leaf = await leafFor(ca);
     expect(Buffer.from(certificateNames(leaf).issuer).equals(Buffer.from(certificateNames(ca.cert.rawData).subject))).toBe(true);

@@ -71,30 +71,35 @@ test.each([
 
 test('property: however a message is fragmented and read, no value survives and lengths are kept', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.constant(VALUE), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), (parts, fragCuts, readCuts) => {
-      const text = parts.join('');
-      const points = [...new Set(fragCuts.map((c) => (text.length ? c % text.length : 0)))].sort((a, b) => a - b);
-      const frags: string[] = [];
-      let at = 0;
-      for (const p of points) {
-        frags.push(text.slice(at, p));
-        at = p;
-      }
-      frags.push(text.slice(at));
-      const bytes = Buffer.concat(frags.map((f, i) => frame(i === frags.length - 1, i === 0 ? 1 : 0, f)));
-      const reads = [...new Set(readCuts.map((c) => c % bytes.length))].sort((a, b) => a - b);
-      const s = scanner();
-      const out: Buffer[] = [];
-      let from = 0;
-      for (const r of [...reads, bytes.length]) {
-        out.push(ok(s.push(Buffer.from(bytes.subarray(from, r)))));
-        from = r;
-      }
-      const all = Buffer.concat(out);
-      expect(all.length).toBe(bytes.length);
-      expect(payloads(all).join('')).not.toContain(VALUE);
-      expect(payloads(all).join('').length).toBe(text.length);
-    }),
+    fc.property(
+      fc.array(fc.oneof(fc.constant(VALUE), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 8 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      (parts, fragCuts, readCuts) => {
+        const text = parts.join('');
+        const points = [...new Set(fragCuts.map((c) => (text.length ? c % text.length : 0)))].sort((a, b) => a - b);
+        const frags: string[] = [];
+        let at = 0;
+        for (const p of points) {
+          frags.push(text.slice(at, p));
+          at = p;
+        }
+        frags.push(text.slice(at));
+        const bytes = Buffer.concat(frags.map((f, i) => frame(i === frags.length - 1, i === 0 ? 1 : 0, f)));
+        const reads = [...new Set(readCuts.map((c) => c % bytes.length))].sort((a, b) => a - b);
+        const s = scanner();
+        const out: Buffer[] = [];
+        let from = 0;
+        for (const r of [...reads, bytes.length]) {
+          out.push(ok(s.push(Buffer.from(bytes.subarray(from, r)))));
+          from = r;
+        }
+        const all = Buffer.concat(out);
+        expect(all.length).toBe(bytes.length);
+        expect(payloads(all).join('')).not.toContain(VALUE);
+        expect(payloads(all).join('').length).toBe(text.length);
+      },
+    ),
     { numRuns: 300 },
   );
 });

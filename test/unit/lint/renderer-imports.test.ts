@@ -14,7 +14,9 @@ const FORBIDDEN_PACKAGES = ['@peculiar/x509', 'reflect-metadata', 'tsyringe', 'p
 const FORBIDDEN_FILES = ['src/shared/leaf-certificate.ts', 'src/shared/x509.ts'];
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 }
 
 function resolveRelative(from: string, specifier: string): string {
@@ -54,7 +56,9 @@ test('the renderer never reaches leaf minting, @peculiar/x509 or a Node built-in
   const bad = [
     ...FORBIDDEN_FILES.flatMap((f) => files.get(path.join(root, f)) ?? []).map(() => 'file'),
     ...[...files.entries()].filter(([f]) => FORBIDDEN_FILES.includes(path.relative(root, f))).map(([, chain]) => chain.join(' → ')),
-    ...[...packages.entries()].filter(([p]) => p.startsWith('node:') || FORBIDDEN_PACKAGES.some((f) => p === f || p.startsWith(`${f}/`))).map(([, chain]) => chain.join(' → ')),
+    ...[...packages.entries()]
+      .filter(([p]) => p.startsWith('node:') || FORBIDDEN_PACKAGES.some((f) => p === f || p.startsWith(`${f}/`)))
+      .map(([, chain]) => chain.join(' → ')),
   ].filter((entry) => entry !== 'file');
   expect(bad).toEqual([]);
 });

@@ -10,7 +10,8 @@ const ours = { senderFrame: { url: 'app://onecli/index.html' } } as never;
 describe('IPC bridge', () => {
   test('only frames of the popover origin count as ours', () => {
     expect(isOurFrame({ url: 'app://onecli/index.html#/mappings' })).toBe(true);
-    for (const url of ['https://evil.example/', 'file:///app/index.html', 'app://other/index.html', 'not a url', 'http://127.0.0.1:10256/']) expect(isOurFrame({ url })).toBe(false);
+    for (const url of ['https://evil.example/', 'file:///app/index.html', 'app://other/index.html', 'not a url', 'http://127.0.0.1:10256/'])
+      expect(isOurFrame({ url })).toBe(false);
     expect(isOurFrame(null)).toBe(false);
   });
 
@@ -23,7 +24,10 @@ describe('IPC bridge', () => {
 
   test('payloads are validated with the shared schemas', async () => {
     expect(await handleControlCall(core, ours, { method: 'nope', params: {} })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
-    expect(await handleControlCall(core, ours, { method: 'mappings.add', params: { host: 'x' } })).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringMatching(/^reference/) } });
+    expect(await handleControlCall(core, ours, { method: 'mappings.add', params: { host: 'x' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', message: expect.stringMatching(/^reference/) },
+    });
     expect(await handleControlCall(core, ours, 'mappings.list')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await handleControlCall(core, ours, { method: 'ui.loginUrl', params: {} })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });

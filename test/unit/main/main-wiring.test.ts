@@ -19,7 +19,12 @@ const until = async (done: () => boolean, what: string, ms = 10_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-const call = async (method: string, params: object = {}) => (await ipcMain.handlers.get(IPC.call)!(ours, { method, params })) as { ok: boolean; result?: Record<string, unknown> & { settings?: Record<string, unknown> }; error?: { code: string; message: string } };
+const call = async (method: string, params: object = {}) =>
+  (await ipcMain.handlers.get(IPC.call)!(ours, { method, params })) as {
+    ok: boolean;
+    result?: Record<string, unknown> & { settings?: Record<string, unknown> };
+    error?: { code: string; message: string };
+  };
 const posted = (type: string) => (fork: (typeof utilityProcess.forks)[number]) => fork.child.posted.filter((m) => (m as { type: string }).type === type);
 const popover = () => BrowserWindow.created.at(-1)!;
 const tray = () => Tray.created.at(-1)!;
@@ -40,7 +45,9 @@ describe('the shell booted against the stub', () => {
   test('a re-open while the core starts (Finder, open -a) is served once the popover exists', async () => {
     expect(existsSync(path.resolve(import.meta.dirname, '../../../dist/gateway/main.js'))).toBe(true);
     await import('../../../src/main/index.js');
-    expect(calls.find((c) => c.method === 'protocol.registerSchemesAsPrivileged')?.args[0]).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    expect(calls.find((c) => c.method === 'protocol.registerSchemesAsPrivileged')?.args[0]).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true } },
+    ]);
     // Registered right after the single-instance lock, before ready and before the core opens.
     expect(app.listenerCount('second-instance')).toBe(1);
     expect(app.listenerCount('activate')).toBe(1);
@@ -59,7 +66,13 @@ describe('the shell booted against the stub', () => {
     expect(fork.options.env).not.toHaveProperty('OP_SERVICE_ACCOUNT_TOKEN');
 
     const window = popover();
-    expect(window.options).toMatchObject({ width: 380, height: 560, frame: false, show: false, webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: true } });
+    expect(window.options).toMatchObject({
+      width: 380,
+      height: 560,
+      frame: false,
+      show: false,
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: true },
+    });
     expect((window.options.webPreferences as { preload: string }).preload).toMatch(/dist\/main\/preload\.cjs$/);
     expect(window.loadedUrl).toBe('app://onecli/index.html');
     expect(window.workspaces).toEqual([[true, { visibleOnFullScreen: true, skipTransformProcessType: true }]]);
@@ -123,7 +136,10 @@ describe('the shell booted against the stub', () => {
   test('the log is a file under app.getPath("logs"), and the UI can reveal it', async () => {
     const file = path.join(app.getPath('logs'), 'launcher.log');
     expect(existsSync(file)).toBe(true);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg?: string });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: string; msg?: string });
     expect(lines.some((l) => l.msg === 'OneCLI started' && l.level === 'info')).toBe(true);
     const settings = await call('settings.get');
     expect(settings.result).toMatchObject({ logFile: file, capabilities: { revealFiles: true, chooseFiles: true } });
@@ -143,11 +159,20 @@ describe('the shell booted against the stub', () => {
 
     dialog.nextOpenFile = path.join(dir, 'key.pem');
     const refused = await call('settings.chooseExtraCa');
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringMatching(/PRIVATE KEY block, not only certificates.*keep any private key out of it/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', message: expect.stringMatching(/PRIVATE KEY block, not only certificates.*keep any private key out of it/) },
+    });
 
     dialog.nextOpenFile = path.join(dir, 'corp.pem');
     const chosen = await call('settings.chooseExtraCa');
-    expect(chosen).toMatchObject({ ok: true, result: { chosen: true, settings: { extraCa: { file: path.join(dir, 'corp.pem'), state: 'ok', detail: expect.stringMatching(/1 certificate\(s\): CN=Corp Intercept CA/) } } } });
+    expect(chosen).toMatchObject({
+      ok: true,
+      result: {
+        chosen: true,
+        settings: { extraCa: { file: path.join(dir, 'corp.pem'), state: 'ok', detail: expect.stringMatching(/1 certificate\(s\): CN=Corp Intercept CA/) } },
+      },
+    });
     const dialogs = calls.filter((c) => c.method === 'dialog.showOpenDialog');
     expect(dialogs.at(-1)?.args[0]).toBe(popover()); // a sheet on the popover
     expect(dialogs.at(-1)?.args[1]).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['pem', 'crt', 'cer'] }] });
@@ -161,10 +186,20 @@ describe('the shell booted against the stub', () => {
   test('a notification macOS refuses is logged and shown in the UI once, until dismissed', async () => {
     Notification.failWith = 'Notifications are not allowed for this application';
     const fork = utilityProcess.forks.at(-1)!;
-    const failing = (at: number, mapping: string) => ({ type: 'activity', entries: [{ at, agent: 'default', door: 'proxy', method: 'GET', host: `${mapping}:443`, mapping, status: 502, ms: 1, error: 'auth_required' }] });
+    const failing = (at: number, mapping: string) => ({
+      type: 'activity',
+      entries: [{ at, agent: 'default', door: 'proxy', method: 'GET', host: `${mapping}:443`, mapping, status: 502, ms: 1, error: 'auth_required' }],
+    });
     fork.child.emit('message', failing(Date.now(), 'api.one.example'));
     await until(() => calls.some((c) => c.method === 'Notification.show'), 'a notification');
-    await until(() => ((window) => (window.webContents.sent as { payload: { type: string; status?: { notices?: unknown[] } } }[]).some((m) => m.payload.status?.notices?.length))(popover()), 'the notice to reach the page');
+    await until(
+      () =>
+        ((window) =>
+          (window.webContents.sent as { payload: { type: string; status?: { notices?: unknown[] } } }[]).some((m) => m.payload.status?.notices?.length))(
+          popover(),
+        ),
+      'the notice to reach the page',
+    );
     fork.child.emit('message', failing(Date.now(), 'api.two.example'));
     await until(() => calls.filter((c) => c.method === 'Notification.show').length === 2, 'a second notification');
     await new Promise((r) => setTimeout(r, 20));
@@ -189,7 +224,10 @@ describe('the shell booted against the stub', () => {
     expect(window.isDestroyed()).toBe(true);
     expect(app.exited).toBe(false); // held until the gateway has stopped
     // The gateway still talks while it stops: its activity and status must not reach the dead window.
-    fork.child.emit('message', { type: 'activity', entries: [{ at: Date.now(), agent: 'default', door: 'proxy', method: 'GET', host: 'h:443', mapping: null, status: 200, ms: 1 }] });
+    fork.child.emit('message', {
+      type: 'activity',
+      entries: [{ at: Date.now(), agent: 'default', door: 'proxy', method: 'GET', host: 'h:443', mapping: null, status: 200, ms: 1 }],
+    });
     await until(() => app.exited, 'the app to exit');
     expect(posted('shutdown')(fork).length).toBe(1);
     expect(tray().isDestroyed()).toBe(true);

@@ -16,7 +16,15 @@ import { utilityProcess } from '../../support/electron-stub.js';
 
 const status = (state: StatusView['gateway']['state'], reason?: string): ControlEvent => ({
   type: 'status',
-  status: { gateway: { state, port: 10255, ...(reason ? { reason } : {}) }, source: { kind: 'none' }, secretStore: { kind: 'keychain', detail: '' }, settings: { file: '', health: 'ok' }, mappings: 0, agents: 1, lastErrors: [] },
+  status: {
+    gateway: { state, port: 10255, ...(reason ? { reason } : {}) },
+    source: { kind: 'none' },
+    secretStore: { kind: 'keychain', detail: '' },
+    settings: { file: '', health: 'ok' },
+    mappings: 0,
+    agents: 1,
+    lastErrors: [],
+  },
 });
 
 describe('utility-process spawner', () => {
@@ -26,7 +34,12 @@ describe('utility-process spawner', () => {
     const fork = utilityProcess.forks.at(-1)!;
     expect(fork.modulePath).toBe('/app/dist/gateway/main.js');
     // V8 flags ride in --js-flags: a utility process is not a Node CLI (issue 16, item 11).
-    expect(fork.options).toMatchObject({ env: { PATH: '/usr/bin' }, execArgv: ['--js-flags=--max-semi-space-size=2'], stdio: 'pipe', serviceName: 'OneCLI Gateway' });
+    expect(fork.options).toMatchObject({
+      env: { PATH: '/usr/bin' },
+      execArgv: ['--js-flags=--max-semi-space-size=2'],
+      stdio: 'pipe',
+      serviceName: 'OneCLI Gateway',
+    });
     expect(fork.options.disclaim).toBeUndefined(); // never true: the app's Full Disk Access must cover the gateway
     const messages: unknown[] = [];
     child.onMessage((m) => messages.push(m));
@@ -63,13 +76,23 @@ describe('popover position', () => {
 
 describe('window security', () => {
   test('isolated, sandboxed, no Node in the page; DevTools only when asked (unpackaged runs)', () => {
-    expect(secureWebPreferences('/p.cjs', { devTools: false })).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(secureWebPreferences('/p.cjs', { devTools: false })).toMatchObject({
+      preload: '/p.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: false,
+    });
     expect(secureWebPreferences('/p.cjs', { devTools: true }).devTools).toBe(true);
   });
   test('navigation away and new windows are blocked', () => {
     const handlers = new Map<string, (e: { preventDefault(): void; defaultPrevented?: boolean }, url: string) => void>();
     let openHandler: (() => { action: string }) | undefined;
-    lockDownContents({ on: ((ev: string, fn: never) => handlers.set(ev, fn)) as never, setWindowOpenHandler: ((fn: () => { action: string }) => (openHandler = fn)) as never });
+    lockDownContents({
+      on: ((ev: string, fn: never) => handlers.set(ev, fn)) as never,
+      setWindowOpenHandler: ((fn: () => { action: string }) => (openHandler = fn)) as never,
+    });
     const navigate = (url: string) => {
       let prevented = false;
       handlers.get('will-navigate')!({ preventDefault: () => (prevented = true) }, url);
@@ -85,14 +108,18 @@ describe('window security', () => {
     type Check = (c: unknown, p: string, origin: string, d: { requestingUrl?: string }) => boolean;
     let request: Request | undefined;
     let check: Check | undefined;
-    restrictPermissions({ setPermissionRequestHandler: ((fn: never) => (request = fn)) as never, setPermissionCheckHandler: ((fn: never) => (check = fn)) as never });
+    restrictPermissions({
+      setPermissionRequestHandler: ((fn: never) => (request = fn)) as never,
+      setPermissionCheckHandler: ((fn: never) => (check = fn)) as never,
+    });
     const asked = (permission: string, url: string) => {
       let granted: boolean | undefined;
       request!({ getURL: () => url }, permission, (ok) => (granted = ok), { requestingUrl: url });
       return granted;
     };
     expect(asked('clipboard-sanitized-write', 'app://onecli/index.html')).toBe(true);
-    for (const permission of ['media', 'clipboard-read', 'notifications', 'geolocation', 'openExternal']) expect(asked(permission, 'app://onecli/index.html')).toBe(false);
+    for (const permission of ['media', 'clipboard-read', 'notifications', 'geolocation', 'openExternal'])
+      expect(asked(permission, 'app://onecli/index.html')).toBe(false);
     expect(asked('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     expect(asked('clipboard-sanitized-write', 'file:///index.html')).toBe(false);
     // Checks come with the requesting origin (no path).
@@ -134,7 +161,11 @@ describe('quit, tray, notifications, login item', () => {
     let quits = 0;
     let stops = 0;
     let release: () => void = () => undefined;
-    holdQuitUntilStopped({ on: ((_: string, fn: never) => listeners.push(fn)) as never, quit: () => void quits++ }, () => new Promise<void>((r) => (stops++, (release = r))), () => undefined);
+    holdQuitUntilStopped(
+      { on: ((_: string, fn: never) => listeners.push(fn)) as never, quit: () => void quits++ },
+      () => new Promise<void>((r) => (stops++, (release = r))),
+      () => undefined,
+    );
     let prevented = 0;
     listeners[0]!({ preventDefault: () => void prevented++ });
     listeners[0]!({ preventDefault: () => void prevented++ });
@@ -157,10 +188,16 @@ describe('quit, tray, notifications, login item', () => {
   test('notifications: gateway failure once, a failing mapping at most every ten minutes, never a value', () => {
     const shown: string[] = [];
     let now = 0;
-    const notifier = createNotifier((title, body) => shown.push(`${title}|${body}`), () => now);
+    const notifier = createNotifier(
+      (title, body) => shown.push(`${title}|${body}`),
+      () => now,
+    );
     notifier(status('failed', 'cannot listen on port 10255 (EADDRINUSE)'));
     notifier(status('failed', 'again'));
-    const failing: ControlEvent = { type: 'activity', entries: [{ at: 0, agent: 'a', door: 'proxy', method: 'GET', host: 'h:443', mapping: 'api.x', status: 502, ms: 1, error: 'auth_required' }] };
+    const failing: ControlEvent = {
+      type: 'activity',
+      entries: [{ at: 0, agent: 'a', door: 'proxy', method: 'GET', host: 'h:443', mapping: 'api.x', status: 502, ms: 1, error: 'auth_required' }],
+    };
     notifier(failing);
     notifier(failing);
     now += 11 * 60_000;
@@ -195,5 +232,9 @@ test('tray menu: update items follow the updater, quit is always there', async (
   const noop = () => undefined;
   expect(labels(trayMenuTemplate({ open: noop, quit: noop }))).toEqual(['Open OneCLI', 'Quit OneCLI']);
   expect(labels(trayMenuTemplate({ open: noop, quit: noop, checkForUpdates: noop }))).toEqual(['Open OneCLI', 'Check for Updates…', 'Quit OneCLI']);
-  expect(labels(trayMenuTemplate({ open: noop, quit: noop, checkForUpdates: noop, restartToUpdate: noop }))).toEqual(['Open OneCLI', 'Restart to Update', 'Quit OneCLI']);
+  expect(labels(trayMenuTemplate({ open: noop, quit: noop, checkForUpdates: noop, restartToUpdate: noop }))).toEqual([
+    'Open OneCLI',
+    'Restart to Update',
+    'Quit OneCLI',
+  ]);
 });

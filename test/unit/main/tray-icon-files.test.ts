@@ -30,7 +30,10 @@ function decode(file: string) {
 test.each<TrayState>(['running', 'degraded', 'stopped'])('%s: a 16 px template image and its @2x, black with alpha only', (state) => {
   const file = trayIconPath(resources, state);
   expect(path.basename(file)).toMatch(/Template\.png$/); // macOS recolours "Template" images for the menu bar
-  for (const [name, size] of [[file, 16], [file.replace('.png', '@2x.png'), 32]] as const) {
+  for (const [name, size] of [
+    [file, 16],
+    [file.replace('.png', '@2x.png'), 32],
+  ] as const) {
     const { width, height, raw } = decode(name);
     expect([width, height]).toEqual([size, size]);
     let opaque = 0;

@@ -14,7 +14,10 @@ describe('Activity screen', () => {
 
   test('lists recent requests newest first, with who, where, which mapping and how long', async () => {
     renderScreen(<ActivityScreen />, {
-      'activity.recent': () => [activityEntry({ at: Date.now() - 60_000, host: 'api.openai.com', mapping: null, door: 'tunnel' }), activityEntry({ host: 'api.anthropic.com', ms: 812.6 })],
+      'activity.recent': () => [
+        activityEntry({ at: Date.now() - 60_000, host: 'api.openai.com', mapping: null, door: 'tunnel' }),
+        activityEntry({ host: 'api.anthropic.com', ms: 812.6 }),
+      ],
     });
     const list = await screen.findByRole('list', { name: 'Recent requests, newest first' });
     const rows = within(list).getAllByRole('listitem');
@@ -28,7 +31,9 @@ describe('Activity screen', () => {
   test('a failed request says what went wrong and what to do about it', async () => {
     renderScreen(<ActivityScreen />, { 'activity.recent': () => [activityEntry({ status: 502, error: 'auth_required' })] });
     const row = within(await screen.findByRole('list', { name: /Recent requests/ })).getByRole('listitem');
-    expect(within(row).getByText(/^auth_required:/).textContent).toBe('auth_required: Unlock the 1Password app (or reconnect 1Password), then retry the request.');
+    expect(within(row).getByText(/^auth_required:/).textContent).toBe(
+      'auth_required: Unlock the 1Password app (or reconnect 1Password), then retry the request.',
+    );
   });
 
   test('new requests pushed by the launcher appear at the top without a reload', async () => {
@@ -41,7 +46,9 @@ describe('Activity screen', () => {
   });
 
   test('when the history cannot be read, the launcher’s fix is shown as an alert', async () => {
-    renderScreen(<ActivityScreen />, { 'activity.recent': () => Promise.reject(refusal('unavailable', 'The launcher is starting up; try again in a moment.')) });
+    renderScreen(<ActivityScreen />, {
+      'activity.recent': () => Promise.reject(refusal('unavailable', 'The launcher is starting up; try again in a moment.')),
+    });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('The launcher is starting up; try again in a moment.');
     expect(alert.dataset.code).toBe('unavailable');

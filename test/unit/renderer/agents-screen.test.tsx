@@ -6,12 +6,21 @@ import { AgentsScreen } from '../../../renderer/src/screens/agents/agents-screen
 import { activityEntry, deferred, refusal, renderScreen } from './support/fake-launcher.js';
 
 const claude = { name: 'claude', createdAt: '2025-03-04T10:00:00.000Z', lastUsed: Date.now() - 5 * 60_000 };
-const envFor = (agent: string) => ({ agent, vars: { HTTPS_PROXY: `http://x:tok_${agent}@127.0.0.1:10255`, ANTHROPIC_BASE_URL: 'http://127.0.0.1:10255/r/anthropic' } });
+const envFor = (agent: string) => ({
+  agent,
+  vars: { HTTPS_PROXY: `http://x:tok_${agent}@127.0.0.1:10255`, ANTHROPIC_BASE_URL: 'http://127.0.0.1:10255/r/anthropic' },
+});
 
 describe('Agents screen', () => {
   test('loading, then each agent with when it was made and last used, and the hosts it reached', async () => {
     const list = deferred<ControlResult<'agents.list'>>();
-    renderScreen(<AgentsScreen />, { 'agents.list': () => list.promise, 'activity.recent': () => [activityEntry({ agent: 'claude', host: 'api.anthropic.com' }), activityEntry({ agent: 'claude', host: 'api.anthropic.com', status: 502, error: 'auth_required' })] });
+    renderScreen(<AgentsScreen />, {
+      'agents.list': () => list.promise,
+      'activity.recent': () => [
+        activityEntry({ agent: 'claude', host: 'api.anthropic.com' }),
+        activityEntry({ agent: 'claude', host: 'api.anthropic.com', status: 502, error: 'auth_required' }),
+      ],
+    });
     expect(screen.getByText('Loading agents…')).toBeTruthy();
     list.resolve([claude]);
     const row = within(await screen.findByRole('list', { name: 'Agents' })).getAllByRole('listitem')[0] as HTMLElement;
@@ -52,19 +61,29 @@ describe('Agents screen', () => {
     const setup = await screen.findByLabelText('Shell setup for “ci-bot”');
     expect(setup.textContent).toBe("export HTTPS_PROXY='http://x:tok_ci-bot@127.0.0.1:10255'\nexport ANTHROPIC_BASE_URL='http://127.0.0.1:10255/r/anthropic'");
     expect(screen.queryByText(/tok_secret_once/)).toBeNull();
-    expect(within(await screen.findByRole('list', { name: 'Agents' })).getAllByRole('listitem').map((li) => li.querySelector('strong')?.textContent)).toEqual(['claude', 'ci-bot']);
+    expect(
+      within(await screen.findByRole('list', { name: 'Agents' }))
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('strong')?.textContent),
+    ).toEqual(['claude', 'ci-bot']);
     expect((screen.getByLabelText('New agent') as HTMLInputElement).value).toBe('');
   });
 
   test('a name already taken: the launcher’s fix is shown, and what was typed stays', async () => {
-    const { user } = renderScreen(<AgentsScreen />, { 'agents.list': () => [claude], 'agents.create': () => Promise.reject(refusal('conflict', 'An agent named claude exists: choose another name, or revoke it first.')) });
+    const { user } = renderScreen(<AgentsScreen />, {
+      'agents.list': () => [claude],
+      'agents.create': () => Promise.reject(refusal('conflict', 'An agent named claude exists: choose another name, or revoke it first.')),
+    });
     await user.type(screen.getByLabelText('New agent'), 'claude{Enter}');
     expect((await screen.findByRole('alert')).textContent).toBe('An agent named claude exists: choose another name, or revoke it first.');
     expect((screen.getByLabelText('New agent') as HTMLInputElement).value).toBe('claude');
   });
 
   test('Setup shows an agent’s environment, and its error when there is none', async () => {
-    const { user } = renderScreen(<AgentsScreen />, { 'agents.list': () => [claude], 'env.get': () => Promise.reject(refusal('not_found', 'No agent named claude: it was revoked. Create a new one.')) });
+    const { user } = renderScreen(<AgentsScreen />, {
+      'agents.list': () => [claude],
+      'env.get': () => Promise.reject(refusal('not_found', 'No agent named claude: it was revoked. Create a new one.')),
+    });
     const setupButton = await screen.findByRole('button', { name: 'Setup' });
     expect(setupButton.getAttribute('aria-expanded')).toBe('false');
     await user.click(setupButton);
@@ -99,7 +118,10 @@ describe('Agents screen', () => {
   });
 
   test('a failed revoke keeps the dialog open with the launcher’s fix', async () => {
-    const { user } = renderScreen(<AgentsScreen />, { 'agents.list': () => [claude], 'agents.revoke': () => Promise.reject(refusal('no_keychain', 'The keychain is locked: unlock it, then revoke again.')) });
+    const { user } = renderScreen(<AgentsScreen />, {
+      'agents.list': () => [claude],
+      'agents.revoke': () => Promise.reject(refusal('no_keychain', 'The keychain is locked: unlock it, then revoke again.')),
+    });
     await user.click(await screen.findByRole('button', { name: 'Revoke' }));
     const dialog = screen.getByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Revoke' }));
@@ -107,7 +129,9 @@ describe('Agents screen', () => {
   });
 
   test('when the list cannot be read, the launcher’s fix is shown', async () => {
-    renderScreen(<AgentsScreen />, { 'agents.list': () => Promise.reject(refusal('no_keychain', 'No keychain is reachable: agent tokens cannot be read. See Doctor.')) });
+    renderScreen(<AgentsScreen />, {
+      'agents.list': () => Promise.reject(refusal('no_keychain', 'No keychain is reachable: agent tokens cannot be read. See Doctor.')),
+    });
     expect((await screen.findByRole('alert')).textContent).toBe('No keychain is reachable: agent tokens cannot be read. See Doctor.');
   });
 });

@@ -13,7 +13,13 @@ const fullDiskAccess: DoctorCheck = {
   fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI, then relaunch it.',
   link: SYSTEM_LINKS.fullDiskAccess,
 };
-const opMissing: DoctorCheck = { id: 'op.installed', title: '1Password CLI (op)', status: 'fail', detail: 'not found in /opt/homebrew/bin', fix: 'Install the 1Password CLI (brew install 1password-cli).' };
+const opMissing: DoctorCheck = {
+  id: 'op.installed',
+  title: '1Password CLI (op)',
+  status: 'fail',
+  detail: 'not found in /opt/homebrew/bin',
+  fix: 'Install the 1Password CLI (brew install 1password-cli).',
+};
 
 describe('Doctor screen', () => {
   test('runs the checks when it opens, says it is busy, then lists each with its status word', async () => {
@@ -23,7 +29,10 @@ describe('Doctor screen', () => {
     answer.resolve([okCheck('settings.file', 'Settings file', 'ok: settings.json'), opMissing]);
     const list = await screen.findByRole('list', { name: 'Checks' });
     const rows = within(list).getAllByRole('listitem');
-    expect(rows.map((r) => r.textContent)).toEqual(['OK: Settings fileok: settings.json', 'Problem: 1Password CLI (op)not found in /opt/homebrew/binInstall the 1Password CLI (brew install 1password-cli).']);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'OK: Settings fileok: settings.json',
+      'Problem: 1Password CLI (op)not found in /opt/homebrew/binInstall the 1Password CLI (brew install 1password-cli).',
+    ]);
     expect(screen.getByRole('status').textContent).toBe('1 problem');
     expect(launcher.callsOf('doctor.run')).toEqual([{}]);
   });
@@ -59,7 +68,9 @@ describe('Doctor screen', () => {
   });
 
   test('when the doctor cannot run, its fix is shown, and Run again recovers', async () => {
-    const { launcher, user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => Promise.reject(refusal('unavailable', 'The launcher is busy restarting the gateway; run the doctor again in a moment.')) });
+    const { launcher, user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => Promise.reject(refusal('unavailable', 'The launcher is busy restarting the gateway; run the doctor again in a moment.')),
+    });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('The launcher is busy restarting the gateway; run the doctor again in a moment.');
     launcher.answer('doctor.run', () => [okCheck('settings.file', 'Settings file')]);
@@ -77,7 +88,10 @@ describe('Doctor screen', () => {
   });
 
   test('a failed Open says why, in the row', async () => {
-    const { user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => [fullDiskAccess], 'system.openLink': () => Promise.reject(refusal('unauthorized', 'Not available in the app.')) });
+    const { user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => [fullDiskAccess],
+      'system.openLink': () => Promise.reject(refusal('unauthorized', 'Not available in the app.')),
+    });
     await user.click(await screen.findByRole('button', { name: 'Open' }));
     const row = screen.getByText('Full Disk Access').closest('li');
     expect(within(row as HTMLElement).getByRole('alert').textContent).toBe('Not available in the app.');

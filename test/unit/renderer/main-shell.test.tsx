@@ -52,7 +52,10 @@ describe('Main shell', () => {
 
   test('a launcher that does not answer: its fix, and Try again reconnects', async () => {
     let down = true;
-    const { user } = renderApp({ ...answers, 'status.get': () => (down ? Promise.reject(refusal('unavailable', 'The launcher is not answering. Quit OneCLI and open it again.')) : statusView()) });
+    const { user } = renderApp({
+      ...answers,
+      'status.get': () => (down ? Promise.reject(refusal('unavailable', 'The launcher is not answering. Quit OneCLI and open it again.')) : statusView()),
+    });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('The launcher is not answering. Quit OneCLI and open it again.');
     down = false;

@@ -5,8 +5,21 @@ import type { ControlResult, MappingView } from '../../../src/shared/control-api
 import { MappingsScreen } from '../../../renderer/src/screens/mappings/mappings-screen.js';
 import { deferred, refusal, renderScreen } from './support/fake-launcher.js';
 
-const anthropic: MappingView = { host: 'api.anthropic.com', reference: 'op://Dev/Anthropic/credential', rule: { type: 'x-api-key' }, header: 'x-api-key', route: 'anthropic', createdAt: '2025-03-04T10:00:00.000Z' };
-const asView = (p: { host: string; reference: string; header?: string }): MappingView => ({ host: p.host, reference: p.reference, rule: { type: 'bearer' }, header: p.header ?? 'authorization', createdAt: new Date().toISOString() });
+const anthropic: MappingView = {
+  host: 'api.anthropic.com',
+  reference: 'op://Dev/Anthropic/credential',
+  rule: { type: 'x-api-key' },
+  header: 'x-api-key',
+  route: 'anthropic',
+  createdAt: '2025-03-04T10:00:00.000Z',
+};
+const asView = (p: { host: string; reference: string; header?: string }): MappingView => ({
+  host: p.host,
+  reference: p.reference,
+  rule: { type: 'bearer' },
+  header: p.header ?? 'authorization',
+  createdAt: new Date().toISOString(),
+});
 
 const rowOf = (host: string) => {
   const item = within(screen.getByRole('list', { name: 'Mappings' }))
@@ -66,7 +79,12 @@ describe('Mappings screen', () => {
     for (const label of ['Header name', 'Value template']) {
       const field = screen.getByLabelText(label);
       expect(field.getAttribute('aria-invalid')).toBe('true');
-      const problem = document.getElementById(field.getAttribute('aria-describedby')?.split(' ').find((d) => d.endsWith('-problem')) ?? '');
+      const problem = document.getElementById(
+        field
+          .getAttribute('aria-describedby')
+          ?.split(' ')
+          .find((d) => d.endsWith('-problem')) ?? '',
+      );
       expect(problem?.textContent).toMatch(label === 'Header name' ? /x-api-key/ : /\{value\}/);
     }
     expect(launcher.callsOf('mappings.add')).toEqual([]);
@@ -134,7 +152,9 @@ describe('Mappings screen', () => {
     await user.click(within(actions).getByRole('button', { name: 'Test' }));
     expect((await within(rowOf('api.anthropic.com')).findByText(/^Resolved/)).textContent).toBe('Resolved: x-api-key gets sk-a…x9.');
     await user.click(within(actions).getByRole('button', { name: 'Test a request' }));
-    expect((await within(rowOf('api.anthropic.com')).findByText(/^Status/)).textContent).toBe('Status 200 in 210 ms, with the x-api-key header added by the gateway. The value never left it.');
+    expect((await within(rowOf('api.anthropic.com')).findByText(/^Status/)).textContent).toBe(
+      'Status 200 in 210 ms, with the x-api-key header added by the gateway. The value never left it.',
+    );
     expect(launcher.callsOf('mappings.test')).toEqual([{ host: 'api.anthropic.com' }]);
   });
 
@@ -146,7 +166,9 @@ describe('Mappings screen', () => {
     });
     await screen.findByRole('list', { name: 'Mappings' });
     await user.click(screen.getByRole('button', { name: 'Test' }));
-    expect((await within(rowOf('api.anthropic.com')).findByText(/no such item/)).textContent).toBe('op://Dev/Anthropic/credential: no such item. Pick it again under Mappings.');
+    expect((await within(rowOf('api.anthropic.com')).findByText(/no such item/)).textContent).toBe(
+      'op://Dev/Anthropic/credential: no such item. Pick it again under Mappings.',
+    );
     await user.click(screen.getByRole('button', { name: 'Test a request' }));
     expect((await within(rowOf('api.anthropic.com')).findByRole('alert')).textContent).toBe('The gateway is not running: press Restart on Status.');
   });
@@ -190,7 +212,9 @@ describe('Mappings screen', () => {
   });
 
   test('when the list cannot be read, the launcher’s fix is shown', async () => {
-    renderScreen(<MappingsScreen />, { 'mappings.list': () => Promise.reject(refusal('unavailable', 'Settings are being migrated; reopen this window in a moment.')) });
+    renderScreen(<MappingsScreen />, {
+      'mappings.list': () => Promise.reject(refusal('unavailable', 'Settings are being migrated; reopen this window in a moment.')),
+    });
     expect((await screen.findByRole('alert')).textContent).toBe('Settings are being migrated; reopen this window in a moment.');
   });
 });

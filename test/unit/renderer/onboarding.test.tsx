@@ -8,8 +8,19 @@ const firstRun = { 'status.get': () => statusView({ source: { kind: 'none' }, ma
 const fda = (granted: boolean): DoctorCheck =>
   granted
     ? { id: 'macos.full-disk-access', title: 'Full Disk Access', status: 'ok', detail: 'granted' }
-    : { id: 'macos.full-disk-access', title: 'Full Disk Access', status: 'warn', detail: 'not granted: 1Password access will prompt on every launch', fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI.', link: SYSTEM_LINKS.fullDiskAccess };
-const linux = () => settingsView({ onboarded: false, capabilities: { platform: 'linux', launchAtLogin: false, updates: false, openLinks: false, chooseFiles: false, revealFiles: false } });
+    : {
+        id: 'macos.full-disk-access',
+        title: 'Full Disk Access',
+        status: 'warn',
+        detail: 'not granted: 1Password access will prompt on every launch',
+        fix: 'Open System Settings → Privacy & Security → Full Disk Access, turn on OneCLI.',
+        link: SYSTEM_LINKS.fullDiskAccess,
+      };
+const linux = () =>
+  settingsView({
+    onboarded: false,
+    capabilities: { platform: 'linux', launchAtLogin: false, updates: false, openLinks: false, chooseFiles: false, revealFiles: false },
+  });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -49,7 +60,8 @@ describe('Onboarding', () => {
     const { user } = renderApp({
       ...firstRun,
       'settings.get': linux,
-      'pair.serviceAccount': () => Promise.reject(refusal('auth_required', 'The service-account token was refused. Create a new one in 1Password and pair again.')),
+      'pair.serviceAccount': () =>
+        Promise.reject(refusal('auth_required', 'The service-account token was refused. Create a new one in 1Password and pair again.')),
     });
     expect(await screen.findByRole('heading', { name: 'Connect 1Password', level: 1 })).toBeTruthy();
     expect(screen.getByText('Step 1 of 3')).toBeTruthy();
@@ -73,7 +85,11 @@ describe('Onboarding', () => {
   });
 
   test('the 1Password app, when op is missing, says what to install', async () => {
-    const { user } = renderApp({ ...firstRun, 'settings.get': linux, 'pair.desktop': () => Promise.reject(refusal('unavailable', 'The 1Password CLI (op) is not installed: install it, then try again.')) });
+    const { user } = renderApp({
+      ...firstRun,
+      'settings.get': linux,
+      'pair.desktop': () => Promise.reject(refusal('unavailable', 'The 1Password CLI (op) is not installed: install it, then try again.')),
+    });
     await user.click(await screen.findByRole('button', { name: 'Use the 1Password app' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The 1Password CLI (op) is not installed: install it, then try again.');
   });
@@ -98,7 +114,12 @@ describe('Onboarding', () => {
   });
 
   test('an agent setup that cannot be made says why', async () => {
-    const { user } = renderApp({ ...firstRun, 'settings.get': linux, 'picker.vaults': () => [], 'env.get': () => Promise.reject(refusal('no_keychain', 'No keychain is reachable, so no agent token could be kept. See Doctor.')) });
+    const { user } = renderApp({
+      ...firstRun,
+      'settings.get': linux,
+      'picker.vaults': () => [],
+      'env.get': () => Promise.reject(refusal('no_keychain', 'No keychain is reachable, so no agent token could be kept. See Doctor.')),
+    });
     await user.click(await screen.findByRole('button', { name: 'Skip for now' }));
     await user.click(await screen.findByRole('button', { name: 'Skip for now' }));
     expect((await screen.findByRole('alert')).textContent).toBe('No keychain is reachable, so no agent token could be kept. See Doctor.');

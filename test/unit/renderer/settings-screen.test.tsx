@@ -40,7 +40,9 @@ describe('Settings screen', () => {
   });
 
   test('a port the launcher cannot use: its fix is shown and the typed port stays', async () => {
-    const { user } = renderScreen(<SettingsScreen onReset={vi.fn()} />, { 'settings.update': () => Promise.reject(refusal('conflict', 'Port 10300 is taken by another program: choose another.')) });
+    const { user } = renderScreen(<SettingsScreen onReset={vi.fn()} />, {
+      'settings.update': () => Promise.reject(refusal('conflict', 'Port 10300 is taken by another program: choose another.')),
+    });
     const port = await screen.findByLabelText('Port');
     await user.clear(port);
     await user.type(port, '10300{Enter}');
@@ -49,7 +51,9 @@ describe('Settings screen', () => {
   });
 
   test('the switches save at once, from the keyboard too', async () => {
-    const { launcher, user } = renderScreen(<SettingsScreen onReset={vi.fn()} />, { 'settings.update': (p) => settingsView({ launchAtLogin: p.launchAtLogin ?? false, checkForUpdates: p.checkForUpdates ?? true }) });
+    const { launcher, user } = renderScreen(<SettingsScreen onReset={vi.fn()} />, {
+      'settings.update': (p) => settingsView({ launchAtLogin: p.launchAtLogin ?? false, checkForUpdates: p.checkForUpdates ?? true }),
+    });
     const login = await screen.findByRole('switch', { name: 'Launch at login' });
     login.focus();
     await user.keyboard(' ');
@@ -58,10 +62,15 @@ describe('Settings screen', () => {
   });
 
   test('headless: the switches the shell cannot honour are off, and say why', async () => {
-    renderScreen(<SettingsScreen onReset={vi.fn()} />, { 'settings.get': () => settingsView({ capabilities: { launchAtLogin: false, updates: false, openLinks: false, chooseFiles: false, revealFiles: false, platform: 'linux' } }) });
+    renderScreen(<SettingsScreen onReset={vi.fn()} />, {
+      'settings.get': () =>
+        settingsView({ capabilities: { launchAtLogin: false, updates: false, openLinks: false, chooseFiles: false, revealFiles: false, platform: 'linux' } }),
+    });
     const login = await screen.findByRole('switch', { name: 'Launch at login' });
     expect((login as HTMLInputElement).disabled).toBe(true);
-    expect(document.getElementById(login.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Only the menu-bar app can start at login. Headless, use your service manager (systemd, launchd).');
+    expect(document.getElementById(login.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Only the menu-bar app can start at login. Headless, use your service manager (systemd, launchd).',
+    );
     expect((screen.getByRole('switch', { name: 'Check for updates' }) as HTMLInputElement).disabled).toBe(true);
   });
 
@@ -81,7 +90,9 @@ describe('Settings screen', () => {
 
   test('a failed reset says why inside the dialog, and nothing moves on', async () => {
     const onReset = vi.fn();
-    const { user } = renderScreen(<SettingsScreen onReset={onReset} />, { 'settings.reset': () => Promise.reject(refusal('no_keychain', 'The keychain is locked: unlock it, then reset again.')) });
+    const { user } = renderScreen(<SettingsScreen onReset={onReset} />, {
+      'settings.reset': () => Promise.reject(refusal('no_keychain', 'The keychain is locked: unlock it, then reset again.')),
+    });
     await user.click(await screen.findByRole('button', { name: 'Reset OneCLI…' }));
     const dialog = screen.getByRole('dialog');
     await user.type(within(dialog).getByLabelText('Type reset to confirm'), 'reset{Enter}');
@@ -90,7 +101,9 @@ describe('Settings screen', () => {
   });
 
   test('when settings cannot be read, the launcher’s fix is the screen', async () => {
-    renderScreen(<SettingsScreen onReset={vi.fn()} />, { 'settings.get': () => Promise.reject(refusal('internal', 'settings.json was corrupt and was set aside; see Doctor.')) });
+    renderScreen(<SettingsScreen onReset={vi.fn()} />, {
+      'settings.get': () => Promise.reject(refusal('internal', 'settings.json was corrupt and was set aside; see Doctor.')),
+    });
     expect((await screen.findByRole('alert')).textContent).toBe('settings.json was corrupt and was set aside; see Doctor.');
   });
 });

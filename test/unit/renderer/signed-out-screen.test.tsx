@@ -49,7 +49,11 @@ function headlessConnection(signInError?: ControlCallError): Connection {
 
 describe('Signed-out screen (headless UI)', () => {
   test('a session the launcher no longer knows: sign in again, with the launcher’s own words', async () => {
-    answer401 = () => Response.json({ error: { code: 'unauthorized', message: 'This sign-in link was used or has expired: run onecli-launcher ui for a new one.' } }, { status: 401 });
+    answer401 = () =>
+      Response.json(
+        { error: { code: 'unauthorized', message: 'This sign-in link was used or has expired: run onecli-launcher ui for a new one.' } },
+        { status: 401 },
+      );
     render(<App connection={headlessConnection()} />);
     expect(await screen.findByRole('heading', { name: 'Sign in again', level: 1 })).toBeTruthy();
     expect(screen.getByText(/In a terminal, run/).textContent).toBe('In a terminal, run onecli-launcher ui and open the link it prints.');

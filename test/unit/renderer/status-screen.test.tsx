@@ -38,12 +38,15 @@ describe('Status screen', () => {
   test('a gateway that could not take its port says which port, and links to Settings', async () => {
     const onNavigate = vi.fn();
     const { user } = renderScreen(<StatusScreen onNavigate={onNavigate} />, {
-      'status.get': () => statusView({ gateway: { state: 'failed', port: 10255, address: undefined, reason: 'listen EADDRINUSE: address already in use 127.0.0.1:10255' } }),
+      'status.get': () =>
+        statusView({ gateway: { state: 'failed', port: 10255, address: undefined, reason: 'listen EADDRINUSE: address already in use 127.0.0.1:10255' } }),
     });
     expect(await screen.findByRole('heading', { name: 'Gateway failed' })).toBeTruthy();
     expect(within(gatewayCard()).getByText('port 10255')).toBeTruthy();
     expect(within(gatewayCard()).getByText(/EADDRINUSE/).textContent).toBe('Reason: listen EADDRINUSE: address already in use 127.0.0.1:10255');
-    expect(within(gatewayCard()).getByRole('alert').textContent).toBe('Port 10255 is taken by another program: stop it, or choose another port in Settings (headless: start with --port <free port>).');
+    expect(within(gatewayCard()).getByRole('alert').textContent).toBe(
+      'Port 10255 is taken by another program: stop it, or choose another port in Settings (headless: start with --port <free port>).',
+    );
     await user.click(screen.getByRole('button', { name: 'Change the port in Settings' }));
     expect(onNavigate).toHaveBeenCalledWith('settings');
   });
@@ -64,7 +67,9 @@ describe('Status screen', () => {
     expect(await screen.findByRole('heading', { name: 'Gateway degraded' })).toBeTruthy();
     expect(within(gatewayCard()).getByText('1 request failed in the last 10 minutes.')).toBeTruthy();
     const errors = screen.getByRole('region', { name: 'Recent errors' });
-    expect(within(errors).getByRole('listitem').textContent).toMatch(/api\.openai\.com not_foundThe 1Password item or field is gone or renamed: pick it again under Mappings\.1 min ago/);
+    expect(within(errors).getByRole('listitem').textContent).toMatch(
+      /api\.openai\.com not_foundThe 1Password item or field is gone or renamed: pick it again under Mappings\.1 min ago/,
+    );
   });
 
   test('a status pushed by the launcher replaces what is shown', async () => {
@@ -86,7 +91,9 @@ describe('Status screen', () => {
   });
 
   test('when status cannot be read, the launcher’s message is the whole screen', async () => {
-    renderScreen(<StatusScreen onNavigate={vi.fn()} />, { 'status.get': () => Promise.reject(refusal('unavailable', 'The launcher is still opening its settings; try again in a moment.')) });
+    renderScreen(<StatusScreen onNavigate={vi.fn()} />, {
+      'status.get': () => Promise.reject(refusal('unavailable', 'The launcher is still opening its settings; try again in a moment.')),
+    });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('The launcher is still opening its settings; try again in a moment.');
     expect(alert.dataset.code).toBe('unavailable');

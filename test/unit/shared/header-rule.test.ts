@@ -2,7 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { HeaderName, HeaderRule, ValueTemplate, defaultHeaderRule, headerNameProblem, headerRuleFrom, ruleHeaderName, valueTemplateProblem } from '../../../src/shared/header-rule.js';
+import {
+  HeaderName,
+  HeaderRule,
+  ValueTemplate,
+  defaultHeaderRule,
+  headerNameProblem,
+  headerRuleFrom,
+  ruleHeaderName,
+  valueTemplateProblem,
+} from '../../../src/shared/header-rule.js';
 import { injectedHeader } from '../../../src/gateway/header-rules.js';
 
 test('defaults follow OneCLI: Anthropic reads x-api-key, everyone else Authorization: Bearer', () => {
@@ -48,8 +57,14 @@ describe('one rule, one sentence: what the core, the UI and config files all say
     ['{value}', undefined],
     ['Bearer', 'the template must contain {value}, such as "Bearer {value}"'],
     ['', 'the template must contain {value}, such as "Bearer {value}"'],
-    ['Bearer {value}\r\nX-Injected: 1', 'the template must be sendable in an HTTP header as written, but it contains a line break (CR/LF) at position 15 of 29'],
-    ['Tökén {value}', 'the template must be sendable in an HTTP header as written, but it contains a character outside printable ASCII (U+00F6) at position 2 of 13'],
+    [
+      'Bearer {value}\r\nX-Injected: 1',
+      'the template must be sendable in an HTTP header as written, but it contains a line break (CR/LF) at position 15 of 29',
+    ],
+    [
+      'Tökén {value}',
+      'the template must be sendable in an HTTP header as written, but it contains a character outside printable ASCII (U+00F6) at position 2 of 13',
+    ],
     [' {value}', 'the template must be sendable in an HTTP header as written, but it starts or ends with a space'],
     [`{value}${'x'.repeat(200)}`, 'the template must be at most 200 characters long'],
   ])('template %j', (template, problem) => {
@@ -58,18 +73,26 @@ describe('one rule, one sentence: what the core, the UI and config files all say
   });
 
   test('a settings file or config file is held to the same schemas', () => {
-    expect(HeaderRule.safeParse({ type: 'custom', header: 'x key', template: '{value}' }).error?.issues[0]?.message).toBe(headerNameProblem('x key')?.replace(/^the header /, ''));
-    expect(HeaderRule.safeParse({ type: 'custom', header: 'x-key', template: 'Bearer' }).error?.issues[0]?.message).toBe(valueTemplateProblem('Bearer')?.replace(/^the template /, ''));
+    expect(HeaderRule.safeParse({ type: 'custom', header: 'x key', template: '{value}' }).error?.issues[0]?.message).toBe(
+      headerNameProblem('x key')?.replace(/^the header /, ''),
+    );
+    expect(HeaderRule.safeParse({ type: 'custom', header: 'x-key', template: 'Bearer' }).error?.issues[0]?.message).toBe(
+      valueTemplateProblem('Bearer')?.replace(/^the template /, ''),
+    );
   });
 
   test('nothing else in src/ or renderer/ spells the header-name rule or the template check', () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const files = (dir: string): string[] =>
-      readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
-    const copies = [...files('src'), ...files('renderer/src')].filter((f) => f !== path.join('src', 'shared', 'header-rule.ts')).filter((f) => {
-      const text = readFileSync(path.join(root, f), 'utf8');
-      return text.includes("[!#$%&'*+.^_`|~0-9A-Za-z-]") || /includes\(['"]\{value\}['"]\)/.test(text);
-    });
+      readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+      );
+    const copies = [...files('src'), ...files('renderer/src')]
+      .filter((f) => f !== path.join('src', 'shared', 'header-rule.ts'))
+      .filter((f) => {
+        const text = readFileSync(path.join(root, f), 'utf8');
+        return text.includes("[!#$%&'*+.^_`|~0-9A-Za-z-]") || /includes\(['"]\{value\}['"]\)/.test(text);
+      });
     expect(copies).toEqual([]);
   });
 });

@@ -18,9 +18,12 @@ describe('parseAuthority', () => {
     expect(parseAuthority('*.example.com', 443)).toBeUndefined();
     expect(parseAuthority('*.example.com', 443, { allowWildcard: true })).toEqual({ host: '*.example.com', port: 443 });
   });
-  test.each(['', ':443', 'host:', 'host:99999', 'host:0', 'a b:443', '::1:443', 'host:44x', 'exa_mple.com', '-bad.com', `${'a'.repeat(64)}.com`])('rejects %j', (raw) => {
-    expect(parseAuthority(raw, 443)).toBeUndefined();
-  });
+  test.each(['', ':443', 'host:', 'host:99999', 'host:0', 'a b:443', '::1:443', 'host:44x', 'exa_mple.com', '-bad.com', `${'a'.repeat(64)}.com`])(
+    'rejects %j',
+    (raw) => {
+      expect(parseAuthority(raw, 443)).toBeUndefined();
+    },
+  );
   test('port 0 only when asked (listen on any free port)', () => {
     expect(parseAuthority('127.0.0.1:0', -1, { minPort: 0 })).toEqual({ host: '127.0.0.1', port: 0 });
   });
@@ -36,6 +39,8 @@ test('normaliseHost drops a trailing dot', () => {
 });
 
 test('isLoopbackHost', () => {
-  for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', 'app.localhost', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) expect(isLoopbackHost(h)).toBe(true);
-  for (const h of ['example.com', '10.0.0.1', 'localhost.example.com', '128.0.0.1', '::2', '::ffff:10.0.0.1', '127.0.0.1.example.com']) expect(isLoopbackHost(h)).toBe(false);
+  for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', 'app.localhost', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1'])
+    expect(isLoopbackHost(h)).toBe(true);
+  for (const h of ['example.com', '10.0.0.1', 'localhost.example.com', '128.0.0.1', '::2', '::ffff:10.0.0.1', '127.0.0.1.example.com'])
+    expect(isLoopbackHost(h)).toBe(false);
 });

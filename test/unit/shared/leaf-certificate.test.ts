@@ -19,7 +19,13 @@ afterEach(() => vi.mocked(mintLeaf).mockClear());
 /** The leaf the gateway serves for `host`, over a real TLS handshake that trusts only `ca`. */
 async function gatewayLeaf(ca: CaPem, host: string): Promise<Buffer> {
   const certs = await LeafCertificates.create(ca.certPem, ca.keyPem);
-  const server = tls.createServer({ SNICallback: (name, cb) => void Promise.resolve(certs.contextFor(name)).then((ctx) => cb(null, ctx), (err: Error) => cb(err)) });
+  const server = tls.createServer({
+    SNICallback: (name, cb) =>
+      void Promise.resolve(certs.contextFor(name)).then(
+        (ctx) => cb(null, ctx),
+        (err: Error) => cb(err),
+      ),
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
@@ -58,7 +64,10 @@ const sans = (der: Buffer) => new x509.X509Certificate(der).getExtension(x509.Su
 describe("the doctor's probe leaf is the gateway's leaf: one mintLeaf, the same fields", () => {
   test.each<[string, () => Promise<CaPem>]>([
     ["the launcher's own CA (@peculiar/x509, EC)", () => makeCa('OneCLI Test Local CA')],
-    ['an openssl RSA CA with UTF8String names and an SKI that is not the SHA-1 of its key', () => makeOpensslCa({ subject: '/O=Müller GmbH/CN=Odd Root', subjectKeyIdentifier: '0123456789abcdef0123', kind: 'rsa' })],
+    [
+      'an openssl RSA CA with UTF8String names and an SKI that is not the SHA-1 of its key',
+      () => makeOpensslCa({ subject: '/O=Müller GmbH/CN=Odd Root', subjectKeyIdentifier: '0123456789abcdef0123', kind: 'rsa' }),
+    ],
   ])('%s', async (_name, makeTheCa) => {
     const ca = await makeTheCa();
     const gateway = await gatewayLeaf(ca, 'localhost');

@@ -40,7 +40,16 @@ export function AgentsScreen() {
       <p className="lead">Each agent gets its own token, so you can see what it used and cut it off alone.</p>
       <form className="card card-padded" onSubmit={(e) => void submit(e)} noValidate>
         <div className="inline-form">
-          <TextField id={`${id}-name`} label="New agent" value={name} onChange={setName} placeholder="ci-bot" problem={problem} autoComplete="off" spellCheck={false} />
+          <TextField
+            id={`${id}-name`}
+            label="New agent"
+            value={name}
+            onChange={setName}
+            placeholder="ci-bot"
+            problem={problem}
+            autoComplete="off"
+            spellCheck={false}
+          />
           <ActionButton type="submit" variant="primary" busy={create.busy} busyLabel="Creating…">
             Create
           </ActionButton>

@@ -42,7 +42,8 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
     if (save.busy) return;
     const found: Problems = {};
     if (!host.trim()) found.host = 'Enter the host agents call, such as api.anthropic.com.';
-    if (!reference) found.reference = how === 'pick' ? 'Choose a vault, an item and a field.' : 'Enter a reference such as op://Vault/Item/field or local://name.';
+    if (!reference)
+      found.reference = how === 'pick' ? 'Choose a vault, an item and a field.' : 'Enter a reference such as op://Vault/Item/field or local://name.';
     // The same rules and sentences as the core's `mappings add` (src/shared/header-rule.ts).
     const headerProblem = header.trim() ? headerNameProblem(header.trim()) : undefined;
     if (headerProblem) found.header = asSentence(headerProblem);
@@ -123,8 +124,27 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
       <details className="disclosure" open={Boolean(custom)}>
         <summary>Header (optional)</summary>
         <p className="hint">By default api.anthropic.com gets x-api-key and every other host Authorization: Bearer.</p>
-        <TextField id={`${id}-header`} label="Header name" value={header} onChange={setHeader} placeholder="authorization" problem={problems.header} autoComplete="off" spellCheck={false} />
-        <TextField id={`${id}-template`} label="Value template" value={template} onChange={setTemplate} placeholder="Bearer {value}" hint="{value} is replaced by the secret." problem={problems.template} autoComplete="off" spellCheck={false} />
+        <TextField
+          id={`${id}-header`}
+          label="Header name"
+          value={header}
+          onChange={setHeader}
+          placeholder="authorization"
+          problem={problems.header}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextField
+          id={`${id}-template`}
+          label="Value template"
+          value={template}
+          onChange={setTemplate}
+          placeholder="Bearer {value}"
+          hint="{value} is replaced by the secret."
+          problem={problems.template}
+          autoComplete="off"
+          spellCheck={false}
+        />
       </details>
 
       <ErrorNote error={save.error} />

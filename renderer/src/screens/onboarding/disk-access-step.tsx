@@ -52,14 +52,21 @@ export function DiskAccessStep({ heading, onNext }: { heading: RefObject<HTMLHea
       <ErrorNote error={doctor.error} />
 
       {settings?.capabilities.openLinks ? (
-        <ActionButton variant={granted ? 'secondary' : 'primary'} busy={open.busy} busyLabel="Opening…" onClick={() => void open.run({ link: 'fullDiskAccess' })}>
+        <ActionButton
+          variant={granted ? 'secondary' : 'primary'}
+          busy={open.busy}
+          busyLabel="Opening…"
+          onClick={() => void open.run({ link: 'fullDiskAccess' })}
+        >
           Open System Settings
         </ActionButton>
       ) : (
         <p className="hint">Open System Settings → Privacy &amp; Security → Full Disk Access, then turn on OneCLI.</p>
       )}
       <ErrorNote error={open.error} />
-      {open.result && !open.result.opened && <p className="hint">This window cannot open System Settings: open it yourself (Privacy &amp; Security → Full Disk Access).</p>}
+      {open.result && !open.result.opened && (
+        <p className="hint">This window cannot open System Settings: open it yourself (Privacy &amp; Security → Full Disk Access).</p>
+      )}
 
       <div className="form-actions">
         <ActionButton variant={granted ? 'primary' : 'secondary'} onClick={onNext}>

@@ -28,13 +28,24 @@ export function PortForm({ settings, runningPort }: { settings: SettingsView; ru
     <form className="card card-padded" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Gateway</h2>
       <div className="inline-form">
-        <TextField id={`${id}-port`} label="Port" inputMode="numeric" value={port} onChange={setPort} problem={problem} autoComplete="off" className="field-narrow" />
+        <TextField
+          id={`${id}-port`}
+          label="Port"
+          inputMode="numeric"
+          value={port}
+          onChange={setPort}
+          problem={problem}
+          autoComplete="off"
+          className="field-narrow"
+        />
         <ActionButton type="submit" busy={update.busy} busyLabel="Restarting…">
           Save
         </ActionButton>
       </div>
       <p className="hint">Saving restarts the gateway on the new port; copy agent setups again afterwards.</p>
-      {overridden && <p className="hint">This run listens on {runningPort} because it was started with --port; the port above applies when it starts without it.</p>}
+      {overridden && (
+        <p className="hint">This run listens on {runningPort} because it was started with --port; the port above applies when it starts without it.</p>
+      )}
       <ErrorNote error={update.error} />
       {update.result && <SuccessNote>Saved. The gateway uses port {update.result.gatewayPort}; see Status.</SuccessNote>}
     </form>

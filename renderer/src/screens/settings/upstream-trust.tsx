@@ -46,7 +46,9 @@ export function UpstreamTrust({ settings }: { settings: SettingsView }) {
   return (
     <section className="card card-padded" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Upstream trust</h2>
-      <p className="small muted">A CA certificate your network re-signs TLS with (a corporate proxy). The gateway adds it to the public roots when it talks to the real hosts.</p>
+      <p className="small muted">
+        A CA certificate your network re-signs TLS with (a corporate proxy). The gateway adds it to the public roots when it talks to the real hosts.
+      </p>
       <p className="small" id={`${id}-state`} data-state={ca.state}>
         {ca.state === 'none' ? 'No extra CA chosen.' : ca.state === 'ok' ? `Using ${ca.file}: ${ca.detail}` : `Not used: ${ca.detail}`}
       </p>
@@ -65,7 +67,17 @@ export function UpstreamTrust({ settings }: { settings: SettingsView }) {
         </div>
       ) : (
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-          <TextField id={`${id}-path`} label="PEM file" value={typed} onChange={setTyped} problem={problem} placeholder="/etc/ssl/certs/corp-ca.pem" autoComplete="off" spellCheck={false} hint="The full path on the machine that runs the launcher." />
+          <TextField
+            id={`${id}-path`}
+            label="PEM file"
+            value={typed}
+            onChange={setTyped}
+            problem={problem}
+            placeholder="/etc/ssl/certs/corp-ca.pem"
+            autoComplete="off"
+            spellCheck={false}
+            hint="The full path on the machine that runs the launcher."
+          />
           <div className="form-actions form-actions-start">
             <ActionButton type="submit" busy={update.busy} busyLabel="Checking…">
               Use this file
@@ -79,7 +91,9 @@ export function UpstreamTrust({ settings }: { settings: SettingsView }) {
         </form>
       )}
       <ErrorNote error={update.error ?? choose.error} />
-      {(update.result || choose.result?.chosen) && !busy && <SuccessNote>{ca.file ? 'Saved. The gateway restarted with this CA.' : 'Saved. The gateway restarted without an extra CA.'}</SuccessNote>}
+      {(update.result || choose.result?.chosen) && !busy && (
+        <SuccessNote>{ca.file ? 'Saved. The gateway restarted with this CA.' : 'Saved. The gateway restarted without an extra CA.'}</SuccessNote>
+      )}
     </section>
   );
 }

@@ -48,7 +48,17 @@ export function settingsView(over: DeepPartial<SettingsView> = {}): SettingsView
 }
 
 export function activityEntry(over: Partial<ActivityEntry> = {}): ActivityEntry {
-  return { at: Date.now() - 5_000, agent: 'claude', door: 'proxy', method: 'POST', host: 'api.anthropic.com', mapping: 'api.anthropic.com', status: 200, ms: 412.4, ...over };
+  return {
+    at: Date.now() - 5_000,
+    agent: 'claude',
+    door: 'proxy',
+    method: 'POST',
+    host: 'api.anthropic.com',
+    mapping: 'api.anthropic.com',
+    status: 200,
+    ms: 412.4,
+    ...over,
+  };
 }
 
 export const okCheck = (id: string, title: string, detail = 'fine'): DoctorCheck => ({ id, title, detail, status: 'ok' });
