@@ -8,6 +8,7 @@ import type { WrittenGatewayConfig } from './gateway-config.js';
 import type { GatewayTargetName, TargetName } from './targets.js';
 import type { UpstreamCounters, UpstreamListener, UpstreamReady, UpstreamServerConfig } from './upstream-protocol.js';
 import { freePort, waitForPort } from './wait.js';
+import { GATEWAY_EXEC_ARGV } from '../../src/core/supervisor/spawner.js';
 
 const START_TIMEOUT_MS = 20_000;
 const IPC_TIMEOUT_MS = 5_000;
@@ -83,8 +84,9 @@ export interface ProxyProcess {
 }
 
 /**
- * Runs `node dist/gateway/main.js --config FILE` and waits until its port accepts connections.
- * `extraEnv` is added to the config's environment (the no-scan switch).
+ * Runs `node <the launcher's V8 flags> dist/gateway/main.js --config FILE`, as the headless
+ * launcher starts it, and waits until its port accepts connections. `extraEnv` is added to the
+ * config's environment (the no-scan switch); `v8Flags` replaces the launcher's flags.
  */
 export async function startGateway(
   children: ChildProcesses,
@@ -93,9 +95,10 @@ export async function startGateway(
   port: number,
   logFile: string,
   extraEnv: Record<string, string> = {},
+  v8Flags: readonly string[] = GATEWAY_EXEC_ARGV,
 ): Promise<ProxyProcess> {
   const stdio = logFileStdio(logFile);
-  const child = children.spawn(process.execPath, [GATEWAY_MAIN, '--config', config.file], {
+  const child = children.spawn(process.execPath, [...v8Flags, GATEWAY_MAIN, '--config', config.file], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv },
     stdio,

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ToGatewayInput } from '../../shared/gateway-messages.js';
+import { GATEWAY_V8_FLAGS } from '../../shared/gateway-heap.js';
 
 /** A running gateway process, whichever way it was started. */
 export interface GatewayChild {
@@ -29,14 +30,11 @@ export function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** Headless: `child_process.fork` with IPC, in its own process group so a stop can take the whole group. */
-/**
- * V8 flags for the gateway process (a small young generation: see src/gateway/heap-limits.ts,
- * which the core may not import). The gateway also sets them itself at start.
- */
-export const GATEWAY_EXEC_ARGV = ['--max-semi-space-size=2'];
+/** The gateway's V8 flags (src/shared/gateway-heap.ts) on its command line. */
+export const GATEWAY_EXEC_ARGV: readonly string[] = GATEWAY_V8_FLAGS;
 
 export const forkSpawner: Spawner = (entry, env) => {
-  const child = fork(entry, [], { env, execArgv: GATEWAY_EXEC_ARGV, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(entry, [], { env, execArgv: [...GATEWAY_EXEC_ARGV], detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
   return {
     pid: child.pid,
     send: (message) => {
