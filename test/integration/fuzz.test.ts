@@ -42,6 +42,7 @@ import { closedPort, startPlainReflector, startTcpEcho, startTlsReflector, type 
 import { captureClientHello, findNeedles, healthy, mitmExchange, needlesFor, runPool, show, statuses, tcpExchange, type Needle } from '../support/fuzz-wire.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
+import { waitFor } from '../support/wait-for.js';
 import { fixtureSecretValues, startHeadlessLauncher, type HeadlessLauncher } from '../e2e/support/headless-launcher.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_251_211);
@@ -502,7 +503,8 @@ describe('what the fuzzer found, kept as plain cases', () => {
     const authority = mitmAuthorities(targets)[0]!;
     const r = await mitmExchange(gateway.port, { connect: wire(`CONNECT ${authority} HTTP/1.1\r\n${auth()}\r\n`), servername: TOKEN, inner: [], raw: null });
     expect(r.handshake).toBe('failed');
-    await new Promise((res) => setTimeout(res, 300));
+    // The refusal's own warning is the line that would carry the SNI: wait for it, then look.
+    await waitFor(() => gateway.lines.some((l) => l.includes('TLS SNI differs')), 3_000, 'the SNI refusal in the log');
     expect(gateway.lines.filter((l) => l.includes(TOKEN))).toEqual([]);
   });
 

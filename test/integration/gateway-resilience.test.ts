@@ -224,6 +224,7 @@ describe('through the real gateway process and its launcher channel', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/r/up/v1/responses`, { headers: { 'x-api-key': SECRETS.agentToken } });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     gw.send({ type: 'set-mappings', mappings: config().mappings });
+    // An absence (the socket is *not* closed) has no event to wait for: give the message time to land.
     await new Promise((r) => setTimeout(r, 150));
     expect(ws.readyState).toBe(WebSocket.OPEN);
     const closed = new Promise<void>((r) => ws.once('close', () => r()));
@@ -237,6 +238,7 @@ describe('through the real gateway process and its launcher channel', () => {
     expect(await requestOnTunnel(mitm, '/echo', upstream.authority)).toMatch(/^HTTP\/1\.1 200/);
     expect(upstream.requests.at(-1)?.headers['x-api-key']).toBe(SECRETS.value);
     gw.send({ type: 'set-mappings', mappings: config().mappings.filter((m) => m.id !== 'upstream') });
+    // The gateway has no ack for set-mappings; a request that overtook it would carry the key and fail the test, never pass it.
     await new Promise((r) => setTimeout(r, 100));
     const after = await requestOnTunnel(mitm, '/echo', upstream.authority);
     expect(after).toMatch(/^HTTP\/1\.1 200/);

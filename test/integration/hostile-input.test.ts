@@ -119,6 +119,7 @@ describe('bad input never crashes the gateway and never leaks', () => {
       });
       s.on('error', () => undefined);
     }
+    // The resets' errors surface in the gateway a moment later; a crash from them would show below.
     await new Promise((r) => setTimeout(r, 200));
     await stillServing();
   });

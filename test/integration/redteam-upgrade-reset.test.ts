@@ -54,6 +54,7 @@ test.each([
     await sendAndReset(port, request());
     await new Promise((r) => setTimeout(r, 10));
   }
+  // An absence: no uncaught-error line. The lines come through a pipe, so give them a moment.
   await new Promise((r) => setTimeout(r, 300));
   const uncaught = fx.gateway.lines.filter((l) => l.includes('uncaught error in the gateway'));
   expect(uncaught).toEqual([]);

@@ -8,6 +8,7 @@ import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import type { ApprovalDecision } from '../../src/shared/approval.js';
 import type { GatewayRuntimeConfigInput } from '../../src/shared/gateway-config.js';
 import { forkGateway, type ForkedGateway } from '../support/launcher-double.js';
+import { waitFor } from '../support/wait-for.js';
 import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
 
@@ -134,7 +135,7 @@ describe('approval on first use', () => {
     const asked = gw.approvals.length;
     const before = upstream.requests.length;
     const pending = Array.from({ length: 5 }, () => request(TOKENS.asker, 'POST', `https://${host}/repos/acme`));
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => gw.approvals.length > asked, 3_000, 'the approval question');
     expect(upstream.requests.length).toBe(before); // nothing reaches the upstream before approval
     const results = await Promise.all(pending);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -162,9 +163,17 @@ describe('approval on first use', () => {
   });
 
   test('activity records each decision, never a value', async () => {
-    await new Promise((r) => setTimeout(r, 400));
-    const decisions = new Set(gw.activity.map((e) => e.decision));
-    for (const d of ['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved']) expect(decisions).toContain(d);
+    const expected = ['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved'];
+    // Activity is batched: wait for the batch that carries the last of them.
+    const decisions = await waitFor(
+      () => {
+        const seen = new Set(gw.activity.map((e) => e.decision));
+        return expected.every((d) => seen.has(d as never)) && seen;
+      },
+      3_000,
+      'every decision in the activity',
+    );
+    for (const d of expected) expect(decisions).toContain(d);
     const log = JSON.stringify(gw.activity) + gw.lines.join('\n');
     for (const v of Object.values(VALUES)) expect(log).not.toContain(v);
   });
