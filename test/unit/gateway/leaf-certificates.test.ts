@@ -1,37 +1,12 @@
 import 'reflect-metadata';
 import { X509Certificate } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import tls from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, test } from 'vitest';
-import { LeafCertificates } from '../../../src/gateway/leaf-certificates.js';
 import { certificateNames } from '../../../src/shared/leaf-certificate.js';
 import { makeCa, makeOpensslCa, type CaPem, type OpensslCaOptions } from '../../support/pki.js';
+import { servedLeaf } from '../../support/served-leaf.js';
 
-/** The leaf the gateway serves for `host`, fetched over a real TLS handshake that trusts `ca`. */
-async function leafFor(ca: CaPem, host = 'api.example.test'): Promise<Buffer> {
-  const certs = await LeafCertificates.create(ca.certPem, ca.keyPem);
-  const server = tls.createServer({
-    SNICallback: (name, cb) => {
-      Promise.resolve(certs.contextFor(name)).then(
-        (ctx) => cb(null, ctx),
-        (err: Error) => cb(err),
-      );
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, servername: host, ca: ca.certPem }, () => resolve(s));
-      s.once('error', reject);
-    });
-    const raw = socket.getPeerX509Certificate()!.raw;
-    socket.destroy();
-    return raw;
-  } finally {
-    server.close();
-  }
-}
+const leafFor = (ca: CaPem, host = 'api.example.test') => servedLeaf(ca, host);
 
 /** A DER string value: tag, one-byte length, bytes. */
 const derString = (tag: number, value: Buffer) => Buffer.concat([Buffer.from([tag, value.length]), value]);

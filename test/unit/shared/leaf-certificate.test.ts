@@ -1,12 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import tls from 'node:tls';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mintProbeLeaf } from '../../../src/core/doctor/probe-leaf-certificate.js';
 import { LeafCertificates } from '../../../src/gateway/leaf-certificates.js';
 import { certificateNames, createLeafSigner, LeafCaError, mintLeaf } from '../../../src/shared/leaf-certificate.js';
 import { x509 } from '../../../src/shared/x509.js';
 import { makeCa, makeOpensslCa, type CaPem } from '../../support/pki.js';
+import { servedLeaf } from '../../support/served-leaf.js';
 
 // Every caller outside the module goes through this spy: it shows who mints with which names.
 vi.mock('../../../src/shared/leaf-certificate.js', async (importOriginal) => {
@@ -16,29 +15,7 @@ vi.mock('../../../src/shared/leaf-certificate.js', async (importOriginal) => {
 
 afterEach(() => vi.mocked(mintLeaf).mockClear());
 
-/** The leaf the gateway serves for `host`, over a real TLS handshake that trusts only `ca`. */
-async function gatewayLeaf(ca: CaPem, host: string): Promise<Buffer> {
-  const certs = await LeafCertificates.create(ca.certPem, ca.keyPem);
-  const server = tls.createServer({
-    SNICallback: (name, cb) =>
-      void Promise.resolve(certs.contextFor(name)).then(
-        (ctx) => cb(null, ctx),
-        (err: Error) => cb(err),
-      ),
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, servername: host, ca: ca.certPem }, () => resolve(s));
-      s.once('error', reject);
-    });
-    const raw = socket.getPeerX509Certificate()!.raw;
-    socket.destroy();
-    return raw;
-  } finally {
-    server.close();
-  }
-}
+const gatewayLeaf = servedLeaf;
 
 const SKI_OID = '2.5.29.14';
 const SAN_OID = '2.5.29.17';
