@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
+import { REMEDY_COMMANDS } from '../shared/remedy.js';
 import { shellExports } from '../core/agents/agent-env.js';
 import { ControlError } from '../core/control-error.js';
 import type { RuntimeInfo } from '../core/runtime-file.js';
@@ -36,7 +37,7 @@ export function formatStatus(s: StatusView): string {
     `gateway     ${s.gateway.state}${s.gateway.address ? ` on ${s.gateway.address}` : ` (port ${s.gateway.port})`}${s.gateway.reason ? `: ${s.gateway.reason}` : ''}`,
     `1Password   ${s.source.kind === 'none' ? 'not connected (onecli-launcher pair)' : s.source.kind}${s.source.detail ? ` (${s.source.detail})` : ''}`,
     `secrets     ${s.secretStore.kind}: ${s.secretStore.detail}`,
-    `settings    ${s.settings.file} (${s.settings.health})`,
+    `settings    ${s.settings.file} (${settingsHealth(s.settings.health)})`,
     `mappings    ${s.mappings}    agents ${s.agents}`,
   ];
   if (s.ca) lines.push(`local CA    ${s.ca.certFile} (until ${s.ca.notAfter.slice(0, 10)})`);
@@ -46,8 +47,17 @@ export function formatStatus(s: StatusView): string {
   return lines.join('\n');
 }
 
+function settingsHealth(health: StatusView['settings']['health']): string {
+  return health.kind === 'set-aside' ? `a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use` : health.kind;
+}
+
 function formatDoctor(checks: readonly DoctorCheck[]): string {
-  return checks.map((c) => `${mark[c.status]} ${c.id.padEnd(26)} ${c.detail}${c.fix ? `\n  → ${c.fix}` : ''}${c.link ? `\n  → ${c.link}` : ''}`).join('\n');
+  return checks
+    .map(
+      (c) =>
+        `${mark[c.status]} ${c.id.padEnd(26)} ${c.detail}${c.fix ? `\n  → ${c.fix}` : ''}${c.remedy ? `\n  → ${REMEDY_COMMANDS[c.remedy]}` : ''}${c.link ? `\n  → ${c.link}` : ''}`,
+    )
+    .join('\n');
 }
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {

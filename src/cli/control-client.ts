@@ -24,7 +24,7 @@ export function httpTransport(baseUrl: string, token: string): ControlTransport 
       if (!res.ok) {
         const err = ControlErrorBody.safeParse(body);
         throw err.success
-          ? new ControlError(err.data.error.code, err.data.error.message)
+          ? new ControlError(err.data.error.code, err.data.error.message, { remedy: err.data.error.remedy })
           : new ControlError('internal', `The launcher answered ${res.status}.`);
       }
       return CONTROL_METHODS[method].result.parse((body as { result: unknown }).result) as ControlResult<M>;

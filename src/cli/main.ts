@@ -7,6 +7,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { DEFAULT_CONTROL_PORT, serve } from './serve.js';
 import { withControl, type GlobalOptions } from './session.js';
 import { APP_VERSION } from '../core/app-version.js';
+import { withRemedyCommand } from '../shared/remedy.js';
 
 const HELP = `onecli-launcher: give AI agents credentials without giving them the keys.
 
@@ -124,7 +125,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 export function reportFailure(err: unknown): number {
   const known = toControlError(err);
   if (known) {
-    process.stderr.write(`onecli-launcher: ${known.message}\n`);
+    // The CLI's way to say a remedy: the command to run.
+    process.stderr.write(`onecli-launcher: ${withRemedyCommand(known.message, known.remedy)}\n`);
     return exitCodeFor(known.code);
   }
   if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -6,7 +6,6 @@ import { serveControlApi } from '../core/control/control-server.js';
 import { LAUNCHER_LOG_NAME, openLauncherLog } from '../core/logging/launcher-log.js';
 import { openCore } from '../core/open-core.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from '../core/runtime-file.js';
-import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
 import { EXIT } from './exit-codes.js';
 import type { GlobalOptions } from './session.js';
 
@@ -42,23 +41,18 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     logFile: launcherLog.file,
   });
   await core.start();
-  const gw = core.supervisor.status;
+  const gw = core.gateway.status;
   if (gw.state !== 'running') {
     process.stderr.write(`onecli-launcher: the gateway did not start: ${gw.state === 'failed' ? gw.reason : gw.state}\n`);
-    if (gw.state === 'failed' && gw.reason.includes('EADDRINUSE'))
+    if (gw.state === 'failed' && gw.errno === 'EADDRINUSE')
       process.stderr.write(`  Port ${core.port} is in use: stop the other program or pass --port <port>.\n`);
     await core.stop();
     return EXIT.gateway;
   }
 
   // The CLI reads the control token from the keychain; without one, from the 0600 runtime file.
-  const persistent = core.deps.secrets.kind === 'keychain' || core.deps.secrets.kind === 'file';
-  let token = persistent ? await core.deps.secrets.get(CONTROL_TOKEN).catch(() => undefined) : undefined;
-  let tokenInFile = !persistent;
-  if (!token) {
-    token = randomBytes(24).toString('base64url');
-    if (persistent) await core.deps.secrets.set(CONTROL_TOKEN, token).catch(() => (tokenInFile = true));
-  }
+  const { token, inRuntimeFile: tokenInFile } = await core.controlToken(() => randomBytes(24).toString('base64url'));
+  const persistent = core.secretStoreKind === 'keychain' || core.secretStoreKind === 'file';
   if (!persistent) process.stderr.write(`onecli-launcher: no keychain, so secrets live in memory for this run only (see onecli-launcher doctor).\n`);
   let control;
   try {
@@ -75,7 +69,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.opPath ? { opPath: path.resolve(opts.opPath) } : {}),
     ...(opts.extraCa ? { extraCaFile: path.resolve(opts.extraCa) } : {}),
-    secretStore: core.deps.secrets.kind,
+    secretStore: core.secretStoreKind,
     ...(process.env.PATH !== undefined ? { path: process.env.PATH } : {}),
   };
   await writeRuntimeInfo(opts.dataDir, {

@@ -1,131 +1,133 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { NOTICES, type ControlEvent, type ExtraCaView, type LoginItemStatus, type NoticeId, type StatusView } from '../shared/control-api.js';
+import type { ControlEvent, DoctorCheck, NoticeId, StatusView } from '../shared/control-api.js';
 import type { GatewayRuntimeConfig } from '../shared/gateway-config.js';
 import type { ActivityEntry } from '../shared/gateway-messages.js';
-import { parseSecretReference } from '../shared/secret-reference.js';
+import { withRemedyCommand } from '../shared/remedy.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
+import { ActivityLog } from './activity-log.js';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { AgentService } from './agents/agent-service.js';
+import { CaService } from './ca/ca-service.js';
+import { describeCa } from './ca/local-ca.js';
 import { BrowserSessions } from './control/browser-sessions.js';
 import { ControlError } from './control-error.js';
-import { loadOrCreateCa, type CaState } from './ca/ca-manager.js';
-import { systemRootsPem } from './ca/ca-files.js';
-import { describeCa } from './ca/local-ca.js';
-import { writeFileAtomic } from './files/write-file-atomic.js';
+import type { CoreDeps, GatewayHandle } from './core-deps.js';
+import { runDoctor, type DoctorSubject } from './doctor/doctor.js';
+import { MappingService } from './mappings/mapping-service.js';
 import { toGatewayMapping } from './mappings/mapping-rules.js';
-import { localSecretName } from './secrets/secret-names.js';
-import type { SecretStore } from './secrets/secret-store.js';
-import type { SettingsRepository } from './settings/settings-repository.js';
+import { MappingResolver } from './mappings/resolve-mapping.js';
+import { NoticeBoard } from './notice-board.js';
+import { LocalSecrets } from './secrets/local-secrets.js';
+import { CONTROL_TOKEN } from './secrets/secret-names.js';
+import { LauncherReset } from './settings/launcher-reset.js';
+import { SettingsService } from './settings/settings-service.js';
 import { GatewaySupervisor, type GatewayStatus } from './supervisor/gateway-supervisor.js';
-import type { Spawner } from './supervisor/spawner.js';
-import { VaultError } from './vault/vault-error.js';
-import type { VaultSource } from './vault/vault-source.js';
-import type { OpLocation } from './vault/op-locator.js';
-import type { DoctorCheck } from '../shared/control-api.js';
-import { runDoctor } from './doctor/doctor.js';
-import { combinedExtraCa, readExtraCa, type ExtraCaRead } from './upstream-trust.js';
+import { combinedExtraCa } from './upstream-trust.js';
+import { VaultService } from './vault/vault-service.js';
 
-/** Builds 1Password sources; the shells wire the real ones, tests may pass doubles. */
-export interface VaultSources {
-  serviceAccount(token: string): VaultSource;
-  desktop(account?: string): VaultSource;
-}
-
-export interface CoreLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-/** What the shell around the core can do (the Electron app more than headless). */
-export interface ShellHooks {
-  readonly platform: NodeJS.Platform;
-  /** `status` is the system's (macOS SMAppService), when it says one. */
-  readonly launchAtLogin?: { get(): { enabled: boolean; status?: LoginItemStatus | undefined }; set(enabled: boolean): void };
-  readonly openExternal?: (url: string) => Promise<void>;
-  /** A native open-file dialog; undefined when the user cancels. */
-  readonly chooseFile?: (request: { title: string; extensions: readonly string[] }) => Promise<string | undefined>;
-  /** Shows a file in the file manager (Finder). */
-  readonly revealFile?: (file: string) => void;
-  readonly updates?: boolean;
-  /** The user turned update checks on or off. */
-  readonly onUpdatesPreference?: (enabled: boolean) => void;
-}
-
-export interface CoreDeps {
-  readonly dataDir: string;
-  readonly settings: SettingsRepository;
-  readonly secrets: SecretStore;
-  /** Which store is in use, for status and doctor. */
-  readonly secretStoreSummary: { kind: 'keychain' | 'file' | 'none'; detail: string };
-  readonly sources: VaultSources;
-  readonly spawnGateway: Spawner;
-  readonly gatewayEntry: string;
-  readonly gatewayEnv: Record<string, string>;
-  /** `--port`: overrides the settings for this run. */
-  readonly port?: number | undefined;
-  /** `--extra-ca` / NODE_EXTRA_CA_CERTS: more upstream trust for this launch, passed in the gateway's config. */
-  readonly extraCaPem?: string | undefined;
-  /** The file `extraCaPem` came from, for status and doctor. */
-  readonly launchExtraCaFile?: string | undefined;
-  /** The launcher's log file, for the UI ("see its log"). */
-  readonly logFile?: string | undefined;
-  readonly log: CoreLogger;
-  /** Finds every `op` install (doctor, desktop source). */
-  readonly locateOp: () => Promise<OpLocation>;
-  readonly now?: () => Date;
-  readonly systemRoots?: () => string;
-  readonly shell?: ShellHooks;
-}
-
-const ACTIVITY_KEPT = 500;
-const ERRORS_KEPT = 20;
+export type { CoreDeps, CoreLogger, ShellHooks, VaultSources } from './core-deps.js';
 
 /**
  * The launcher core: everything stateful, in plain Node, the same inside the menu-bar app and
- * headless. The control-API handlers (control/control-handlers.ts) are its public face.
+ * headless. It wires its services (each with its own private dependencies) and owns the
+ * lifecycle: start, stop, status, events. The control-API handlers (control/control-handlers.ts)
+ * only translate a call into one service call.
  */
 export class LauncherCore {
-  readonly agents: AgentRegistry;
-  readonly supervisor: GatewaySupervisor;
+  readonly mappings: MappingService;
+  readonly agents: AgentService;
+  readonly vault: VaultService;
+  readonly localSecrets: LocalSecrets;
+  readonly settings: SettingsService;
+  readonly ca: CaService;
+  readonly notices: NoticeBoard;
+  readonly reset: LauncherReset;
+  /** The running gateway: its status, sync and restart. */
+  readonly gateway: GatewayHandle;
   readonly events = new EventEmitter<{ event: [ControlEvent] }>();
   /** One-time sign-in codes and sessions for the headless UI in a browser. */
   readonly browserSessions: BrowserSessions;
-  #ca: CaState | undefined;
-  #activity: ActivityEntry[] = [];
+  readonly #deps: CoreDeps;
+  readonly #supervisor: GatewaySupervisor;
+  readonly #registry: AgentRegistry;
+  readonly #resolver: MappingResolver;
+  readonly #activity = new ActivityLog();
   #controlUrl: string | undefined;
-  readonly #notices = new Set<NoticeId>();
   #lastExtraCaProblem: string | undefined;
 
-  constructor(readonly deps: CoreDeps) {
-    this.agents = new AgentRegistry(deps.settings, deps.secrets, deps.now);
-    const now = deps.now;
-    this.browserSessions = new BrowserSessions(now ? () => now().getTime() : Date.now);
-    this.supervisor = new GatewaySupervisor({
+  constructor(deps: CoreDeps) {
+    this.#deps = deps;
+    const now = deps.now ?? (() => new Date());
+    const { settings, secrets } = deps;
+    this.browserSessions = new BrowserSessions(() => now().getTime());
+    this.#supervisor = new GatewaySupervisor({
       spawn: deps.spawnGateway,
       entry: deps.gatewayEntry,
       env: deps.gatewayEnv,
       buildConfig: () => this.#gatewayConfig(),
-      resolve: (id) => this.resolve(id),
+      resolve: (id) => this.#resolveForGateway(id),
       onActivity: (entries) => this.#recordActivity(entries),
       onStatus: (status) => this.#onGatewayStatus(status),
     });
+    const supervisor = this.#supervisor;
+    const configuredPort = () => this.port;
+    this.gateway = {
+      get status() {
+        return supervisor.status;
+      },
+      get agentPort() {
+        const gw = supervisor.status;
+        return gw.state === 'running' ? gw.port : configuredPort();
+      },
+      sync: (changed) => this.#syncGateway(changed),
+      // A gateway that does not come back is reported in its status (and the doctor); callers go on.
+      restart: () => supervisor.restart().catch(() => undefined),
+    };
+    this.#registry = new AgentRegistry(settings, secrets, deps.now);
+    this.ca = new CaService({ dataDir: deps.dataDir, secrets, log: deps.log, gateway: this.gateway, systemRoots: deps.systemRoots, now: deps.now });
+    this.notices = new NoticeBoard(settings, () => this.#emitStatus());
+    this.vault = new VaultService({ settings, secrets, sources: deps.sources, gateway: this.gateway, now });
+    this.#resolver = new MappingResolver({ settings, secrets, vaultSource: () => this.vault.source(), log: deps.log });
+    this.agents = new AgentService({ registry: this.#registry, settings, activity: this.#activity, gateway: this.gateway, ca: this.ca });
+    this.mappings = new MappingService({ settings, resolver: this.#resolver, gateway: this.gateway, agents: this.agents, ca: this.ca, now });
+    this.localSecrets = new LocalSecrets({ secrets, settings, gateway: this.gateway });
+    this.settings = new SettingsService({
+      settings,
+      dataDir: deps.dataDir,
+      gateway: this.gateway,
+      portOverride: deps.port,
+      launchExtraCaFile: deps.launchExtraCaFile,
+      logFile: deps.logFile,
+      shell: deps.shell,
+    });
+    this.reset = new LauncherReset({ settings, secrets, agents: this.#registry, gateway: this.gateway });
   }
 
   /** The configured gateway port (`--port`, else settings). */
   get port(): number {
-    return this.deps.port ?? this.deps.settings.get().gateway.port;
+    return this.#deps.port ?? this.#deps.settings.get().gateway.port;
   }
 
-  /** Where agents reach the gateway: the port it listens on, or the configured one while it is down. */
-  get agentPort(): number {
-    const gw = this.supervisor.status;
-    return gw.state === 'running' ? gw.port : this.port;
+  /** Which secret store holds the secrets: `serve` keeps its control token there when it persists. */
+  get secretStoreKind(): 'keychain' | 'file' | 'memory' | 'none' {
+    return this.#deps.secrets.kind;
   }
 
-  /** The local CA, loaded (or created) on first use: commands that never need it work without a keychain. */
-  async ensureCa(): Promise<CaState> {
-    return this.#ca ?? (await this.loadCa());
+  /**
+   * The control token CLI commands present to `serve`: kept in the secret store when it persists
+   * (so it survives restarts), else made for this run; `inRuntimeFile` when the CLI must read it
+   * from the 0600 runtime file instead.
+   */
+  async controlToken(generate: () => string): Promise<{ token: string; inRuntimeFile: boolean }> {
+    const { secrets } = this.#deps;
+    const persistent = secrets.kind === 'keychain' || secrets.kind === 'file';
+    let token = persistent ? await secrets.get(CONTROL_TOKEN).catch(() => undefined) : undefined;
+    let inRuntimeFile = !persistent;
+    if (!token) {
+      token = generate();
+      if (persistent) await secrets.set(CONTROL_TOKEN, token).catch(() => (inRuntimeFile = true));
+    }
+    return { token, inRuntimeFile };
   }
 
   setControlUrl(url: string): void {
@@ -140,178 +142,114 @@ export class LauncherCore {
 
   /** Loads the CA, makes sure one agent exists, and starts the gateway. A gateway that fails is reported in status, not thrown. */
   async start(): Promise<void> {
-    await this.loadCa();
-    await this.agents.ensureDefault();
-    const reissued = await this.agents.reissueMissingTokens();
+    await this.ca.load();
+    await this.#registry.ensureDefault();
+    const reissued = await this.#registry.reissueMissingTokens();
     if (reissued.length)
-      this.deps.log.warn(
+      this.#deps.log.warn(
         { agents: reissued },
         'agent tokens were missing from the secret store and were reissued; run onecli-launcher env again for these agents',
       );
-    await this.supervisor.start().catch((err: Error) => this.deps.log.error({ reason: err.message }, 'gateway did not start'));
-  }
-
-  async loadCa(rotate = false): Promise<CaState> {
-    this.#ca = await loadOrCreateCa(
-      {
-        dataDir: this.deps.dataDir,
-        secrets: this.deps.secrets,
-        readFile: (file) => {
-          try {
-            return readFileSync(file, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-        writeFileAtomic: (file, data, mode) => writeFileAtomic(file, data, mode),
-        systemRoots: this.deps.systemRoots ?? (() => systemRootsPem()),
-        ...(this.deps.now ? { now: this.deps.now } : {}),
-      },
-      { rotate },
-    );
-    if (this.#ca.created) this.deps.log.info({ certFile: this.#ca.certFile, rotated: rotate }, 'local CA created');
-    return this.#ca;
+    await this.#supervisor.start().catch((err: Error) => this.#deps.log.error({ reason: err.message }, 'gateway did not start'));
   }
 
   async stop(): Promise<void> {
-    await this.supervisor.stop();
+    await this.#supervisor.stop();
   }
 
-  /** Pushes mapping and agent changes to the running gateway at once. */
-  async syncGateway(changedMappings?: readonly string[]): Promise<void> {
-    this.supervisor.send({ type: 'set-mappings', mappings: this.deps.settings.get().mappings.map(toGatewayMapping) });
-    this.supervisor.send({ type: 'set-agents', agents: await this.agents.credentials() });
-    if (changedMappings) this.supervisor.send({ type: 'invalidate', mappingIds: [...changedMappings] });
-    this.#emitStatus();
-  }
-
-  /** The current 1Password source, or a VaultError that says how to connect one. */
-  async vaultSource(): Promise<VaultSource> {
-    const source = this.deps.settings.get().source;
-    if (source.kind === 'desktop') return this.deps.sources.desktop(source.account);
-    if (source.kind === 'service-account') {
-      const token = await this.deps.secrets.get('service-account-token');
-      if (token) return this.deps.sources.serviceAccount(token);
-      throw new VaultError('auth_required', 'The service-account token is missing from the keychain: pair again with onecli-launcher pair --service-account -');
-    }
-    throw new VaultError('auth_required', 'No 1Password source is connected: run onecli-launcher pair --service-account - (or --desktop).');
-  }
-
-  /** A mapping's value, for the gateway. Failures carry the shared code and a fix; never the value. */
-  async resolve(mappingId: string): Promise<ResolveResult> {
-    const mapping = this.deps.settings.get().mappings.find((m) => m.host === mappingId);
-    if (!mapping) return { ok: false, code: 'not_found', message: `No mapping named ${mappingId.slice(0, 100)}; it may have just been removed.` };
-    const reference = parseSecretReference(mapping.reference);
-    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping for ${mapping.host}: the reference ${reference.error}.` };
-    try {
-      if (reference.kind === 'local') {
-        const value = await this.deps.secrets.get(localSecretName(reference.name));
-        if (!value)
-          return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
-        return { ok: true, value };
-      }
-      const value = await (await this.vaultSource()).resolve(mapping.reference);
-      if (!value) return { ok: false, code: 'not_found', message: `${mapping.reference} is empty in 1Password.` };
-      return { ok: true, value };
-    } catch (err) {
-      if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix };
-      this.deps.log.error({ mapping: mapping.host, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
-      return { ok: false, code: 'unavailable', message: 'Resolving this mapping failed unexpectedly; see the launcher log.' };
-    }
-  }
-
-  /**
-   * The extra CA chosen in settings, read now (the file may have changed since it was chosen).
-   * undefined when none is set.
-   */
-  settingsExtraCa(): ExtraCaRead | undefined {
-    const file = this.deps.settings.get().upstream.extraCaFile;
-    return file ? readExtraCa(file) : undefined;
-  }
-
-  /** Extra upstream trust as the UI and doctor show it. */
-  extraCaView(): ExtraCaView {
-    const read = this.settingsExtraCa();
-    const launchFile = this.deps.launchExtraCaFile ? { launchFile: this.deps.launchExtraCaFile } : {};
-    if (!read)
-      return { state: 'none', detail: this.deps.launchExtraCaFile ? 'none chosen in Settings' : "none: the gateway trusts Node's public roots", ...launchFile };
-    if (!read.ok) return { file: read.file, state: 'problem', detail: read.problem, fix: read.fix, ...launchFile };
-    return { file: read.file, state: 'ok', detail: `${read.subjects.length} certificate(s): ${read.subjects.join(', ')}`, ...launchFile };
-  }
-
-  /** A shell problem the user should hear about once (unless they dismissed it before). */
-  reportNotice(id: NoticeId): void {
-    if (this.#notices.has(id) || this.deps.settings.get().preferences.dismissedNotices.includes(id)) return;
-    this.#notices.add(id);
-    this.#emitStatus();
-  }
-
-  dismissNotice(id: NoticeId): void {
-    this.#notices.delete(id);
-    this.deps.settings.update((s) => ({
-      ...s,
-      preferences: { ...s.preferences, dismissedNotices: [...new Set([...s.preferences.dismissedNotices, id])].slice(-32) },
-    }));
-    this.#emitStatus();
+  /** Restarts the gateway; its state afterwards (a failure shows there). */
+  async restartGateway(): Promise<{ state: GatewayStatus['state'] }> {
+    await this.gateway.restart();
+    return { state: this.#supervisor.status.state };
   }
 
   /** Runs the doctor and tells every subscriber (the UI shows the result wherever it was asked for). */
   async doctor(only?: readonly string[]): Promise<DoctorCheck[]> {
-    const checks = await runDoctor(this, this.deps.locateOp, process.env, only);
+    const checks = await runDoctor(this.#doctorSubject(), process.env, only);
     this.events.emit('event', { type: 'doctor', checks });
     return checks;
   }
 
   recentActivity(limit = 100): ActivityEntry[] {
-    return this.#activity.slice(-limit);
+    return this.#activity.recent(limit);
+  }
+
+  /** A shell problem the user should hear about once (unless they dismissed it before). */
+  reportNotice(id: NoticeId): void {
+    this.notices.report(id);
   }
 
   status(): StatusView {
-    const settings = this.deps.settings.get();
-    const gw = this.supervisor.status;
-    const health = this.deps.settings.health;
+    const settings = this.#deps.settings.get();
+    const gw = this.#supervisor.status;
+    const health = this.#deps.settings.health;
     const source = settings.source;
+    const ca = this.ca.current;
+    const notices = this.notices.list();
     return {
       gateway: {
         state: gw.state,
         port: gw.state === 'running' ? gw.port : this.port,
         ...(gw.state === 'running' ? { address: `127.0.0.1:${gw.port}`, ...(gw.pid ? { pid: gw.pid } : {}) } : {}),
-        ...(gw.state === 'failed' ? { reason: gw.reason, fix: gatewayFix(gw.reason, this.port), output: [...gw.output] } : {}),
+        ...(gw.state === 'failed' ? { reason: gw.reason, ...(gw.errno ? { errno: gw.errno } : {}), output: [...gw.output] } : {}),
         ...(gw.state === 'restarting' ? { reason: `restarting in ${gw.inMs} ms after it ${gw.lastExit}` } : {}),
       },
       source: { kind: source.kind, ...(source.kind === 'desktop' && source.account ? { detail: source.account } : {}) },
-      secretStore: this.deps.secretStoreSummary,
+      secretStore: this.#deps.secretStoreSummary,
       settings: {
-        file: this.deps.settings.path,
-        health: health.state === 'set-aside' ? `a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use` : health.state,
+        file: this.#deps.settings.path,
+        health: health.state === 'set-aside' ? { kind: 'set-aside', movedTo: health.movedTo, reason: health.reason } : { kind: health.state },
       },
-      ...(this.#ca ? { ca: { certFile: this.#ca.certFile, bundleFile: this.#ca.bundleFile, ...describeCa(this.#ca.ca.certPem) } } : {}),
+      ...(ca ? { ca: { certFile: ca.certFile, bundleFile: ca.bundleFile, ...describeCa(ca.ca.certPem) } } : {}),
       mappings: settings.mappings.length,
       agents: settings.agents.length,
       ...(this.#controlUrl ? { controlUrl: this.#controlUrl } : {}),
-      ...(this.#notices.size ? { notices: [...this.#notices].map((id) => ({ id, ...NOTICES[id] })) } : {}),
-      lastErrors: this.#activity
-        .filter((e) => e.error)
-        .slice(-ERRORS_KEPT)
-        .map((e) => ({ at: e.at, mapping: e.mapping, code: e.error as string, host: e.host })),
+      ...(notices.length ? { notices } : {}),
+      lastErrors: this.#activity.lastErrors(),
     };
   }
 
+  /** What the doctor may look at: a narrow view, so the doctor never reaches into the core. */
+  #doctorSubject(): DoctorSubject {
+    return {
+      dataDir: this.#deps.dataDir,
+      status: () => this.status(),
+      listVaults: async () => (await (await this.vault.source()).listVaults()).length,
+      ensureCa: () => this.ca.ensure(),
+      extraCaView: () => this.settings.extraCaView(),
+      locateOp: this.#deps.locateOp,
+    };
+  }
+
+  /** The gateway answers agents in a terminal: a failure's remedy becomes the command to run. */
+  async #resolveForGateway(mappingId: string): Promise<ResolveResult> {
+    const result = await this.#resolver.resolve(mappingId);
+    if (result.ok) return result;
+    return { ok: false, code: result.code, message: withRemedyCommand(result.message, result.remedy).slice(0, 500) };
+  }
+
+  async #syncGateway(changedMappings?: readonly string[]): Promise<void> {
+    this.#supervisor.send({ type: 'set-mappings', mappings: this.#deps.settings.get().mappings.map(toGatewayMapping) });
+    this.#supervisor.send({ type: 'set-agents', agents: await this.#registry.credentials() });
+    if (changedMappings) this.#supervisor.send({ type: 'invalidate', mappingIds: [...changedMappings] });
+    this.#emitStatus();
+  }
+
   async #gatewayConfig(): Promise<GatewayRuntimeConfig> {
-    const ca = await this.ensureCa();
-    const settings = this.deps.settings.get();
+    const ca = await this.ca.ensure();
+    const settings = this.#deps.settings.get();
     // Read at every start: a renewed file is picked up by a restart. A file that went bad does
     // not stop the gateway (the doctor and Settings say what is wrong); it starts without it.
-    const chosen = this.settingsExtraCa();
+    const chosen = this.settings.chosenExtraCa();
     if (chosen && !chosen.ok && chosen.problem !== this.#lastExtraCaProblem)
-      this.deps.log.warn({ file: chosen.file, problem: chosen.problem }, 'the extra CA in settings is not used');
+      this.#deps.log.warn({ file: chosen.file, problem: chosen.problem }, 'the extra CA in settings is not used');
     this.#lastExtraCaProblem = chosen && !chosen.ok ? chosen.problem : undefined;
-    const extraCaPem = combinedExtraCa([this.deps.extraCaPem, chosen?.ok ? chosen.pem : undefined]);
+    const extraCaPem = combinedExtraCa([this.#deps.extraCaPem, chosen?.ok ? chosen.pem : undefined]);
     return {
       listen: { host: '127.0.0.1', port: this.port },
       ca: { certPem: ca.ca.certPem, keyPem: ca.ca.keyPem },
       ...(extraCaPem ? { extraCaPem } : {}),
-      agents: await this.agents.credentials(),
+      agents: await this.#registry.credentials(),
       mappings: settings.mappings.map(toGatewayMapping),
       logLevel: 'warn',
       timeouts: { handshakeMs: 10_000, headersMs: 30_000, idleMs: 300_000, keepAliveMs: 30_000, upstreamConnectMs: 15_000, resolveMs: 90_000 },
@@ -319,27 +257,18 @@ export class LauncherCore {
   }
 
   #recordActivity(entries: ActivityEntry[]): void {
-    this.#activity.push(...entries);
-    if (this.#activity.length > ACTIVITY_KEPT) this.#activity = this.#activity.slice(-ACTIVITY_KEPT);
+    this.#activity.record(entries);
     this.events.emit('event', { type: 'activity', entries });
     // Status carries the last errors: keep subscribers' copy current.
     if (entries.some((e) => e.error)) this.#emitStatus();
   }
 
   #onGatewayStatus(status: GatewayStatus): void {
-    if (status.state === 'failed') this.deps.log.error({ reason: status.reason }, 'gateway failed');
+    if (status.state === 'failed') this.#deps.log.error({ reason: status.reason }, 'gateway failed');
     this.#emitStatus();
   }
 
   #emitStatus(): void {
     this.events.emit('event', { type: 'status', status: this.status() });
   }
-}
-
-/** What to do when the gateway could not start or keeps crashing. */
-export function gatewayFix(reason: string, port: number): string {
-  if (reason.includes('EADDRINUSE')) return `Port ${port} is taken by another program: stop it, or pick another port in Settings (or start with --port).`;
-  if (reason.includes('EACCES')) return `Port ${port} may not be used by this user: pick a port above 1024 in Settings (or --port).`;
-  if (reason.includes('crashed')) return 'Restart the gateway; if it keeps crashing, the last lines it printed (below) say why.';
-  return 'Restart the gateway; run onecli-launcher doctor if it fails again.';
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { octal, secureDataDir } from './data-dir-permissions.js';
-import { LauncherCore, type CoreLogger, type ShellHooks } from './launcher-core.js';
+import type { CoreLogger, ShellHooks } from './core-deps.js';
+import { LauncherCore } from './launcher-core.js';
 import { napiKeyring } from './secrets/napi-keyring.js';
 import { MemorySecretStore } from './secrets/memory-secret-store.js';
 import { openSecretStore } from './secrets/open-secret-store.js';

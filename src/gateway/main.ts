@@ -102,7 +102,7 @@ function runWithLauncher(channel: LauncherChannel): void {
             const { code, message } = describeError(err);
             channel.send(
               code
-                ? { type: 'fatal', code: 'listen_failed', message: `cannot listen on port ${msg.config.listen.port} (${code})` }
+                ? { type: 'fatal', code: 'listen_failed', errno: code.slice(0, 32), message: `cannot listen on port ${msg.config.listen.port} (${code})` }
                 : { type: 'fatal', code: 'bad_config', message },
             );
             setTimeout(() => process.exit(code ? EXIT_LISTEN_FAILED : EXIT_BAD_CONFIG), 50);

@@ -198,7 +198,7 @@ async function start(): Promise<void> {
   );
   await core.start();
   log.info({ version: app.getVersion(), packaged: app.isPackaged, log: launcherLog.file }, 'OneCLI started');
-  updater?.setEnabled(core.deps.settings.get().preferences.checkForUpdates);
+  updater?.setEnabled(core.settings.view().checkForUpdates);
 }
 
 /** Asks before moving to /Applications; true when the move started (the app then relaunches). */

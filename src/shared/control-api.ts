@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActivityEntry } from './gateway-messages.js';
 import { HeaderRule } from './header-rule.js';
+import { Remedy } from './remedy.js';
 import { VaultErrorCode } from './vault-errors.js';
 
 /**
@@ -21,20 +22,28 @@ export const MappingView = z.object({
 });
 export type MappingView = z.infer<typeof MappingView>;
 
+/** How the settings file was found at start: `set-aside` means a corrupt file was moved to `movedTo` and defaults are in use. */
+export const SettingsHealth = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['ok', 'created', 'migrated']) }),
+  z.object({ kind: z.literal('set-aside'), movedTo: z.string(), reason: z.string() }),
+]);
+export type SettingsHealth = z.infer<typeof SettingsHealth>;
+
 export const StatusView = z.object({
   gateway: z.object({
     state: GatewayState,
     port: z.number().int(),
     pid: z.number().int().optional(),
     address: z.string().optional(),
+    /** Why it is not running, in the gateway's or supervisor's words (for people; surfaces key on `errno`). */
     reason: z.string().optional(),
-    /** What to do about `reason`. */
-    fix: z.string().optional(),
+    /** A failed start's system error code (EADDRINUSE, EACCES): each surface words its own fix from it. */
+    errno: z.string().max(32).optional(),
     output: z.array(z.string()).optional(),
   }),
   source: z.object({ kind: z.enum(['none', 'service-account', 'desktop']), detail: z.string().optional() }),
   secretStore: z.object({ kind: z.enum(['keychain', 'file', 'none']), detail: z.string() }),
-  settings: z.object({ file: z.string(), health: z.string() }),
+  settings: z.object({ file: z.string(), health: SettingsHealth }),
   ca: z.object({ certFile: z.string(), bundleFile: z.string(), subject: z.string(), notAfter: z.string(), sha256: z.string() }).optional(),
   mappings: z.number().int(),
   agents: z.number().int(),
@@ -48,7 +57,7 @@ export type StatusView = z.infer<typeof StatusView>;
 export const TestResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), header: z.string(), masked: z.string(), length: z.number().int() }),
   // invalid_value: it resolved, but cannot be sent in a header (a pasted newline, non-ASCII).
-  z.object({ ok: z.literal(false), code: z.union([VaultErrorCode, z.literal('invalid_value')]), message: z.string() }),
+  z.object({ ok: z.literal(false), code: z.union([VaultErrorCode, z.literal('invalid_value')]), message: z.string(), remedy: Remedy.optional() }),
 ]);
 export type TestResult = z.infer<typeof TestResult>;
 
@@ -59,6 +68,8 @@ const DoctorCheckBase = {
   detail: z.string(),
   /** A settings deep link the UI may open (macOS Full Disk Access). */
   link: z.string().optional(),
+  /** What to do, named: the UI shows a button for it, the CLI a command (src/shared/remedy.ts). */
+  remedy: Remedy.optional(),
 };
 /** A check's result. Anything but `ok` must say what to do: the type (and the wire) refuse one without a `fix`. */
 export const DoctorCheck = z.discriminatedUnion('status', [
@@ -136,7 +147,11 @@ export const SettingsView = z.object({
 export type SettingsView = z.infer<typeof SettingsView>;
 const Host = z.object({ host: z.string().min(1).max(300) });
 
-/** Every method: its params and its result. A new method won't compile without both. */
+/**
+ * Every method: its params and its result. A new method won't compile without both (and a
+ * handler in src/core/control/control-handlers.ts). `cliOnly: true` keeps it from the popover
+ * and from browser sessions: every transport refuses it for them (src/core/control/invoke.ts).
+ */
 export const CONTROL_METHODS = {
   'status.get': { params: Empty, result: StatusView },
   'mappings.list': { params: Empty, result: z.array(MappingView) },
@@ -214,19 +229,27 @@ export const CONTROL_METHODS = {
     result: z.object({ opened: z.boolean() }),
   },
   /** A one-time sign-in link for the headless UI (CLI only: a browser session cannot mint more). */
-  'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }) },
+  'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }), cliOnly: true },
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_METHODS;
 export type ControlParams<M extends ControlMethod> = z.input<(typeof CONTROL_METHODS)[M]['params']>;
 export type ControlResult<M extends ControlMethod> = z.infer<(typeof CONTROL_METHODS)[M]['result']>;
 
+/** True for methods only the CLI may call (marked `cliOnly` above: the one list of them). */
+export function isCliOnly(method: ControlMethod): boolean {
+  return 'cliOnly' in CONTROL_METHODS[method];
+}
+
 export const ControlMethodName = z.enum(Object.keys(CONTROL_METHODS) as [ControlMethod, ...ControlMethod[]]);
 
 /** The error every transport returns: a stable code and what to do. */
 export const ControlErrorCode = z.enum([...VaultErrorCode.options, 'invalid_params', 'unknown_method', 'conflict', 'no_keychain', 'unauthorized', 'internal']);
 export type ControlErrorCode = z.infer<typeof ControlErrorCode>;
-export const ControlErrorBody = z.object({ error: z.object({ code: ControlErrorCode, message: z.string() }) });
+/** A failed call on the wire: the code, a sentence, and the remedy when there is one to offer. */
+export const ControlFailure = z.object({ code: ControlErrorCode, message: z.string(), remedy: Remedy.optional() });
+export type ControlFailure = z.infer<typeof ControlFailure>;
+export const ControlErrorBody = z.object({ error: ControlFailure });
 
 /** Live events: SSE in headless mode, IPC in Electron. */
 export const ControlEvent = z.discriminatedUnion('type', [

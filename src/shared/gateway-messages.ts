@@ -41,7 +41,8 @@ export type ActivityEntry = z.infer<typeof ActivityEntry>;
 /** Gateway → launcher. */
 export const FromGateway = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), address: z.object({ host: z.string(), port: z.number().int() }) }),
-  z.object({ type: z.literal('fatal'), code: z.enum(['bad_config', 'listen_failed']), message: z.string() }),
+  /** `errno`: the system's code for a failed listen (EADDRINUSE, EACCES), for the launcher to key on. */
+  z.object({ type: z.literal('fatal'), code: z.enum(['bad_config', 'listen_failed']), errno: z.string().max(32).optional(), message: z.string() }),
   z.object({ type: z.literal('resolve'), requestId: z.number().int(), mappingId: z.string() }),
   /** An agent that asks wants a mapping it has not been approved for; its request is held. */
   z.object({ type: z.literal('approval-request'), requestId: z.number().int(), agent: z.string(), mappingId: z.string() }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ControlMethodName } from './control-api.js';
+import { ControlFailure, ControlMethodName, type ControlMethod } from './control-api.js';
 
 /**
  * The Electron IPC channels between the popover and the main process: one place, so the
@@ -18,12 +18,22 @@ export const IPC = {
 export const ControlCall = z.object({ method: ControlMethodName, params: z.unknown() }).strict();
 export type ControlCall = z.infer<typeof ControlCall>;
 
-/** The result of an invoke: errors travel as data, because Electron flattens thrown errors to a string. */
+/**
+ * The result of an invoke, and what the preload hands the page: errors travel as data
+ * ({ code, message, remedy }), because Electron and the context bridge flatten thrown errors
+ * to their message.
+ */
 export const ControlReply = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ ok: z.literal(false), error: ControlFailure }),
 ]);
 export type ControlReply = z.infer<typeof ControlReply>;
+
+/** What the preload exposes as `window.onecli`: calls answer with a ControlReply (never a thrown error), events as they come. */
+export interface ControlBridge {
+  call(method: ControlMethod, params: unknown): Promise<ControlReply>;
+  subscribe(onEvent: (event: unknown) => void): () => void;
+}
 
 /** The popover's origin: the custom protocol the shell serves the renderer from. */
 export const APP_ORIGIN = 'app://onecli';

@@ -24,7 +24,7 @@ let server: ControlServer;
 beforeAll(async () => {
   const h = coreHarness();
   // The same parts as the harness's core, on a clock the test moves. The gateway is never started: none of this needs it.
-  core = new LauncherCore({ ...h.core.deps, now: () => new Date(clockMs) });
+  core = new LauncherCore({ ...h.deps, now: () => new Date(clockMs) });
   const staticDir = path.join(h.dir, 'ui');
   mkdirSync(staticDir);
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>OneCLI</title>');

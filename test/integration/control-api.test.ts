@@ -183,7 +183,7 @@ describe('control API: what it does', () => {
     expect(before.capabilities).toMatchObject({ launchAtLogin: false, updates: false, openLinks: false });
     const after = await api().call('settings.update', { checkForUpdates: false });
     expect(after.checkForUpdates).toBe(false);
-    expect(h.core.deps.settings.get().preferences.checkForUpdates).toBe(false);
+    expect(h.settings.get().preferences.checkForUpdates).toBe(false);
     expect((await api().call('settings.update', { onboarded: true })).onboarded).toBe(true);
     expect(after.portOverride).toBe(0); // the harness runs with --port 0
     expect((await api().call('doctor.run', { only: ['gateway.'] })).map((c) => c.id)).toEqual(['gateway.port']);

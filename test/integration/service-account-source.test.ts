@@ -16,7 +16,8 @@ describe('service account via the real @1password/sdk (offline errors)', () => {
     const err = await source.listVaults().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VaultError);
     expect((err as VaultError).code).toBe('auth_required');
-    expect((err as VaultError).fix).toMatch(/pair --service-account/);
+    expect((err as VaultError).fix).toMatch(/pair again/);
+    expect((err as VaultError).remedy).toBe('connect-1password');
     expect((err as VaultError).message).not.toContain(token);
     expect(JSON.stringify(err)).not.toContain(token);
   });

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { CoreDeps } from '../../src/core/core-deps.js';
 import { LauncherCore } from '../../src/core/launcher-core.js';
 import { MemorySecretStore } from '../../src/core/secrets/memory-secret-store.js';
 import { SettingsRepository } from '../../src/core/settings/settings-repository.js';
@@ -37,9 +38,11 @@ export function coreHarness(opts: { extraCaPem?: string } = {}) {
   const op = installFakeOp(dir);
   const secrets = new MemorySecretStore();
   const desktop = desktopSources({ execFile: nodeExecFile, env: process.env, clock: { now: Date.now }, fs: nodeLocatorFs }, op.opPath);
-  const core = new LauncherCore({
+  const settings = new SettingsRepository({ dataDir: path.join(dir, 'data') });
+  // The parts, for a test that builds another core from them (on its own clock, say).
+  const deps: CoreDeps = {
     dataDir: path.join(dir, 'data'),
-    settings: new SettingsRepository({ dataDir: path.join(dir, 'data') }),
+    settings,
     secrets,
     secretStoreSummary: { kind: 'none', detail: 'memory (test)' },
     sources: { serviceAccount: (t) => new ServiceAccountSource(t), desktop: (a) => desktop.create(a) },
@@ -50,6 +53,6 @@ export function coreHarness(opts: { extraCaPem?: string } = {}) {
     extraCaPem: opts.extraCaPem,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     locateOp: desktop.locate,
-  });
-  return { core, secrets, op, dir };
+  };
+  return { core: new LauncherCore(deps), deps, settings, secrets, op, dir };
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ControlTransport } from '../../src/shared/control-api.js';
+import type { ControlBridge } from '../../src/shared/ipc-channels.js';
 
 const PRELOAD = path.resolve(import.meta.dirname, '../../src/main/preload.cts');
 /** Compiled once per preload source: loading the TypeScript compiler costs most of a second per test file. */
@@ -78,7 +78,7 @@ export function exposeInMainWorldModel(world: Record<string, unknown>, key: stri
 }
 
 /** Runs the real preload in this process; returns what it exposed as `window.onecli`. */
-export function loadPreload(ipcRenderer: PreloadIpcRenderer): ControlTransport {
+export function loadPreload(ipcRenderer: PreloadIpcRenderer): ControlBridge {
   const world: Record<string, unknown> = {};
   const contextBridge = { exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposeInMainWorldModel(world, key, api) };
   const requireStub = (id: string) => {
@@ -88,7 +88,7 @@ export function loadPreload(ipcRenderer: PreloadIpcRenderer): ControlTransport {
   const module = { exports: {} };
   // The preload's own compiled code, run as Electron runs a sandboxed preload: a function of require, module, exports.
   new Function('require', 'module', 'exports', preloadJs())(requireStub, module, module.exports);
-  const exposed = world.onecli as ControlTransport | undefined;
+  const exposed = world.onecli as ControlBridge | undefined;
   if (!exposed) throw new Error('the preload exposed no window.onecli');
   return exposed;
 }

@@ -28,10 +28,10 @@ export function fixForGatewayError(code: string): string {
   return (GATEWAY_ERROR_FIXES as Record<string, string | undefined>)[code] ?? 'See the launcher log for details.';
 }
 
-/** The gateway's own words for why it is down, plus what to do; EADDRINUSE gets the port. */
-export function gatewayDownFix(reason: string | undefined, port: number): string {
-  if (reason?.includes('EADDRINUSE'))
+/** What to do about a gateway that is down, keyed on its system error code (the reason above it is in the gateway's words). */
+export function gatewayDownFix(errno: string | undefined, port: number): string {
+  if (errno === 'EADDRINUSE')
     return `Port ${port} is taken by another program: stop it, or choose another port in Settings (headless: start with --port <free port>).`;
-  if (reason?.includes('EACCES')) return `Port ${port} may not be opened by this user: choose a port above 1024 in Settings.`;
+  if (errno === 'EACCES') return `Port ${port} may not be opened by this user: choose a port above 1024 in Settings.`;
   return 'Fix what the reason above says, then press Restart. The Doctor screen checks everything else.';
 }

@@ -5,6 +5,7 @@ import { useAction } from '../api/use-call.js';
 import { ActionButton } from '../components/action-button.js';
 import { Icon } from '../components/icons.js';
 import { BusyNote, ErrorNote } from '../components/notes.js';
+import { RemedyAction } from '../components/remedy-action.js';
 import { ScreenHead } from './screen-head.js';
 
 const STATUS_WORDS: Record<DoctorCheck['status'], string> = { ok: 'OK', warn: 'Warning', fail: 'Problem', skip: 'Skipped' };
@@ -67,6 +68,7 @@ function CheckRow({ check, canOpen }: { check: DoctorCheck; canOpen: boolean }) 
         <strong>{check.title}</strong>
         <span className="small muted detail">{check.detail}</span>
         {check.fix && <span className="small fix">{check.fix}</span>}
+        {check.status !== 'ok' && <RemedyAction remedy={check.remedy} />}
         {link && canOpen && (
           <span>
             <ActionButton small busy={open.busy} busyLabel="Opening…" onClick={() => void open.run({ link })}>

@@ -4,6 +4,7 @@ import { useLive } from '../api/live-state.js';
 import { useAction } from '../api/use-call.js';
 import { ActionButton } from '../components/action-button.js';
 import { BusyNote, ErrorNote } from '../components/notes.js';
+import { RemedyAction } from '../components/remedy-action.js';
 import { ShellNotices } from '../components/shell-notices.js';
 import { StatusDot } from '../components/status-dot.js';
 import { fixForGatewayError, gatewayDownFix } from '../format/fixes.js';
@@ -65,7 +66,7 @@ export function StatusScreen({ onNavigate }: ScreenProps) {
         {gw.state === 'failed' && (
           <div className="row-note">
             <p className="note note-error" role="alert">
-              {gatewayDownFix(gw.reason, gw.port)}
+              {gatewayDownFix(gw.errno, gw.port)}
             </p>
             <button type="button" className="link-button" onClick={() => onNavigate('settings')}>
               Change the port in Settings
@@ -97,9 +98,11 @@ export function StatusScreen({ onNavigate }: ScreenProps) {
               {status.source.detail ? ` (${status.source.detail})` : ''}
               {source && (
                 <span className={`fact-sub ${source.status === 'ok' ? '' : 'text-fail'}`}>
-                  {source.status === 'ok' ? source.detail : (source.fix ?? source.detail)}
+                  {/* With a remedy, the button is the fix; the detail says what is wrong. */}
+                  {source.status === 'ok' || source.remedy ? source.detail : (source.fix ?? source.detail)}
                 </span>
               )}
+              {source && source.status !== 'ok' && <RemedyAction remedy={source.remedy} />}
               {doctor.busy && !source && <span className="fact-sub muted">Checking…</span>}
             </dd>
           </div>

@@ -1,13 +1,15 @@
 import { ControlErrorCode } from '../../../src/shared/control-api.js';
+import type { Remedy } from '../../../src/shared/remedy.js';
 
 /**
- * A failed control-API call as the UI sees it: the contract's stable code and its message,
- * which always says what to do. Screens show `message` as is.
+ * A failed control-API call as the UI sees it: the contract's stable code, its message (what is
+ * wrong), and the remedy the UI offers as a button when there is one. Screens show `message` as is.
  */
 export class ControlCallError extends Error {
   constructor(
     readonly code: ControlErrorCode,
     message: string,
+    readonly remedy?: Remedy,
   ) {
     super(message);
     this.name = 'ControlCallError';

@@ -24,7 +24,7 @@ const NOT_ANSWERING = new ControlCallError(
 
 async function errorFrom(res: Response): Promise<ControlCallError> {
   const body = ControlErrorBody.safeParse(await res.json().catch(() => undefined));
-  if (body.success) return new ControlCallError(body.data.error.code, body.data.error.message);
+  if (body.success) return new ControlCallError(body.data.error.code, body.data.error.message, body.data.error.remedy);
   return new ControlCallError(res.status === 401 ? 'unauthorized' : 'internal', res.status === 401 ? SIGNED_OUT_MESSAGE : UNREADABLE_ANSWER);
 }
 

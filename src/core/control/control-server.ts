@@ -2,12 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { CONTROL_METHODS, ControlMethodName, type ControlErrorCode, type ControlEvent } from '../../shared/control-api.js';
+import type { ControlErrorCode, ControlEvent, ControlFailure } from '../../shared/control-api.js';
 import { ControlError } from '../control-error.js';
 import { toControlError } from './to-control-error.js';
 import type { LauncherCore } from '../launcher-core.js';
 import { SESSION_COOKIE, SESSION_COOKIE_MAX_AGE_S } from './browser-sessions.js';
-import { CONTROL_HANDLERS } from './control-handlers.js';
+import { invoke, UNEXPECTED_FAILURE } from './invoke.js';
 import { serveStatic } from './static-files.js';
 
 const STATUS_FOR: Partial<Record<ControlErrorCode, number>> = {
@@ -48,8 +48,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function fail(res: ServerResponse, code: ControlErrorCode, message: string, status = STATUS_FOR[code] ?? 400): void {
+  answerFailure(res, { code, message }, status);
+}
+
+function answerFailure(res: ServerResponse, error: ControlFailure, status = STATUS_FOR[error.code] ?? 400): void {
   if (res.headersSent) return void res.destroy();
-  send(res, status, { error: { code, message } });
+  send(res, status, { error });
 }
 
 /** A body over the limit: answered 413 and the connection closed, so the rest is never read. */
@@ -120,8 +124,6 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
     if (origin !== undefined && !allowedOrigins.has(origin)) return undefined;
     return core.browserSessions.isSession(req.headers.cookie) ? 'browser' : undefined;
   };
-  /** Methods a browser session may not call: it must not mint sign-in links for others. */
-  const CLI_ONLY = new Set(['ui.loginUrl']);
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
       if (err instanceof BodyTooLarge) {
@@ -130,13 +132,16 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
       }
       const known = toControlError(err);
       if (known) return fail(res, known.code, known.message);
-      opts.log.error(
-        { kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' },
-        'control call failed',
-      );
-      fail(res, 'internal', 'The launcher failed to do that; see its log.');
+      logUnexpected(err);
+      fail(res, 'internal', UNEXPECTED_FAILURE);
     });
   });
+
+  const logUnexpected = (err: unknown) =>
+    opts.log.error(
+      { kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' },
+      'control call failed',
+    );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
@@ -159,20 +164,14 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
     if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res, caller);
     const m = /^\/api\/call\/([a-zA-Z.]+)$/.exec(url.pathname);
     if (!m || req.method !== 'POST') return fail(res, 'not_found', 'Use POST /api/call/<method> or GET /api/events.');
-    const method = ControlMethodName.safeParse(m[1]);
-    if (!method.success) return fail(res, 'unknown_method', `No method "${m[1]}".`);
-    if (caller === 'browser' && CLI_ONLY.has(method.data)) return fail(res, 'unauthorized', 'Only the CLI may call this.');
     if (!(req.headers['content-type'] ?? '').startsWith('application/json') && req.headers['content-length'] !== '0') {
       // A form post from a page cannot set this header without a CORS preflight we never answer.
       return fail(res, 'invalid_params', 'Send params as application/json.');
     }
-    const params = CONTROL_METHODS[method.data].params.safeParse(await readJson(req));
-    if (!params.success) {
-      const issue = params.error.issues[0];
-      return fail(res, 'invalid_params', `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
-    }
-    const handler = CONTROL_HANDLERS[method.data] as (c: LauncherCore, p: unknown) => Promise<unknown>;
-    send(res, 200, { result: await handler(core, params.data) });
+    const outcome = await invoke(core, m[1] ?? '', await readJson(req), caller);
+    if (outcome.ok) return send(res, 200, { result: outcome.result });
+    if ('unexpected' in outcome) logUnexpected(outcome.unexpected);
+    answerFailure(res, outcome.error);
   }
 
   /** The UI trades the one-time code from its URL fragment for an HttpOnly session cookie. */

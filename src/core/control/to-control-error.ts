@@ -9,7 +9,7 @@ import { VaultError } from '../vault/vault-error.js';
  */
 export function toControlError(err: unknown): ControlError | undefined {
   if (err instanceof ControlError) return err;
-  if (err instanceof VaultError) return new ControlError(err.code, err.fix);
+  if (err instanceof VaultError) return new ControlError(err.code, err.fix, { remedy: err.remedy });
   if (err instanceof SecretStoreError) {
     const code = err.code === 'no_secret_store' ? 'no_keychain' : err.code === 'invalid_name' ? 'invalid_params' : 'unavailable';
     return new ControlError(code, err.fix);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DoctorCheck, ExtraCaView, StatusView } from '../../shared/control-api.js';
+import type { Remedy } from '../../shared/remedy.js';
 import { dataDirProblem, octal, type DataDirInspection } from '../data-dir-permissions.js';
 import type { OpLocation } from '../vault/op-locator.js';
 
@@ -22,7 +23,7 @@ export interface DoctorFacts {
   readonly canRead: (file: string) => boolean;
   readonly exists: (file: string) => boolean;
   /** The result of asking the current source for its vaults. */
-  readonly source: { ok: true; vaults: number } | { ok: false; message: string } | undefined;
+  readonly source: { ok: true; vaults: number } | { ok: false; message: string; remedy?: Remedy } | undefined;
   /** When the gateway is not running: whether its port could be bound. */
   readonly portFree?: boolean | undefined;
   /** Whether this process was started by a terminal rather than LaunchServices (macOS). */
@@ -36,21 +37,25 @@ export interface DoctorFacts {
 type Check = (f: DoctorFacts) => DoctorCheck | undefined;
 
 /** A check that is not ok, and what to do about it. */
-export type Problem = { readonly status: Exclude<DoctorCheck['status'], 'ok'>; readonly fix: string };
+export type Problem = { readonly status: Exclude<DoctorCheck['status'], 'ok'>; readonly fix: string; readonly remedy?: Remedy };
 
 /** A check's result: ok, or not ok with its fix (the type has no third way). */
 export function verdict(head: { id: string; title: string; link?: string }, detail: string, problem: Problem | undefined): DoctorCheck {
   return problem ? { ...head, detail, ...problem } : { ...head, status: 'ok', detail };
 }
 
-const settingsFile: Check = ({ status }) =>
-  verdict(
+const settingsFile: Check = ({ status }) => {
+  const { file, health } = status.settings;
+  return verdict(
     { id: 'settings.file', title: 'Settings file' },
-    `${status.settings.file}: ${status.settings.health}`,
-    status.settings.health.startsWith('a corrupt')
+    health.kind === 'set-aside'
+      ? `${file}: a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use`
+      : `${file}: ${health.kind}`,
+    health.kind === 'set-aside'
       ? { status: 'warn', fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' }
       : undefined,
   );
+};
 
 const keychain: Check = ({ status }) =>
   verdict(
@@ -77,11 +82,14 @@ const gateway: Check = ({ status, portFree }) => {
   }
   const detail = gw.state === 'running' ? `listening on ${gw.address}` : `${gw.state}${gw.reason ? `: ${gw.reason}` : ''}`;
   if (gw.state === 'running') return verdict(head, detail, undefined);
-  const fix = gw.reason?.includes('EADDRINUSE')
-    ? `Port ${gw.port} is taken by another program: stop it, or start with --port <free port>.`
-    : gw.state === 'failed'
-      ? (gw.fix ?? 'See the reason above, fix it, then restart the gateway.')
-      : 'Wait a few seconds and run the doctor again; if the gateway is still not running, onecli-launcher gateway restart.';
+  const fix =
+    gw.errno === 'EADDRINUSE'
+      ? `Port ${gw.port} is taken by another program: stop it, or start with --port <free port>.`
+      : gw.errno === 'EACCES'
+        ? `Port ${gw.port} may not be used by this user: pick a port above 1024 in Settings (or --port).`
+        : gw.state === 'failed'
+          ? 'Restart the gateway; if it fails again, the reason above and the last lines it printed say why.'
+          : 'Wait a few seconds and run the doctor again; if the gateway is still not running, onecli-launcher gateway restart.';
   return verdict(head, detail, { status: gw.state === 'failed' ? 'fail' : 'warn', fix });
 };
 
@@ -172,7 +180,8 @@ const source: Check = ({ status, source: s }) => {
   if (status.source.kind === 'none') {
     return verdict({ id: 'source.connected', title: '1Password' }, 'no 1Password source connected (local:// secrets still work)', {
       status: 'warn',
-      fix: 'Connect one: onecli-launcher pair --service-account - (token on stdin), or pair --desktop.',
+      fix: 'Connect 1Password: the 1Password app, or a service-account token.',
+      remedy: 'connect-1password',
     });
   }
   if (!s) return undefined;
@@ -182,7 +191,11 @@ const source: Check = ({ status, source: s }) => {
       : { id: 'source.service-account', title: '1Password service account' };
   return s.ok
     ? verdict(head, `${s.vaults} vault(s) visible`, undefined)
-    : verdict(head, s.message, { status: 'fail', fix: s.message || 'Asking 1Password failed; the launcher log says why. Pair again: onecli-launcher pair.' });
+    : verdict(head, s.message, {
+        status: 'fail',
+        fix: s.message || 'Asking 1Password failed; the launcher log says why. Connect 1Password again.',
+        remedy: s.remedy ?? 'connect-1password',
+      });
 };
 
 const fullDiskAccess: Check = ({ platform, home, canRead, startedFromTerminal }) => {

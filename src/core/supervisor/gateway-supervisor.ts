@@ -11,7 +11,7 @@ export type GatewayStatus =
   | { readonly state: 'starting' }
   | { readonly state: 'running'; readonly port: number; readonly pid: number | undefined; readonly since: number }
   | { readonly state: 'restarting'; readonly inMs: number; readonly lastExit: string }
-  | { readonly state: 'failed'; readonly reason: string; readonly output: readonly string[] };
+  | { readonly state: 'failed'; readonly reason: string; readonly errno?: string | undefined; readonly output: readonly string[] };
 
 export interface Timers {
   now(): number;
@@ -112,6 +112,7 @@ export class GatewaySupervisor {
       const child = this.deps.spawn(this.deps.entry, this.deps.env);
       this.#child = child;
       let fatal: string | undefined;
+      let fatalErrno: string | undefined;
       const readyTimer = this.#timers.setTimeout(() => {
         fatal = 'the gateway did not start listening in time';
         child.kill();
@@ -131,6 +132,7 @@ export class GatewaySupervisor {
             return settle();
           case 'fatal':
             fatal = msg.message;
+            fatalErrno = msg.errno;
             return;
           case 'resolve':
             this.deps.resolve(msg.mappingId).then(
@@ -163,7 +165,7 @@ export class GatewaySupervisor {
         if (this.#stopping) return settle();
         if (fatal !== undefined) {
           // A gateway that cannot start will not start on retry either: say why and stop.
-          this.#setStatus({ state: 'failed', reason: fatal, output: this.#tail.lines() });
+          this.#setStatus({ state: 'failed', reason: fatal, ...(fatalErrno ? { errno: fatalErrno } : {}), output: this.#tail.lines() });
           return settle(new Error(fatal));
         }
         this.#crashes.push(this.#timers.now());

@@ -1,6 +1,6 @@
 import { VaultError } from './vault-error.js';
 
-const PAIR_AGAIN = 'The service-account token was refused. Create a new one in 1Password and pair again: onecli-launcher pair --service-account -';
+const PAIR_AGAIN = 'The service-account token was refused. Create a new one in 1Password and pair again.';
 
 /**
  * How `@1password/sdk` failures map onto our vocabulary. The SDK throws typed errors for a
@@ -19,7 +19,7 @@ const SDK_MESSAGE_RULES: ReadonlyArray<{ readonly match: RegExp; readonly error:
   },
   {
     match: /service account token|not authenticated|auth(entication)? expired|unauthori[sz]ed|forbidden/i,
-    error: () => new VaultError('auth_required', PAIR_AGAIN),
+    error: () => new VaultError('auth_required', PAIR_AGAIN, { remedy: 'connect-1password' }),
   },
   {
     match: /ParsingSecretReference|secret reference (could not be parsed|has invalid|is not prefixed)|invalid secret reference/i,
@@ -53,12 +53,13 @@ export function classifySdkFailure(err: unknown): VaultError {
   if (err instanceof VaultError) return err;
   const name = err instanceof Error ? err.constructor.name : '';
   if (name === 'RateLimitExceededError') return SDK_MESSAGE_RULES[0]!.error();
-  if (name === 'AuthExpiredError' || name === 'DesktopSessionExpiredError') return new VaultError('auth_required', PAIR_AGAIN, { cause: err });
+  if (name === 'AuthExpiredError' || name === 'DesktopSessionExpiredError')
+    return new VaultError('auth_required', PAIR_AGAIN, { cause: err, remedy: 'connect-1password' });
   const text = messageOf(err);
   for (const rule of SDK_MESSAGE_RULES) {
     if (rule.match.test(text)) {
       const mapped = rule.error();
-      return new VaultError(mapped.code, mapped.fix, { cause: err });
+      return new VaultError(mapped.code, mapped.fix, { cause: err, ...(mapped.remedy ? { remedy: mapped.remedy } : {}) });
     }
   }
   return new VaultError('unavailable', '1Password answered with an unexpected error; see the launcher log.', { cause: err });

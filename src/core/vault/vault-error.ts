@@ -1,3 +1,4 @@
+import type { Remedy } from '../../shared/remedy.js';
 import type { VaultErrorCode } from '../../shared/vault-errors.js';
 
 /**
@@ -6,12 +7,16 @@ import type { VaultErrorCode } from '../../shared/vault-errors.js';
  * `cause` is for logs that know how to describe it safely.
  */
 export class VaultError extends Error {
+  /** What the user can do, for each surface to say its own way (src/shared/remedy.ts). */
+  readonly remedy: Remedy | undefined;
+
   constructor(
     readonly code: VaultErrorCode,
     readonly fix: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { remedy?: Remedy },
   ) {
     super(fix, options);
     this.name = 'VaultError';
+    this.remedy = options?.remedy;
   }
 }

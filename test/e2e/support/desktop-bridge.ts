@@ -28,7 +28,7 @@ export async function desktopPopover(
     gateway: { state: 'running', port: 10255, address: '127.0.0.1:10255', pid: 4242 },
     source: { kind: 'none' },
     secretStore: { kind: 'keychain', detail: 'macOS Keychain' },
-    settings: { file: '/Users/dev/Library/Application Support/OneCLI/settings.json', health: 'ok' },
+    settings: { file: '/Users/dev/Library/Application Support/OneCLI/settings.json', health: { kind: 'ok' } },
     mappings: 0,
     agents: 1,
     lastErrors: [],

@@ -125,7 +125,7 @@ describe('doctor: datadir.permissions', () => {
       gateway: { state: 'running', port: 1, address: '127.0.0.1:1' },
       source: { kind: 'none' },
       secretStore: { kind: 'keychain', detail: 'k' },
-      settings: { file: '/d/settings.json', health: 'ok' },
+      settings: { file: '/d/settings.json', health: { kind: 'ok' } },
       mappings: 0,
       agents: 1,
       lastErrors: [],

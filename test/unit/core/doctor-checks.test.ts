@@ -6,7 +6,7 @@ const status = (over: Partial<StatusView> = {}): StatusView => ({
   gateway: { state: 'running', port: 10255, address: '127.0.0.1:10255' },
   source: { kind: 'desktop' },
   secretStore: { kind: 'keychain', detail: 'the macOS Keychain' },
-  settings: { file: '/d/settings.json', health: 'ok' },
+  settings: { file: '/d/settings.json', health: { kind: 'ok' } },
   mappings: 1,
   agents: 1,
   lastErrors: [],
@@ -104,18 +104,19 @@ describe('doctor checks', () => {
     const checks = runDoctorChecks(
       facts({
         status: status({
-          gateway: { state: 'failed', port: 10255, reason: 'cannot listen on port 10255 (EADDRINUSE)' },
-          settings: {
-            file: '/d/settings.json',
-            health: 'a corrupt settings file was moved to /d/settings.corrupt-x.json (it is not valid JSON); defaults are in use',
-          },
+          gateway: { state: 'failed', port: 10255, reason: 'cannot listen on port 10255 (EADDRINUSE)', errno: 'EADDRINUSE' },
+          settings: { file: '/d/settings.json', health: { kind: 'set-aside', movedTo: '/d/settings.corrupt-x.json', reason: 'it is not valid JSON' } },
           secretStore: { kind: 'none', detail: 'no keychain' },
         }),
         source: { ok: false, message: 'Unlock the 1Password app, then retry.' },
       }),
     );
     expect(byId(checks, 'gateway.port')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--port/) });
-    expect(byId(checks, 'settings.file')).toMatchObject({ status: 'warn', fix: expect.any(String) });
+    expect(byId(checks, 'settings.file')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/moved to \/d\/settings\.corrupt-x\.json \(it is not valid JSON\)/),
+      fix: expect.any(String),
+    });
     expect(byId(checks, 'secrets.store')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/keychain/) });
     expect(byId(checks, 'source.desktop')).toMatchObject({ status: 'fail', fix: 'Unlock the 1Password app, then retry.' });
   });
@@ -136,7 +137,9 @@ describe('doctor checks', () => {
     const checks = runDoctorChecks(
       facts({ status: status({ source: { kind: 'none' } }), source: undefined, op: { searchDirs: ['/usr/bin'], installs: [], chosenBecause: 'none' } }),
     );
-    expect(byId(checks, 'source.connected')).toMatchObject({ status: 'warn', fix: expect.stringMatching(/pair --service-account/) });
+    // The remedy is named, not worded as a command: the UI shows a button, the CLI the command.
+    expect(byId(checks, 'source.connected')).toMatchObject({ status: 'warn', remedy: 'connect-1password' });
+    expect(byId(checks, 'source.connected')?.fix).not.toMatch(/onecli-launcher/);
     expect(byId(checks, 'op.installed')?.status).toBe('skip');
   });
 });
@@ -191,11 +194,16 @@ describe('every check that is not ok says what to do', () => {
       { platform: 'darwin', canRead: () => false, env: {} },
       { platform: 'linux', opGroup: { group: 'root', setgid: false }, exists: () => false },
       { status: status({ gateway: { state: 'failed', port: 1, reason: 'crashed 5 times in a minute' } }) },
-      { status: status({ gateway: { state: 'failed', port: 1, reason: 'EADDRINUSE' } }) },
+      { status: status({ gateway: { state: 'failed', port: 1, reason: 'EADDRINUSE', errno: 'EADDRINUSE' } }) },
       { status: status({ gateway: { state: 'restarting', port: 1, reason: 'restarting in 250 ms' } }) },
       { status: status({ gateway: { state: 'starting', port: 1 } }) },
       { status: status({ gateway: { state: 'stopped', port: 1 } }), portFree: false },
-      { status: status({ secretStore: { kind: 'file', detail: 'f' }, settings: { file: '/d/s.json', health: 'a corrupt settings file was moved' } }) },
+      {
+        status: status({
+          secretStore: { kind: 'file', detail: 'f' },
+          settings: { file: '/d/s.json', health: { kind: 'set-aside', movedTo: '/d/x', reason: 'r' } },
+        }),
+      },
       {
         status: status({ secretStore: { kind: 'none', detail: 'n' }, source: { kind: 'none' } }),
         source: undefined,

@@ -115,9 +115,10 @@ function coreWithGatewayDouble() {
     return child;
   };
   const warnings: string[] = [];
+  const settings = new SettingsRepository({ dataDir: data });
   const core = new LauncherCore({
     dataDir: data,
-    settings: new SettingsRepository({ dataDir: data }),
+    settings,
     secrets: new MemorySecretStore(),
     secretStoreSummary: { kind: 'none', detail: 'memory (test)' },
     sources: { serviceAccount: () => ({}) as never, desktop: () => ({}) as never },
@@ -130,12 +131,12 @@ function coreWithGatewayDouble() {
     locateOp: async () => ({ searchDirs: [], installs: [], chosenBecause: 'none' as const }),
     systemRoots: () => '',
   });
-  return { core, configs, warnings, data };
+  return { core, configs, warnings, data, settings };
 }
 
 describe('the extra CA as a setting (control API), shared by both shells', () => {
   test('settings.update checks the file, keeps it, restarts the gateway with both CAs; null stops using it', async () => {
-    const { core, configs } = coreWithGatewayDouble();
+    const { core, configs, data, settings } = coreWithGatewayDouble();
     await core.start();
     expect(configs).toHaveLength(1);
     expect(configs[0]!.extraCaPem?.trim()).toBe(other.certPem.trim()); // the launch's file only
@@ -151,14 +152,14 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
     expect(configs).toHaveLength(2);
     expect(configs[1]!.extraCaPem).toContain(other.certPem.trim());
     expect(configs[1]!.extraCaPem).toContain(corp.certPem.split('\n')[1]);
-    expect(JSON.parse(readFileSync(path.join(core.deps.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 2, upstream: { extraCaFile: corpFile } });
+    expect(JSON.parse(readFileSync(path.join(data, 'settings.json'), 'utf8'))).toMatchObject({ version: 2, upstream: { extraCaFile: corpFile } });
 
     await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file('key-only.pem', corp.keyPem) })).rejects.toMatchObject({
       code: 'invalid_params',
       message: expect.stringMatching(/not only certificates/),
     });
     await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: 'relative.pem' })).rejects.toBeInstanceOf(ControlError);
-    expect(core.deps.settings.get().upstream.extraCaFile).toBe(corpFile); // refused: nothing changed
+    expect(settings.get().upstream.extraCaFile).toBe(corpFile); // refused: nothing changed
     expect(configs).toHaveLength(2);
 
     const cleared = await CONTROL_HANDLERS['settings.update'](core, { extraCaFile: null });
@@ -168,15 +169,15 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
   });
 
   test('a chosen file that later goes bad: the gateway starts without it, the log, Settings and the doctor say so', async () => {
-    const { core, configs, warnings } = coreWithGatewayDouble();
+    const { core, configs, warnings, settings } = coreWithGatewayDouble();
     const corpFile = file('renewed.pem', corp.certPem);
-    core.deps.settings.update((s) => ({ ...s, upstream: { extraCaFile: corpFile } }));
+    settings.update((s) => ({ ...s, upstream: { extraCaFile: corpFile } }));
     writeFileSync(corpFile, 'not a certificate any more');
     await core.start();
-    expect(core.supervisor.status.state).toBe('running');
+    expect(core.gateway.status.state).toBe('running');
     expect(configs[0]!.extraCaPem?.trim()).toBe(other.certPem.trim());
     expect(warnings).toContain('the extra CA in settings is not used');
-    const view = core.extraCaView();
+    const view = core.settings.extraCaView();
     expect(view).toMatchObject({ state: 'problem', detail: expect.stringMatching(/holds no PEM certificate/) });
     await core.stop();
   });
@@ -208,7 +209,7 @@ describe('doctor: upstream.extra-ca', () => {
         gateway: { state: 'running', port: 1 },
         source: { kind: 'none' },
         secretStore: { kind: 'keychain', detail: '' },
-        settings: { file: '', health: 'ok' },
+        settings: { file: '', health: { kind: 'ok' } },
         mappings: 0,
         agents: 0,
         lastErrors: [],

@@ -4,7 +4,7 @@ import { IPC } from '../../../src/shared/ipc-channels.js';
 import type { LauncherCore } from '../../../src/core/launcher-core.js';
 
 const mapping = { host: 'api.anthropic.com', reference: 'local://k', rule: { type: 'x-api-key' }, createdAt: '2026-11-25T00:00:00.000Z' };
-const core = { deps: { settings: { get: () => ({ mappings: [mapping] }) } } } as unknown as LauncherCore;
+const core = { mappings: { list: () => [{ ...mapping, header: 'x-api-key' }] } } as unknown as LauncherCore;
 const ours = { senderFrame: { url: 'app://onecli/index.html' } } as never;
 
 describe('IPC bridge', () => {

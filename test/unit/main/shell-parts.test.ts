@@ -20,7 +20,7 @@ const status = (state: StatusView['gateway']['state'], reason?: string): Control
     gateway: { state, port: 10255, ...(reason ? { reason } : {}) },
     source: { kind: 'none' },
     secretStore: { kind: 'keychain', detail: '' },
-    settings: { file: '', health: 'ok' },
+    settings: { file: '', health: { kind: 'ok' } },
     mappings: 0,
     agents: 1,
     lastErrors: [],

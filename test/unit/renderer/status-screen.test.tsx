@@ -35,11 +35,44 @@ describe('Status screen', () => {
     expect(within(latest).getByRole('listitem').textContent).toMatch(/200api\.anthropic\.com · claudejust now/);
   });
 
+  test('1Password not connected: a Connect 1Password button, not a command, and it connects here', async () => {
+    const { user, launcher } = renderScreen(<StatusScreen onNavigate={vi.fn()} />, {
+      'status.get': () => statusView({ source: { kind: 'none' } }),
+      'doctor.run': () => [
+        {
+          id: 'source.connected',
+          title: '1Password',
+          status: 'warn',
+          detail: 'no 1Password source connected (local:// secrets still work)',
+          fix: 'Connect 1Password: the 1Password app, or a service-account token.',
+          remedy: 'connect-1password',
+        },
+      ],
+      'pair.desktop': () => ({ vaults: 2, op: 'op' }),
+    });
+    const details = await screen.findByRole('region', { name: 'Details' });
+    expect(await within(details).findByText('no 1Password source connected (local:// secrets still work)')).toBeTruthy();
+    expect(details.textContent).not.toMatch(/onecli-launcher/);
+    await user.click(within(details).getByRole('button', { name: 'Connect 1Password' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Connect 1Password' });
+    await user.click(within(dialog).getByRole('button', { name: 'Use the 1Password app' }));
+    expect(await within(dialog).findByText('Connected to the 1Password app (2 vaults visible).')).toBeTruthy();
+    expect(launcher.callsOf('pair.desktop')).toHaveLength(1);
+  });
+
   test('a gateway that could not take its port says which port, and links to Settings', async () => {
     const onNavigate = vi.fn();
     const { user } = renderScreen(<StatusScreen onNavigate={onNavigate} />, {
       'status.get': () =>
-        statusView({ gateway: { state: 'failed', port: 10255, address: undefined, reason: 'listen EADDRINUSE: address already in use 127.0.0.1:10255' } }),
+        statusView({
+          gateway: {
+            state: 'failed',
+            port: 10255,
+            address: undefined,
+            reason: 'listen EADDRINUSE: address already in use 127.0.0.1:10255',
+            errno: 'EADDRINUSE',
+          },
+        }),
     });
     expect(await screen.findByRole('heading', { name: 'Gateway failed' })).toBeTruthy();
     expect(within(gatewayCard()).getByText('port 10255')).toBeTruthy();

@@ -5,9 +5,8 @@ import { ActionButton } from '../../components/action-button.js';
 import { ErrorNote, SuccessNote } from '../../components/notes.js';
 import { TextField } from '../../components/text-field.js';
 
-/** Connect 1Password: the desktop app (through op) or a service-account token, checked before it is kept. */
-export function ConnectStep({ heading, onNext }: { heading: RefObject<HTMLHeadingElement | null>; onNext(): void }) {
-  const id = useId();
+/** The two ways to connect 1Password and what came of them: shared by onboarding and the Connect 1Password dialog. */
+export function useConnectForms() {
   const { status } = useLive();
   const desktop = useAction('pair.desktop');
   const account = useAction('pair.serviceAccount');
@@ -21,6 +20,13 @@ export function ConnectStep({ heading, onNext }: { heading: RefObject<HTMLHeadin
         : status?.source.kind === 'service-account'
           ? 'Connected with a service account.'
           : undefined;
+  return { desktop, account, token, setToken, connected };
+}
+
+/** The desktop app (through op) or a service-account token, checked before it is kept. */
+export function ConnectForms({ forms }: { forms: ReturnType<typeof useConnectForms> }) {
+  const id = useId();
+  const { desktop, account, token, setToken, connected } = forms;
 
   const submitToken = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,12 +37,7 @@ export function ConnectStep({ heading, onNext }: { heading: RefObject<HTMLHeadin
   };
 
   return (
-    <section className="step" aria-labelledby="step-title">
-      <h1 id="step-title" ref={heading} tabIndex={-1}>
-        Connect 1Password
-      </h1>
-      <p className="lead">Agents get keys from 1Password through OneCLI, never directly. Choose how OneCLI reaches 1Password.</p>
-
+    <>
       <div className="card card-padded">
         <h2>The 1Password app</h2>
         <p className="small muted">Uses the 1Password CLI with app integration: you approve with Touch ID or your password.</p>
@@ -74,9 +75,23 @@ export function ConnectStep({ heading, onNext }: { heading: RefObject<HTMLHeadin
       </form>
 
       {connected && <SuccessNote>{connected}</SuccessNote>}
+    </>
+  );
+}
+
+/** Onboarding's step: connect 1Password, or skip it for now. */
+export function ConnectStep({ heading, onNext }: { heading: RefObject<HTMLHeadingElement | null>; onNext(): void }) {
+  const forms = useConnectForms();
+  return (
+    <section className="step" aria-labelledby="step-title">
+      <h1 id="step-title" ref={heading} tabIndex={-1}>
+        Connect 1Password
+      </h1>
+      <p className="lead">Agents get keys from 1Password through OneCLI, never directly. Choose how OneCLI reaches 1Password.</p>
+      <ConnectForms forms={forms} />
       <div className="form-actions">
-        <ActionButton variant={connected ? 'primary' : 'secondary'} onClick={onNext}>
-          {connected ? 'Continue' : 'Skip for now'}
+        <ActionButton variant={forms.connected ? 'primary' : 'secondary'} onClick={onNext}>
+          {forms.connected ? 'Continue' : 'Skip for now'}
         </ActionButton>
       </div>
     </section>

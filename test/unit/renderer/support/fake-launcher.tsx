@@ -27,7 +27,7 @@ export function statusView(over: DeepPartial<StatusView> = {}): StatusView {
     gateway: { state: 'running', port: 10255, address: '127.0.0.1:10255', pid: 4242, ...over.gateway },
     source: { kind: 'service-account', ...over.source },
     secretStore: { kind: 'keychain', detail: 'macOS Keychain', ...over.secretStore },
-    settings: { file: '/Users/dev/Library/Application Support/OneCLI/settings.json', health: 'ok', ...over.settings },
+    settings: { file: '/Users/dev/Library/Application Support/OneCLI/settings.json', health: { kind: 'ok' }, ...over.settings },
     mappings: over.mappings ?? 1,
     agents: over.agents ?? 1,
     lastErrors: over.lastErrors ?? [],

@@ -1,0 +1,46 @@
+import type { Remedy } from '../../shared/remedy.js';
+import { parseSecretReference } from '../../shared/secret-reference.js';
+import type { ResolveResult } from '../../shared/vault-errors.js';
+import type { CoreLogger } from '../core-deps.js';
+import { localSecretName } from '../secrets/secret-names.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { SettingsRepository } from '../settings/settings-repository.js';
+import { VaultError } from '../vault/vault-error.js';
+import type { VaultSource } from '../vault/vault-source.js';
+
+/** A resolve outcome before a surface words it: a failure may name its remedy. */
+export type Resolution = Extract<ResolveResult, { ok: true }> | (Extract<ResolveResult, { ok: false }> & { readonly remedy?: Remedy | undefined });
+
+export interface MappingResolverDeps {
+  readonly settings: SettingsRepository;
+  readonly secrets: SecretStore;
+  readonly vaultSource: () => Promise<VaultSource>;
+  readonly log: CoreLogger;
+}
+
+/** A mapping's value (mapping → reference → source → value). Failures carry the shared code and a fix; never the value. */
+export class MappingResolver {
+  constructor(private readonly deps: MappingResolverDeps) {}
+
+  async resolve(mappingId: string): Promise<Resolution> {
+    const mapping = this.deps.settings.get().mappings.find((m) => m.host === mappingId);
+    if (!mapping) return { ok: false, code: 'not_found', message: `No mapping named ${mappingId.slice(0, 100)}; it may have just been removed.` };
+    const reference = parseSecretReference(mapping.reference);
+    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping for ${mapping.host}: the reference ${reference.error}.` };
+    try {
+      if (reference.kind === 'local') {
+        const value = await this.deps.secrets.get(localSecretName(reference.name));
+        if (!value)
+          return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
+        return { ok: true, value };
+      }
+      const value = await (await this.deps.vaultSource()).resolve(mapping.reference);
+      if (!value) return { ok: false, code: 'not_found', message: `${mapping.reference} is empty in 1Password.` };
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix, ...(err.remedy ? { remedy: err.remedy } : {}) };
+      this.deps.log.error({ mapping: mapping.host, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
+      return { ok: false, code: 'unavailable', message: 'Resolving this mapping failed unexpectedly; see the launcher log.' };
+    }
+  }
+}

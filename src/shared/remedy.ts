@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * What the user can do about a failure, named rather than worded: each surface says it in its
+ * own way. The UI shows a button or a link to the right screen; a terminal (the CLI, and the
+ * gateway's 502 answers to agents) names a command, from `REMEDY_COMMANDS`. A failure's own
+ * sentence (an error's message, a doctor check's fix) says what is wrong, never a command.
+ */
+export const Remedy = z.enum(['connect-1password']);
+export type Remedy = z.infer<typeof Remedy>;
+
+/** How a terminal says each remedy: the command to run. */
+export const REMEDY_COMMANDS: Record<Remedy, string> = {
+  'connect-1password': 'onecli-launcher pair --service-account - (token on stdin), or onecli-launcher pair --desktop',
+};
+
+/** A sentence and its remedy, as a terminal prints them. */
+export function withRemedyCommand(sentence: string, remedy: Remedy | undefined): string {
+  return remedy ? `${sentence} Run: ${REMEDY_COMMANDS[remedy]}` : sentence;
+}
