@@ -6,6 +6,8 @@ import { ControlError } from '../core/control-error.js';
 import type { RuntimeInfo } from '../core/runtime-file.js';
 import { EXIT } from './exit-codes.js';
 import { doctorEnvironmentNote } from './ignored-flags.js';
+import { mappingAddParams, type HeaderFlag } from './mapping-flags.js';
+import { describeShape } from './providers-command.js';
 import { readSecret } from './read-secret.js';
 
 export interface CommandContext {
@@ -17,7 +19,9 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   readonly json: boolean;
   readonly args: readonly string[];
-  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  readonly flags: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+  /** `--header NAME [--template T]` pairs in the order given (mappings add). */
+  readonly headerFlags?: readonly HeaderFlag[];
   readonly out: (text: string) => void;
 }
 
@@ -94,7 +98,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     });
   },
   async mappings(ctx) {
-    const [sub, host, reference] = ctx.args;
+    const [sub, host] = ctx.args;
     switch (sub) {
       case undefined:
       case 'list': {
@@ -106,16 +110,8 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
         );
       }
       case 'add': {
-        if (!host || !reference)
-          usage('usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [--header NAME] [--template "Bearer {value}"] [--replace]');
-        const m = await ctx.api.call('mappings.add', {
-          host: host as string,
-          reference: reference as string,
-          ...(typeof ctx.flags.header === 'string' ? { header: ctx.flags.header } : {}),
-          ...(typeof ctx.flags.template === 'string' ? { template: ctx.flags.template } : {}),
-          ...(ctx.flags.replace ? { replace: true } : {}),
-        });
-        return print(ctx, m, () => `Mapped ${m.host} → ${m.reference} (header ${m.header}${m.route ? `, base URL /r/${m.route}` : ''}).`);
+        const m = await ctx.api.call('mappings.add', mappingAddParams(ctx.args.slice(1), ctx.flags, ctx.headerFlags ?? []));
+        return print(ctx, m, () => `Mapped ${m.host} → ${m.reference} (${describeShape(m.rule)}${m.route ? `, base URL /r/${m.route}` : ''}).`);
       }
       case 'remove': {
         if (!host) usage('usage: onecli-launcher mappings remove <host>');

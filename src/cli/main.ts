@@ -3,6 +3,8 @@ import { ControlError } from '../core/control-error.js';
 import { toControlError } from '../core/control/to-control-error.js';
 import { defaultDataDir } from '../core/data-dir.js';
 import { COMMANDS } from './commands.js';
+import { headerFlags } from './mapping-flags.js';
+import { providersCommand } from './providers-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { DEFAULT_CONTROL_PORT, serve } from './serve.js';
 import { withControl, type GlobalOptions } from './session.js';
@@ -18,10 +20,16 @@ Usage: onecli-launcher <command> [options]
   env [--agent NAME]            shell exports for an agent: eval "$(onecli-launcher env)"
   run [--agent NAME] -- CMD     run a command with that environment
   mappings [list]               mapped hosts
-  mappings add HOST REF         REF is op://vault/item/field or local://name
-           [--header NAME] [--template "Bearer {value}"] [--replace]
+  mappings add HOST REF [REF…]  REF is op://vault/item/field or local://name; a known host
+                                gets its catalog preset (providers list), others Bearer
+           [--header NAME [--template "Bearer {value}"]]…  one header per REF, in order
+           [--basic "x-access-token:{value}"]  Basic auth (RFC 7617) from a template
+           [--query NAME]               the value in the query parameter NAME (?key=…)
+           [--preset ID]                a catalog entry's shape on any host (GitHub Enterprise)
+           [--replace]
   mappings remove|test HOST     remove; resolve and show a masked value
   mappings import               suggestions from 1Password items with URLs
+  providers list [--json]       the provider catalog: hosts, shape, route, variables
   pair --service-account -      token on stdin (or a prompt), kept in the keychain
   pair --desktop [--account A]  use the 1Password app through op
   pair --disconnect
@@ -51,8 +59,11 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   agent: { type: 'string' },
-  header: { type: 'string' },
-  template: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  template: { type: 'string', multiple: true },
+  basic: { type: 'string' },
+  query: { type: 'string' },
+  preset: { type: 'string' },
   replace: { type: 'boolean' },
   'service-account': { type: 'string' },
   desktop: { type: 'boolean' },
@@ -74,7 +85,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const own = dash === -1 ? argv : argv.slice(0, dash);
   const passthrough = dash === -1 ? [] : argv.slice(dash + 1);
   // `--service-account -`: parseArgs would take "-" as a value only if it follows the flag.
-  const { values, positionals } = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals, tokens } = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   if (values.version) {
     process.stdout.write(`${APP_VERSION}\n`);
     return EXIT.ok;
@@ -99,6 +110,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       insecureFileStore: values['insecure-file-store'] ?? false,
     },
   };
+  if (command === 'providers') return providersCommand(args, values.json ?? false, (t: string) => process.stdout.write(`${t}\n`));
   if (command === 'serve') return serve(opts, port(values['control-port'], 'control-port') ?? DEFAULT_CONTROL_PORT);
   const handler = COMMANDS[command];
   if (!handler) throw new ControlError('invalid_params', `unknown command "${command}"; see onecli-launcher --help`);
@@ -116,6 +128,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       json: values.json ?? false,
       args: command === 'run' ? passthrough : args,
       flags: values,
+      headerFlags: headerFlags(tokens),
       out: (t) => process.stdout.write(`${t}\n`),
     }),
   );

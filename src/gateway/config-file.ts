@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { credentialValueProblem } from '../shared/credential-value.js';
 import { GatewayConfigFile, GatewayRuntimeConfig, GatewayTimeouts, type GatewayMapping } from '../shared/gateway-config.js';
-import { headerRuleFrom } from '../shared/header-rule.js';
+import { referencesNeeded, shapeFromInput } from '../shared/credential-rule.js';
 import { formatAuthority, isLoopbackHost, parseAuthority } from '../shared/host-authority.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
 
@@ -18,8 +18,8 @@ export class ConfigError extends Error {
 
 export interface StandaloneConfig {
   readonly runtime: GatewayRuntimeConfig;
-  /** Mapping id → value, read from the environment: never from argv or the file. */
-  readonly values: ReadonlyMap<string, string>;
+  /** Mapping id → its values (one, or one per header), read from the environment: never from argv or the file. */
+  readonly values: ReadonlyMap<string, readonly string[]>;
   /** Problems that do not stop the start (a value that cannot be sent), one sentence each. */
   readonly warnings: readonly string[];
 }
@@ -67,7 +67,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
   const shortToken = tokens.findIndex((t) => t.length < 16);
   if (shortToken !== -1) throw new ConfigError('agentTokensEnv', `token ${shortToken + 1} in ${cfg.agentTokensEnv} is shorter than 16 characters`);
 
-  const values = new Map<string, string>();
+  const values = new Map<string, string[]>();
   const warnings: string[] = [];
   const seen = new Set<string>();
   const mappings: GatewayMapping[] = cfg.mappings.map((m, i) => {
@@ -78,20 +78,26 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     if (seen.has(id)) throw new ConfigError(`${field}.host`, `${id} is mapped twice`);
     seen.add(id);
     if (m.route && authority.host.startsWith('*.')) throw new ConfigError(`${field}.route`, 'a wildcard host cannot have a route: a route needs one host');
-    const value = env[m.valueEnv];
-    if (!value) throw new ConfigError(`${field}.valueEnv`, `environment variable ${m.valueEnv} is empty or not set`);
-    // Not fatal: one bad value must not take the other mappings down. Its requests get a 502
-    // `invalid_value`, and the start says which variable to fix.
-    const problem = credentialValueProblem(value);
-    if (problem) warnings.push(`${field}.valueEnv: environment variable ${m.valueEnv}: ${problem}; requests for ${id} get 502 invalid_value until it is fixed`);
-    values.set(id, value);
-    let rule;
-    try {
-      rule = headerRuleFrom(authority.host, m.header, m.template);
-    } catch {
-      throw new ConfigError(`${field}.header`, 'invalid header rule');
-    }
-    return { id, host: authority.host, port: authority.port, rule, ...(m.route ? { route: m.route } : {}) };
+    const shape = shapeFromInput(authority.host, m);
+    if (!shape.ok) throw new ConfigError(`${field}.${shape.field}`, shape.message);
+    const envNames = [m.valueEnv, ...(m.valueEnvs ?? [])];
+    const needed = referencesNeeded(shape.rule);
+    if (envNames.length !== needed)
+      throw new ConfigError(`${field}.valueEnvs`, `this shape takes ${needed} value(s): valueEnv${needed > 1 ? ` and ${needed - 1} in valueEnvs` : ' alone'}`);
+    const mappingValues = envNames.map((name, j) => {
+      const value = env[name];
+      if (!value) throw new ConfigError(j === 0 ? `${field}.valueEnv` : `${field}.valueEnvs[${j - 1}]`, `environment variable ${name} is empty or not set`);
+      // Not fatal: one bad value must not take the other mappings down. Its requests get a 502
+      // `invalid_value`, and the start says which variable to fix.
+      const problem = credentialValueProblem(value);
+      if (problem)
+        warnings.push(
+          `${field}.${j === 0 ? 'valueEnv' : `valueEnvs[${j - 1}]`}: environment variable ${name}: ${problem}; requests for ${id} get 502 invalid_value until it is fixed`,
+        );
+      return value;
+    });
+    values.set(id, mappingValues);
+    return { id, host: authority.host, port: authority.port, rule: shape.rule, ...(m.route ? { route: m.route } : {}) };
   });
 
   const runtime = GatewayRuntimeConfig.safeParse({
@@ -111,9 +117,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
 }
 
 /** Standalone values never change while the gateway runs. */
-export function environmentSource(values: ReadonlyMap<string, string>) {
+export function environmentSource(values: ReadonlyMap<string, readonly string[]>) {
   return async (mappingId: string): Promise<ResolveResult> => {
-    const value = values.get(mappingId);
-    return value ? { ok: true, value } : { ok: false, code: 'not_found', message: `No value is configured for ${mappingId}.` };
+    const [value, ...more] = values.get(mappingId) ?? [];
+    if (!value) return { ok: false, code: 'not_found', message: `No value is configured for ${mappingId}.` };
+    return more.length ? { ok: true, value, more } : { ok: true, value };
   };
 }

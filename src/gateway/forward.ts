@@ -8,6 +8,7 @@ import { guarded, INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import type { GatewayState } from './gateway-state.js';
 import { CLIENT_CREDENTIAL_HEADERS } from './header-rules.js';
 import type { Injection } from './injection.js';
+import { withQueryCredential } from './query-credential.js';
 import { decodedBody } from './response-coding.js';
 import { isTlsVerificationError } from './upstream.js';
 import type { MaskingStream } from './value-mask.js';
@@ -66,13 +67,13 @@ const SCAN_DEFEATING_HEADERS: ReadonlySet<string> = new Set(['accept-encoding', 
 export function upstreamRequestHeaders(
   rawHeaders: readonly string[],
   hostHeader: string,
-  inject: readonly [string, string] | undefined,
+  inject: Injection['headers'] | undefined,
   keepUpgrade = false,
   dropClientCredentials = false,
 ): string[] {
   const out: string[] = ['host', hostHeader];
   const listed = connectionListed(rawHeaders);
-  const injectName = inject?.[0];
+  const injectNames = inject && new Set(inject.map(([name]) => name));
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     const lower = name.toLowerCase();
@@ -80,10 +81,13 @@ export function upstreamRequestHeaders(
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     if (listed?.has(lower)) continue;
     if (dropClientCredentials && CLIENT_CREDENTIAL_HEADERS.has(lower)) continue;
-    if (inject && (CLIENT_CREDENTIAL_HEADERS.has(lower) || lower === injectName || SCAN_DEFEATING_HEADERS.has(lower))) continue;
+    if (injectNames && (CLIENT_CREDENTIAL_HEADERS.has(lower) || injectNames.has(lower) || SCAN_DEFEATING_HEADERS.has(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
-  if (inject) out.push('accept-encoding', 'identity', inject[0], inject[1]);
+  if (inject) {
+    out.push('accept-encoding', 'identity');
+    for (const [name, value] of inject) out.push(name, value);
+  }
   return out;
 }
 
@@ -126,6 +130,13 @@ export function upstreamFailure(err: unknown, plan: ForwardPlan): { code: Gatewa
   };
 }
 
+export const QUERY_FRAGMENT_MESSAGE = 'A request target with a "#" is never sent with a query-parameter credential: servers disagree on where its query ends.';
+
+/** The path to send: with a query-shaped credential set in it, or undefined when it cannot carry one. */
+export function credentialPath(path: string, credential: Injection | undefined): string | undefined {
+  return credential?.query ? withQueryCredential(path, credential.query.param, credential.query.value) : path;
+}
+
 /** RFC 9110 §9.3.8: TRACE echoes the request, credential included. TRACK is IIS's copy of it. */
 export function echoesRequest(method: string | undefined): boolean {
   return method === 'TRACE' || method === 'TRACK';
@@ -161,16 +172,21 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
     sendError(res, 'bad_request', plan.mapping, 'A path that starts with // names another host to many servers; it is never sent with a credential.');
     return done(400, 'bad_request');
   }
+  const path = credentialPath(plan.path, credential);
+  if (path === undefined) {
+    sendError(res, 'bad_request', plan.mapping, QUERY_FRAGMENT_MESSAGE);
+    return done(400, 'bad_request');
+  }
   const options: https.RequestOptions = {
     agent: plan.secure ? upstream.httpsAgent : upstream.httpAgent,
     host: plan.host,
     port: plan.port,
     method: req.method,
-    path: plan.path,
+    path,
     headers: upstreamRequestHeaders(
       req.rawHeaders,
       plan.hostHeader,
-      credential?.header,
+      credential?.headers,
       false,
       plan.dropClientCredentials,
     ) as unknown as http.OutgoingHttpHeaders,

@@ -100,7 +100,7 @@ export function withCredential(
   const apply = (result: Awaited<ReturnType<CredentialCache['get']>>) => {
     if (!result.ok) return failed(result.code, result.message);
     const built = injectionFor(mapping, result);
-    if (built.ok) ready(state.responseScan ? built.injection : { header: built.injection.header });
+    if (built.ok) ready(state.responseScan ? built.injection : { headers: built.injection.headers, query: built.injection.query });
     else {
       state.log.warn({ mapping: mapping.id }, 'refused: the resolved value cannot be sent in a header');
       failed('invalid_value', built.message);

@@ -5,7 +5,17 @@ import type { Duplex, Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { writeRawError } from './error-responses.js';
 import { failSocket, guarded } from './fault-isolation.js';
-import { echoesRequest, pipeMasked, responseHeaders, upstreamFailure, upstreamRequestHeaders, type ForwardDone, type ForwardPlan } from './forward.js';
+import {
+  QUERY_FRAGMENT_MESSAGE,
+  credentialPath,
+  echoesRequest,
+  pipeMasked,
+  responseHeaders,
+  upstreamFailure,
+  upstreamRequestHeaders,
+  type ForwardDone,
+  type ForwardPlan,
+} from './forward.js';
 import type { GatewayState } from './gateway-state.js';
 import { decodedBody } from './response-coding.js';
 import { WebSocketFrameScanner } from './websocket-mask.js';
@@ -30,17 +40,22 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
     writeRawError(client, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
     return done(405, 'method_not_allowed');
   }
+  const path = credentialPath(plan.path, credential);
+  if (path === undefined) {
+    writeRawError(client, 'bad_request', plan.mapping, QUERY_FRAGMENT_MESSAGE);
+    return done(400, 'bad_request');
+  }
   const options: https.RequestOptions & ConnectionOptions = {
     // An upgraded connection is never returned to a pool.
     agent: false,
     host: plan.host,
     port: plan.port,
     method: req.method,
-    path: plan.path,
+    path,
     headers: upstreamRequestHeaders(
       req.rawHeaders,
       plan.hostHeader,
-      credential?.header,
+      credential?.headers,
       true,
       plan.dropClientCredentials,
     ) as unknown as http.OutgoingHttpHeaders,

@@ -7,12 +7,17 @@
  */
 const MASK_BYTE = 0x2a; // '*'
 
-/** Percent-encoding as JavaScript, Python's `quote` (also `!'()*`) and lower-case hex write it. */
+/**
+ * Percent-encoding as JavaScript, Python's `quote` (also `!'()*`) and lower-case hex write it,
+ * and form encoding (a space as `+`, as a query string echoed by a form parser is written).
+ */
 function percentForms(value: string): string[] {
   const js = encodeURIComponent(value);
   const strict = js.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
-  return [js, strict, lower(js), lower(strict)];
+  const forms = [js, strict, lower(js), lower(strict)];
+  if (value.includes(' ')) forms.push(...forms.map((f) => f.replaceAll('%20', '+')));
+  return forms;
 }
 
 /**

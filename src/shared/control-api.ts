@@ -161,6 +161,19 @@ export const CONTROL_METHODS = {
       reference: z.string().min(1).max(500),
       header: z.string().optional(),
       template: z.string().optional(),
+      /** Basic auth from a template such as "x-access-token:{value}". */
+      basic: z.string().max(300).optional(),
+      /** The query parameter that carries the value, such as "key". */
+      query: z.string().max(100).optional(),
+      /** Several headers; the first takes `reference`, each other one the next of `references`. */
+      headers: z
+        .array(z.object({ header: z.string().max(200), template: z.string().max(300).optional() }))
+        .max(8)
+        .optional(),
+      /** The other references of a several-header shape, in order. */
+      references: z.array(z.string().min(1).max(500)).max(7).optional(),
+      /** A catalog entry (src/shared/providers.ts) applied to this host, such as "github". */
+      preset: z.string().max(64).optional(),
       replace: z.boolean().optional(),
     }),
     result: MappingView,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HeaderName, HeaderRule, ValueTemplate } from './header-rule.js';
+import { BasicTemplate, QueryParamName } from './credential-shapes.js';
+import { HeaderName, HeaderRule, MAX_HEADER_PARTS, ValueTemplate } from './header-rule.js';
 import { HttpMethod, PathPrefix } from './mapping-path.js';
 
 /** A base-URL route name: `/r/<route>/…` on the gateway's port. */
@@ -89,6 +90,23 @@ export const GatewayConfigFile = z
             template: ValueTemplate.optional(),
             valueEnv: EnvName,
             route: RouteName.optional(),
+            /** Basic auth from a template, such as "x-access-token:{value}". */
+            basic: BasicTemplate.optional(),
+            /** A query parameter that carries the value, such as "key". */
+            query: QueryParamName.optional(),
+            /** Several headers: the first takes `valueEnv`, each other one the next of `valueEnvs`. */
+            headers: z
+              .array(z.object({ header: HeaderName, template: ValueTemplate.optional() }).strict())
+              .min(2)
+              .max(MAX_HEADER_PARTS)
+              .optional(),
+            /** A catalog entry's shape (src/shared/providers.ts), such as "github". */
+            preset: z.string().min(1).max(64).optional(),
+            /** The values of a several-header shape after the first, in order. */
+            valueEnvs: z
+              .array(EnvName)
+              .max(MAX_HEADER_PARTS - 1)
+              .optional(),
           })
           .strict(),
       )

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { BasicTemplate, QueryParamName } from './credential-shapes.js';
 import { headerTextProblem } from './credential-value.js';
+import { SecretReference } from './secret-reference.js';
 
 /**
  * The two rules a custom header follows, in one place: settings, the gateway's config file, the
@@ -45,9 +47,24 @@ export function valueTemplateProblem(template: string): string | undefined {
   return firstProblem(ValueTemplate, template, 'the template');
 }
 
+/** The most headers one mapping writes (each from its own reference). */
+export const MAX_HEADER_PARTS = 8;
+
+/** One header of a several-header credential. The first takes the mapping's reference; each other one names its own. */
+export const HeaderPart = z.object({ header: HeaderName, template: ValueTemplate, reference: SecretReference.optional() });
+export type HeaderPart = z.infer<typeof HeaderPart>;
+
 /**
- * How a mapping's credential is written into a request. Plain data: settings store it,
- * the UI shows it, the gateway applies it (src/gateway/header-rules.ts).
+ * How a mapping's credential is written into a request: its shape. Plain data: settings store it,
+ * the UI shows it, the gateway applies it (src/gateway/header-rules.ts). Whatever the agent sent
+ * in the credential's place (the same header, its own Basic user:password, its own `?key=`) is
+ * replaced, never sent alongside.
+ * - `x-api-key`, `bearer`, `custom`: one header;
+ * - `basic`: `Authorization: Basic base64(template with the value)`, RFC 7617;
+ * - `query`: the query parameter `param` set to the value (percent-encoded), every copy the agent sent removed;
+ * - `headers`: several headers, the first from the mapping's reference, each other one from its own.
+ *
+ * Added kinds are additive: settings written before them still parse.
  */
 export const HeaderRule = z.discriminatedUnion('type', [
   z.object({ type: z.literal('x-api-key') }),
@@ -57,8 +74,35 @@ export const HeaderRule = z.discriminatedUnion('type', [
     header: HeaderName,
     template: ValueTemplate,
   }),
+  z.object({ type: z.literal('basic'), template: BasicTemplate }),
+  z.object({ type: z.literal('query'), param: QueryParamName }),
+  z.object({
+    type: z.literal('headers'),
+    headers: z
+      .array(HeaderPart)
+      .min(2, { message: 'must list at least two headers (one header is a custom rule)' })
+      .max(MAX_HEADER_PARTS, { message: `must list at most ${MAX_HEADER_PARTS} headers` })
+      .superRefine((parts, ctx) => {
+        const names = parts.map((p) => p.header);
+        if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', message: 'must name each header once' });
+        // The others' references are required where a mapping is built (src/core/mappings); the
+        // gateway and the catalog hold the shape without them.
+        if (parts[0]?.reference !== undefined)
+          ctx.addIssue({ code: 'custom', path: [0, 'reference'], message: "must be absent: the first header takes the mapping's reference" });
+      }),
+  }),
 ]);
 export type HeaderRule = z.infer<typeof HeaderRule>;
+
+/** The references a rule takes besides the mapping's own, in the order the values come back (ResolveResult `more`); undefined where one is missing. */
+export function extraReferences(rule: HeaderRule): (string | undefined)[] {
+  return rule.type === 'headers' ? rule.headers.slice(1).map((p) => p.reference) : [];
+}
+
+/** The rule without references: what the gateway is told (it resolves by mapping id). */
+export function withoutReferences(rule: HeaderRule): HeaderRule {
+  return rule.type === 'headers' ? { ...rule, headers: rule.headers.map(({ header, template }) => ({ header, template })) } : rule;
+}
 
 /** OneCLI's defaults: Anthropic reads `x-api-key`, everyone else `Authorization: Bearer`. */
 export function defaultHeaderRule(host: string): HeaderRule {
@@ -76,14 +120,19 @@ export function headerRuleFrom(host: string, header?: string, template?: string)
   };
 }
 
-/** The header a rule writes, without its value: for display, and for stripping client copies. */
+/** Where a rule writes the credential, without its value, for display: `x-api-key`, `authorization`, `?key`, `a, b`. */
 export function ruleHeaderName(rule: HeaderRule): string {
   switch (rule.type) {
     case 'x-api-key':
       return 'x-api-key';
     case 'bearer':
+    case 'basic':
       return 'authorization';
     case 'custom':
       return rule.header;
+    case 'query':
+      return `?${rule.param}`;
+    case 'headers':
+      return rule.headers.map((p) => p.header).join(', ');
   }
 }

@@ -15,9 +15,12 @@ export type VaultErrorCode = z.infer<typeof VaultErrorCode>;
 /** Failures that may clear by themselves: the gateway backs off (cooldown) instead of retrying at once. */
 export const TRANSIENT_VAULT_ERRORS: ReadonlySet<VaultErrorCode> = new Set(['rate_limited', 'unavailable']);
 
-/** The outcome of resolving one mapping. `message` never holds a value, a token or raw tool output. */
+/**
+ * The outcome of resolving one mapping. `message` never holds a value, a token or raw tool output.
+ * `more`: the values of the rule's other references (a several-header rule), in its order.
+ */
 export const ResolveResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.string().min(1) }),
+  z.object({ ok: z.literal(true), value: z.string().min(1), more: z.array(z.string().min(1)).max(7).optional() }),
   z.object({ ok: z.literal(false), code: VaultErrorCode, message: z.string().max(500) }),
 ]);
 export type ResolveResult = z.infer<typeof ResolveResult>;

@@ -61,8 +61,8 @@ export function agentEnv(input: AgentEnvInput): Record<string, string> {
   };
   for (const provider of PROVIDERS) {
     if (!input.mappings.some((m) => m.route === provider.route)) continue;
-    vars[provider.baseUrlEnv] = `http://${gateway}/r/${provider.route}${provider.basePath}`;
-    vars[provider.apiKeyEnv] = input.token;
+    for (const name of provider.baseUrlEnv) vars[name] = `http://${gateway}/r/${provider.route}${provider.basePath}`;
+    for (const name of provider.apiKeyEnv) vars[name] = input.token;
   }
   return vars;
 }

@@ -1,5 +1,6 @@
 import type { GatewayMapping } from '../../shared/gateway-config.js';
-import { defaultHeaderRule, headerNameProblem, headerRuleFrom, valueTemplateProblem } from '../../shared/header-rule.js';
+import { referencesNeeded, shapeFromInput, type ShapeInput } from '../../shared/credential-rule.js';
+import { withoutReferences, type HeaderRule } from '../../shared/header-rule.js';
 import { formatAuthority, parseAuthority } from '../../shared/host-authority.js';
 import { providerForHost } from '../../shared/providers.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
@@ -22,31 +23,55 @@ export function mappingKey(rawHost: string): { key: string; host: string; port: 
   return { key: authority.port === 443 ? authority.host : formatAuthority(authority), ...authority };
 }
 
-export interface MappingInput {
+export interface MappingInput extends ShapeInput {
   readonly host: string;
   readonly reference: string;
-  readonly header?: string | undefined;
-  readonly template?: string | undefined;
+  /** The references of a several-header shape after the first, in order. */
+  readonly references?: readonly string[] | undefined;
 }
 
-/** Validates a new mapping before anything is saved: host, reference, header rule, route. */
+function checkedReference(raw: string, which: string): string {
+  const reference = raw.trim();
+  const parsed = parseSecretReference(reference);
+  if ('error' in parsed) throw new MappingInputError(`${which} ${parsed.error}`);
+  return reference;
+}
+
+/** Gives each header after the first its reference: one reference per header, no more, no fewer. */
+function withReferences(rule: HeaderRule, extra: readonly string[]): HeaderRule {
+  const needed = referencesNeeded(rule);
+  if (extra.length + 1 !== needed)
+    throw new MappingInputError(
+      needed === 1
+        ? `this credential shape takes one reference, and ${extra.length + 1} were given`
+        : `this credential shape writes ${needed} headers, one reference each: give ${needed} references (${extra.length + 1} were given)`,
+    );
+  if (rule.type !== 'headers') return rule;
+  return {
+    ...rule,
+    headers: rule.headers.map((part, i) => (i === 0 ? { header: part.header, template: part.template } : { ...part, reference: extra[i - 1] })),
+  };
+}
+
+/**
+ * Validates a new mapping before anything is saved: host, references, credential shape, route.
+ * No shape given: a host in the provider catalog gets its preset, any other OneCLI's default.
+ */
 export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
-  const reference = parseSecretReference(input.reference.trim());
-  if ('error' in reference) throw new MappingInputError(`the reference ${reference.error}`);
-  const problem =
-    (input.template === undefined ? undefined : valueTemplateProblem(input.template)) ??
-    (input.header === undefined ? undefined : headerNameProblem(input.header));
-  if (problem) throw new MappingInputError(problem);
-  const rule = input.header === undefined && input.template === undefined ? defaultHeaderRule(host) : headerRuleFrom(host, input.header, input.template);
+  const reference = checkedReference(input.reference, 'the reference');
+  const extra = (input.references ?? []).map((r, i) => checkedReference(r, `reference ${i + 2}`));
+  const shape = shapeFromInput(host, input);
+  if (!shape.ok) throw new MappingInputError(shape.message);
+  const rule = withReferences(shape.rule, extra);
   const provider = providerForHost(host);
-  return { host: key, reference: input.reference.trim(), rule, ...(provider && key === host ? { route: provider.route } : {}), createdAt: now.toISOString() };
+  return { host: key, reference, rule, ...(provider && key === host ? { route: provider.route } : {}), createdAt: now.toISOString() };
 }
 
-/** What the gateway is told: the mapping without its reference (it resolves by id). */
+/** What the gateway is told: the mapping without its references (it resolves by id). */
 export function toGatewayMapping(mapping: Mapping): GatewayMapping {
   const { host, port } = mappingKey(mapping.host);
-  return { id: mapping.host, host, port, rule: mapping.rule, ...(mapping.route ? { route: mapping.route } : {}) };
+  return { id: mapping.host, host, port, rule: withoutReferences(mapping.rule), ...(mapping.route ? { route: mapping.route } : {}) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { extraReferences } from '../../shared/header-rule.js';
 import type { Remedy } from '../../shared/remedy.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
 import type { ResolveResult } from '../../shared/vault-errors.js';
@@ -18,15 +19,36 @@ export interface MappingResolverDeps {
   readonly log: CoreLogger;
 }
 
-/** A mapping's value (mapping → reference → source → value). Failures carry the shared code and a fix; never the value. */
+/**
+ * A mapping's values (mapping → references → source → values): its reference's, then, for a
+ * several-header rule, each other header's (`more`). Failures carry the shared code and a fix;
+ * never a value.
+ */
 export class MappingResolver {
   constructor(private readonly deps: MappingResolverDeps) {}
 
   async resolve(mappingId: string): Promise<Resolution> {
     const mapping = this.deps.settings.get().mappings.find((m) => m.host === mappingId);
     if (!mapping) return { ok: false, code: 'not_found', message: `No mapping named ${mappingId.slice(0, 100)}; it may have just been removed.` };
-    const reference = parseSecretReference(mapping.reference);
-    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping for ${mapping.host}: the reference ${reference.error}.` };
+    const values: string[] = [];
+    for (const [i, reference] of [mapping.reference, ...extraReferences(mapping.rule)].entries()) {
+      if (reference === undefined)
+        return {
+          ok: false,
+          code: 'bad_reference',
+          message: `The mapping for ${mapping.host}: header ${i + 1} has no reference; add the mapping again with one reference per header.`,
+        };
+      const result = await this.#resolveReference(mapping.host, reference);
+      if (!result.ok) return result;
+      values.push(result.value);
+    }
+    const [value = '', ...more] = values;
+    return more.length ? { ok: true, value, more } : { ok: true, value };
+  }
+
+  async #resolveReference(host: string, raw: string): Promise<Resolution> {
+    const reference = parseSecretReference(raw);
+    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping for ${host}: the reference ${reference.error}.` };
     try {
       if (reference.kind === 'local') {
         const value = await this.deps.secrets.get(localSecretName(reference.name));
@@ -34,12 +56,12 @@ export class MappingResolver {
           return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
         return { ok: true, value };
       }
-      const value = await (await this.deps.vaultSource()).resolve(mapping.reference);
-      if (!value) return { ok: false, code: 'not_found', message: `${mapping.reference} is empty in 1Password.` };
+      const value = await (await this.deps.vaultSource()).resolve(raw);
+      if (!value) return { ok: false, code: 'not_found', message: `${raw} is empty in 1Password.` };
       return { ok: true, value };
     } catch (err) {
       if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix, ...(err.remedy ? { remedy: err.remedy } : {}) };
-      this.deps.log.error({ mapping: mapping.host, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
+      this.deps.log.error({ mapping: host, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
       return { ok: false, code: 'unavailable', message: 'Resolving this mapping failed unexpectedly; see the launcher log.' };
     }
   }

@@ -1,5 +1,6 @@
 import type { ControlResult } from '../../shared/control-api.js';
 import { credentialValueProblem } from '../../shared/credential-value.js';
+import { extraReferences } from '../../shared/header-rule.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
 import { ControlError } from '../control-error.js';
 import type { GatewayHandle } from '../core-deps.js';
@@ -27,7 +28,7 @@ export class LocalSecrets {
     const reference = `local://${name}`;
     const users = this.deps.settings
       .get()
-      .mappings.filter((m) => m.reference === reference)
+      .mappings.filter((m) => m.reference === reference || extraReferences(m.rule).includes(reference))
       .map((m) => m.host);
     if (users.length) await this.deps.gateway.sync(users);
     return { reference, kept: this.deps.secrets.kind };

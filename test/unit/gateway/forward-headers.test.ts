@@ -18,7 +18,7 @@ test('injecting replaces every client credential and keeps the rest in order', (
     'Cookie',
     'a=b',
   ];
-  expect(pairs(upstreamRequestHeaders(raw, 'api.example.com', ['x-api-key', 'sk-real']))).toEqual([
+  expect(pairs(upstreamRequestHeaders(raw, 'api.example.com', [['x-api-key', 'sk-real']]))).toEqual([
     ['host', 'api.example.com'],
     ['Accept', 'text/event-stream'],
     ['Cookie', 'a=b'],
@@ -29,7 +29,7 @@ test('injecting replaces every client credential and keeps the rest in order', (
 
 test('a mapped host is asked for an uncompressed answer (it is scanned for the value), and WebSockets for no extensions', () => {
   const raw = ['Accept-Encoding', 'gzip, br', 'Sec-WebSocket-Extensions', 'permessage-deflate', 'Accept', '*/*'];
-  expect(pairs(upstreamRequestHeaders(raw, 'h', ['authorization', 'Bearer v'], true))).toEqual([
+  expect(pairs(upstreamRequestHeaders(raw, 'h', [['authorization', 'Bearer v']], true))).toEqual([
     ['host', 'h'],
     ['Accept', '*/*'],
     ['accept-encoding', 'identity'],
@@ -41,7 +41,7 @@ test('a mapped host is asked for an uncompressed answer (it is scanned for the v
 
 test('a custom header rule also drops a client-sent copy of that header', () => {
   const raw = ['X-Goog-Api-Key', 'phantom', 'Accept', '*/*'];
-  expect(pairs(upstreamRequestHeaders(raw, 'h', ['x-goog-api-key', 'real']))).toEqual([
+  expect(pairs(upstreamRequestHeaders(raw, 'h', [['x-goog-api-key', 'real']]))).toEqual([
     ['host', 'h'],
     ['Accept', '*/*'],
     ['accept-encoding', 'identity'],
@@ -82,7 +82,7 @@ test('without injection (blind plain-HTTP forwarding) client Authorization passe
 
 test('upgrades keep Connection and Upgrade', () => {
   const raw = ['Connection', 'Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Key', 'k'];
-  expect(pairs(upstreamRequestHeaders(raw, 'h', ['authorization', 'Bearer v'], true))).toEqual([
+  expect(pairs(upstreamRequestHeaders(raw, 'h', [['authorization', 'Bearer v']], true))).toEqual([
     ['host', 'h'],
     ['Connection', 'Upgrade'],
     ['Upgrade', 'websocket'],

@@ -12,7 +12,10 @@ import {
   ruleHeaderName,
   valueTemplateProblem,
 } from '../../../src/shared/header-rule.js';
-import { injectedHeader } from '../../../src/gateway/header-rules.js';
+import { writeCredential } from '../../../src/gateway/header-rules.js';
+import type { HeaderRule as Rule } from '../../../src/shared/header-rule.js';
+
+const injectedHeader = (rule: Rule, value: string) => writeCredential(rule, [value]).headers[0] ?? ['', ''];
 
 test('defaults follow OneCLI: Anthropic reads x-api-key, everyone else Authorization: Bearer', () => {
   expect(injectedHeader(defaultHeaderRule('api.anthropic.com'), 'v')).toEqual(['x-api-key', 'v']);
@@ -88,7 +91,8 @@ describe('one rule, one sentence: what the core, the UI and config files all say
         e.isDirectory() ? files(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
       );
     const copies = [...files('src'), ...files('renderer/src')]
-      .filter((f) => f !== path.join('src', 'shared', 'header-rule.ts'))
+      // credential-shapes.ts holds the Basic template's own rule (where {value} stands in user:password).
+      .filter((f) => f !== path.join('src', 'shared', 'header-rule.ts') && f !== path.join('src', 'shared', 'credential-shapes.ts'))
       .filter((f) => {
         const text = readFileSync(path.join(root, f), 'utf8');
         return text.includes("[!#$%&'*+.^_`|~0-9A-Za-z-]") || /includes\(['"]\{value\}['"]\)/.test(text);
