@@ -458,6 +458,7 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
     hosts: [],
     env: [],
     docs: 'https://developers.cloudflare.com/cloudflare-one/identity/service-tokens/',
+    unverified: 'Clients send these headers themselves; no variable of cloudflared or another client was verified.',
   },
 ];
 
