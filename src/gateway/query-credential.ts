@@ -57,9 +57,10 @@ export function encodeQueryValue(value: string): string {
 
 /**
  * `path` (origin-form, with its query) with every copy of `param` removed and ours appended, or
- * undefined when the target cannot safely carry the credential (it holds a `#`).
+ * undefined when the target cannot safely carry the credential (it holds a `#`). `encodedValue`
+ * is the value already percent-encoded ({@link encodeQueryValue}, done once per resolve).
  */
-export function withQueryCredential(path: string, param: string, value: string): string | undefined {
+export function withQueryCredential(path: string, param: string, encodedValue: string): string | undefined {
   if (path.includes('#')) return undefined;
   const q = path.indexOf('?');
   const base = q === -1 ? path : path.slice(0, q);
@@ -74,6 +75,6 @@ export function withQueryCredential(path: string, param: string, value: string):
   let rest = kept.join('');
   // The first piece kept may have lost the one before it: it must not start with a separator.
   if (/^[&;]/.test(rest)) rest = rest.slice(1);
-  const ours = `${param}=${encodeQueryValue(value)}`;
+  const ours = `${param}=${encodedValue}`;
   return `${base}?${rest === '' ? ours : `${rest}&${ours}`}`;
 }

@@ -14,6 +14,13 @@ export interface MappingSpec {
   route?: string;
   /** The value itself; the harness puts it in an env var, as users do. */
   value: string;
+  /** Other credential shapes (docs/gateway.md): Basic from a template, a query parameter, several headers, a preset. */
+  basic?: string;
+  query?: string;
+  preset?: string;
+  headers?: { header: string; template?: string }[];
+  /** The values of a several-header shape after the first. */
+  more?: string[];
 }
 
 export interface GatewayOptions {
@@ -45,7 +52,12 @@ export function writeGatewayConfig(opts: GatewayOptions): { dir: string; file: s
   const env: Record<string, string> = { PROXY_TOKEN: opts.tokens.join(',') };
   const mappings = opts.mappings.map((m, i) => {
     env[`INJECT_VALUE_${i}`] = m.value;
-    return { host: m.host, header: m.header, template: m.template, route: m.route, valueEnv: `INJECT_VALUE_${i}` };
+    const valueEnvs = (m.more ?? []).map((v, j) => {
+      env[`INJECT_VALUE_${i}_${j + 1}`] = v;
+      return `INJECT_VALUE_${i}_${j + 1}`;
+    });
+    const { value: _value, more: _more, ...shape } = m;
+    return { ...shape, valueEnv: `INJECT_VALUE_${i}`, ...(valueEnvs.length ? { valueEnvs } : {}) };
   });
   const config = {
     listen: '127.0.0.1:0',

@@ -3,7 +3,7 @@ import { encodeQueryValue, namesParam, withQueryCredential } from '../../../src/
 
 const V = 'AIza-REAL/key+1=';
 const ENC = encodeQueryValue(V);
-const put = (path: string) => withQueryCredential(path, 'key', V);
+const put = (path: string) => withQueryCredential(path, 'key', ENC);
 
 test('the value is percent-encoded as RFC 3986 wants: only unreserved characters as they are', () => {
   expect(ENC).toBe('AIza-REAL%2Fkey%2B1%3D');
