@@ -102,3 +102,16 @@ describe('CLI flags', () => {
     expect(() => mappingAddParams(['h'], {}, [])).toThrow(/usage: onecli-launcher mappings add/);
   });
 });
+
+test('env exports the base-URL variables of every mapped provider that has a route, and only those', async () => {
+  const { agentEnv } = await import('../../../src/core/agents/agent-env.js');
+  const mappings = ['api.groq.com', 'api.cloudflare.com', 'github.com'].map((host) => add({ host, reference: 'local://k' }));
+  const vars = agentEnv({ port: 10255, token: 'tok-agent-0123456789', caFile: '/ca.pem', bundleFile: '/bundle.pem', mappings });
+  expect(vars.GROQ_BASE_URL).toBe('http://127.0.0.1:10255/r/groq');
+  expect(vars.GROQ_API_KEY).toBe('tok-agent-0123456789');
+  expect(vars.CLOUDFLARE_BASE_URL).toBe('http://127.0.0.1:10255/r/cloudflare/client/v4');
+  expect(vars.CLOUDFLARE_API_TOKEN).toBe('tok-agent-0123456789');
+  expect(vars.OPENAI_BASE_URL).toBeUndefined();
+  // GitHub has no route: git and gh use the proxy door, and no token variable is set for them.
+  expect(vars.GH_TOKEN).toBeUndefined();
+});
