@@ -15,20 +15,14 @@ const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 /** The control API's default port: next to the gateway's, fixed so the UI's address is stable. */
 export const DEFAULT_CONTROL_PORT = 10_256;
 
-/** A JSON-lines logger on stderr: serve's output is for people, its log for tools. */
-const serveLog = {
-  info: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'info', msg: m, ...o })}\n`),
-  warn: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'warn', msg: m, ...o })}\n`),
-  error: (o: object, m?: string) => void process.stderr.write(`${JSON.stringify({ level: 'error', msg: m, ...o })}\n`),
-};
-
 /**
  * `onecli-launcher serve`: the core, the gateway and the control API, headless. Runs until
  * SIGINT/SIGTERM, then stops the gateway (gracefully, then forcibly) and exits.
  */
 export async function serve(opts: GlobalOptions, controlPort: number): Promise<number> {
-  // stderr for whoever runs it, and a rotated file in the data folder the UI can point at.
-  const launcherLog = openLauncherLog(path.join(opts.dataDir, 'logs', LAUNCHER_LOG_NAME), { also: serveLog });
+  // JSON lines on stderr for whoever runs it (serve's stdout is for people), and a rotated file
+  // in the data folder the UI can point at; the gateway's lines go to both.
+  const launcherLog = openLauncherLog(path.join(opts.dataDir, 'logs', LAUNCHER_LOG_NAME), { also: process.stderr });
   const log = launcherLog.log;
   const core = await openCore({
     dataDir: opts.dataDir,
@@ -38,6 +32,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     allowFileStore: opts.insecureFileStore,
     memoryWithoutKeychain: true,
     log,
+    knownSecrets: launcherLog.known,
     logFile: launcherLog.file,
   });
   await core.start();
@@ -53,6 +48,7 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
   // The CLI reads the control token from the keychain; without one, from the 0600 runtime file.
   const { token, inRuntimeFile: tokenInFile } = await core.controlToken(() => randomBytes(24).toString('base64url'));
   const persistent = core.secretStoreKind === 'keychain' || core.secretStoreKind === 'file';
+  launcherLog.known.add(token);
   if (!persistent) process.stderr.write(`onecli-launcher: no keychain, so secrets live in memory for this run only (see onecli-launcher doctor).\n`);
   let control;
   try {

@@ -7,6 +7,8 @@ import { CONTROL_TOKEN } from '../core/secrets/secret-names.js';
 import { napiKeyring } from '../core/secrets/napi-keyring.js';
 import { openSecretStore } from '../core/secrets/open-secret-store.js';
 import { withSettingsLock } from '../core/settings/settings-lock.js';
+import { KnownSecrets } from '../shared/log-redaction.js';
+import { cliLogger } from './cli-log.js';
 import { httpTransport } from './control-client.js';
 import { ignoredLaunchFlag, type LaunchFlags } from './ignored-flags.js';
 import { localTransport } from './local-transport.js';
@@ -22,12 +24,10 @@ export interface GlobalOptions {
   readonly given: LaunchFlags;
 }
 
-/** A logger for CLI commands: warnings to stderr as one line, nothing else. */
-export const cliLog = {
-  info: () => undefined,
-  warn: (o: object, m?: string) => void process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`),
-  error: (o: object, m?: string) => void process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`),
-};
+/** Secrets this CLI process handles, censored in its log records. */
+const cliKnown = new KnownSecrets();
+/** A logger for CLI commands: warnings and errors to stderr as one line of text each, nothing else. */
+export const cliLog = cliLogger(cliKnown);
 
 /**
  * Runs a command against the launcher: through the running one's control API (one writer, and
@@ -56,6 +56,7 @@ export async function withControl<T>(
         'unauthorized',
         `A launcher runs (pid ${running.pid}) but its control token is not readable here; run this command as the same user.`,
       );
+    cliKnown.add(token);
     return work(httpTransport(running.controlUrl, token), 'running', running);
   }
   return withSettingsLock(opts.dataDir, async () => {
@@ -66,6 +67,7 @@ export async function withControl<T>(
       extraCaFile: opts.extraCa,
       allowFileStore: opts.insecureFileStore,
       log: cliLog,
+      knownSecrets: cliKnown,
     });
     return work(localTransport(core), 'direct');
   });

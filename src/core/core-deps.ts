@@ -1,4 +1,5 @@
 import type { LoginItemStatus } from '../shared/control-api.js';
+import type { CoreLogger } from './logging/core-logger.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { SettingsRepository } from './settings/settings-repository.js';
 import type { GatewayStatus } from './supervisor/gateway-supervisor.js';
@@ -12,11 +13,7 @@ export interface VaultSources {
   desktop(account?: string): VaultSource;
 }
 
-export interface CoreLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { CoreLogger };
 
 /** What the shell around the core can do (the Electron app more than headless). */
 export interface ShellHooks {

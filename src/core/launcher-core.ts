@@ -68,6 +68,7 @@ export class LauncherCore {
       resolve: (id) => this.#resolveForGateway(id),
       onActivity: (entries) => this.#recordActivity(entries),
       onStatus: (status) => this.#onGatewayStatus(status),
+      log: deps.log,
     });
     const supervisor = this.#supervisor;
     const configuredPort = () => this.port;
@@ -251,7 +252,7 @@ export class LauncherCore {
       ...(extraCaPem ? { extraCaPem } : {}),
       agents: await this.#registry.credentials(),
       mappings: settings.mappings.map(toGatewayMapping),
-      logLevel: 'warn',
+      logLevel: 'info',
       timeouts: { handshakeMs: 10_000, headersMs: 30_000, idleMs: 300_000, keepAliveMs: 30_000, upstreamConnectMs: 15_000, resolveMs: 90_000 },
     };
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { octal, secureDataDir } from './data-dir-permissions.js';
-import type { CoreLogger, ShellHooks } from './core-deps.js';
+import type { CoreLogger, ShellHooks, VaultSources } from './core-deps.js';
 import { LauncherCore } from './launcher-core.js';
 import { napiKeyring } from './secrets/napi-keyring.js';
 import { MemorySecretStore } from './secrets/memory-secret-store.js';
@@ -13,6 +13,8 @@ import { nodeLocatorFs } from './vault/op-locator.js';
 import { nodeExecFile } from './vault/op-runner.js';
 import { ServiceAccountSource } from './vault/service-account-source.js';
 import { readExtraCa } from './upstream-trust.js';
+import type { KnownSecrets } from '../shared/log-redaction.js';
+import { rememberingSecretStore, rememberingSources } from './logging/remember-secrets.js';
 
 export interface OpenCoreOptions {
   readonly dataDir: string;
@@ -30,6 +32,8 @@ export interface OpenCoreOptions {
    */
   readonly memoryWithoutKeychain?: boolean;
   readonly log: CoreLogger;
+  /** The log's set of secrets to censor: every secret the core stores, reads or resolves is added to it. */
+  readonly knownSecrets?: KnownSecrets;
   /** Headless: fork. The Electron shell passes its utilityProcess spawner. */
   readonly spawnGateway?: Spawner;
   readonly gatewayEntry?: string;
@@ -68,17 +72,20 @@ export async function openCore(options: OpenCoreOptions): Promise<LauncherCore> 
     extraCaPem = read.pem;
   }
   const inMemory = opened.description.kind === 'none' && options.memoryWithoutKeychain === true;
-  const secrets = inMemory ? new MemorySecretStore() : opened.store;
+  const store = inMemory ? new MemorySecretStore() : opened.store;
+  const known = options.knownSecrets;
+  const secrets = known ? rememberingSecretStore(store, known) : store;
   const summary = inMemory
     ? `memory only: ${opened.description.summary} Until then, secrets live in memory for this run; the CA and agent tokens change at every start.`
     : opened.description.summary;
   const desktop = desktopSources({ execFile: nodeExecFile, env, clock: { now: Date.now }, fs: nodeLocatorFs }, options.opPath);
+  const sources: VaultSources = { serviceAccount: (token) => new ServiceAccountSource(token), desktop: (account) => desktop.create(account) };
   return new LauncherCore({
     dataDir: options.dataDir,
     settings,
     secrets,
     secretStoreSummary: { kind: opened.description.kind === 'keychain' ? 'keychain' : opened.description.kind === 'file' ? 'file' : 'none', detail: summary },
-    sources: { serviceAccount: (token) => new ServiceAccountSource(token), desktop: (account) => desktop.create(account) },
+    sources: known ? rememberingSources(sources, known) : sources,
     spawnGateway: options.spawnGateway ?? forkSpawner,
     gatewayEntry: options.gatewayEntry ?? DEFAULT_GATEWAY_ENTRY,
     gatewayEnv: gatewayEnv(env),

@@ -12,6 +12,8 @@ import { LauncherApprover } from './launcher-approver.js';
 import { LauncherResolver } from './launcher-resolver.js';
 import { keepServingOnUncaught } from './fault-isolation.js';
 import { createLogger, describeError, type Logger } from './log.js';
+import { KnownSecrets } from '../shared/log-redaction.js';
+import type { ResolveResult } from '../shared/vault-errors.js';
 
 const EXIT_BAD_CONFIG = 2;
 const EXIT_LISTEN_FAILED = 3;
@@ -45,7 +47,11 @@ async function runStandalone(file: string): Promise<void> {
     if (err instanceof ConfigError) fail(`bad config ${file}: ${err.message}`, EXIT_BAD_CONFIG);
     throw err;
   }
-  const log = createLogger(config.runtime.logLevel);
+  // The tokens and values it holds are censored wherever a log line would carry them.
+  const known = new KnownSecrets();
+  for (const agent of config.runtime.agents) known.add(agent.token);
+  for (const value of config.values.values()) known.add(value);
+  const log = createLogger(config.runtime.logLevel, undefined, known);
   keepServingOnUncaught(log);
   for (const warning of config.warnings) log.warn({ file }, `config: ${warning}`);
   let gateway: RunningGateway;
@@ -63,8 +69,19 @@ async function runStandalone(file: string): Promise<void> {
   stopOnSignals(gateway, log);
 }
 
+/** A resolved value is censored in this gateway's log lines from the moment it arrives. */
+function remembering(known: KnownSecrets, resolve: (mappingId: string) => Promise<ResolveResult>) {
+  return async (mappingId: string): Promise<ResolveResult> => {
+    const result = await resolve(mappingId);
+    if (result.ok) known.add(result.value);
+    return result;
+  };
+}
+
 function runWithLauncher(channel: LauncherChannel): void {
-  let log = createLogger('info');
+  // Agent tokens and resolved values, censored wherever a log line would carry them.
+  const known = new KnownSecrets();
+  let log = createLogger('info', undefined, known);
   let gateway: RunningGateway | undefined;
   let starting = false;
   let resolveTimeoutMs = 90_000;
@@ -85,12 +102,13 @@ function runWithLauncher(channel: LauncherChannel): void {
       case 'configure': {
         if (gateway || starting) return void log.warn('already configured; the launcher restarts the gateway to reconfigure it');
         starting = true;
-        log = createLogger(msg.config.logLevel);
+        for (const agent of msg.config.agents) known.add(agent.token);
+        log = createLogger(msg.config.logLevel, undefined, known);
         keepServingOnUncaught(log);
         resolveTimeoutMs = msg.config.timeouts.resolveMs;
         startGateway(msg.config, {
           log,
-          resolve: resolver.resolve,
+          resolve: remembering(known, resolver.resolve),
           approve: approver.approve,
           activitySink: (entries) => channel.send({ type: 'activity', entries }),
         }).then(
@@ -122,6 +140,7 @@ function runWithLauncher(channel: LauncherChannel): void {
         }
         return;
       case 'set-agents':
+        for (const agent of msg.agents) known.add(agent.token);
         return gateway?.setAgents(msg.agents);
       case 'invalidate':
         return gateway?.invalidate(msg.mappingIds);

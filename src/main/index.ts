@@ -65,14 +65,11 @@ async function start(): Promise<void> {
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
   // A LaunchServices launch has no terminal: the log goes to ~/Library/Logs/OneCLI (what the
-  // cask's zap names), rotated; a development run also prints it.
-  const consoleLog = {
-    info: (o: object, m?: string) => console.log(m, o),
-    warn: (o: object, m?: string) => console.warn(m, o),
-    error: (o: object, m?: string) => console.error(m, o),
-  };
-  const launcherLog = openLauncherLog(path.join(app.getPath('logs'), LAUNCHER_LOG_NAME), app.isPackaged ? {} : { also: consoleLog });
+  // cask's zap names), rotated, the gateway's lines with it; a development run also prints it.
+  const launcherLog = openLauncherLog(path.join(app.getPath('logs'), LAUNCHER_LOG_NAME), app.isPackaged ? {} : { also: process.stdout });
   const log = launcherLog.log;
+  /** The shell's own records (notifications, updates, quitting). */
+  const shellLog = log.child({ component: 'shell' });
 
   // Built below; the notification and dialog hooks need them once they exist.
   const late: { core?: LauncherCore; popover?: Popover } = {};
@@ -84,7 +81,7 @@ async function start(): Promise<void> {
       { title, body },
       (error) => {
         // Logged every time; the user hears of it once (the core keeps the notice until dismissed).
-        log.warn({ error }, 'macOS did not show a notification');
+        shellLog.warn({ error }, 'macOS did not show a notification');
         if (!notificationsFailed) late.core?.reportNotice('notifications-failed');
         notificationsFailed = true;
       },
@@ -104,6 +101,7 @@ async function start(): Promise<void> {
     allowFileStore: false,
     memoryWithoutKeychain: true,
     log,
+    knownSecrets: launcherLog.known,
     spawnGateway: utilitySpawner((entry, args, options) => utilityProcess.fork(entry, args, options)),
     gatewayEntry: path.join(appRoot, 'dist', 'gateway', 'main.js'),
     shell: {
@@ -157,7 +155,7 @@ async function start(): Promise<void> {
   tray.setIgnoreDoubleClickEvents(true);
 
   const notify = createNotifier(notifyUser);
-  if (app.isPackaged) updater = createUpdater(log, notifyUser);
+  if (app.isPackaged) updater = createUpdater(shellLog, notifyUser);
   const showMenu = () =>
     tray.popUpContextMenu(
       Menu.buildFromTemplate(
@@ -194,10 +192,10 @@ async function start(): Promise<void> {
   holdQuitUntilStopped(
     app,
     () => core.stop(),
-    (err) => log.error({ err: String(err) }, 'stopping the gateway failed'),
+    (err) => shellLog.error({ err }, 'stopping the gateway failed'),
   );
   await core.start();
-  log.info({ version: app.getVersion(), packaged: app.isPackaged, log: launcherLog.file }, 'OneCLI started');
+  shellLog.info({ version: app.getVersion(), packaged: app.isPackaged, log: launcherLog.file }, 'OneCLI started');
   updater?.setEnabled(core.settings.view().checkForUpdates);
 }
 

@@ -20,7 +20,7 @@ export function createUpdater(log: UpdaterLog, notify: (title: string, body: str
     log.info({ version: info.version }, 'update downloaded; it installs when OneCLI quits');
     notify('OneCLI update ready', `Version ${info.version} installs when you quit OneCLI, or choose Restart to Update.`);
   });
-  autoUpdater.on('error', (err) => log.warn({ message: err.message.slice(0, 200) }, 'update check failed'));
+  autoUpdater.on('error', (err) => log.warn({ err }, 'update check failed'));
   const check = () => void autoUpdater.checkForUpdates().catch(() => undefined);
   return {
     /** Follows the "check for updates" preference. */

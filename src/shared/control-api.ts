@@ -80,6 +80,22 @@ export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
 const Empty = z.object({}).strict();
 
+/** Most lines `logs.recent` returns at once. */
+export const RECENT_LOG_MAX = 500;
+
+/** One record of the launcher's log as the doctor shows it: read back from the file and redacted again. */
+export const LogLine = z.object({
+  /** ISO time the launcher wrote it. */
+  at: z.string().max(40),
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+  /** `launcher` (the core), `gateway` or `shell`. */
+  component: z.string().max(40),
+  message: z.string().max(1_000),
+  /** The record's other fields, flattened (`err.code`), scalars only. */
+  fields: z.record(z.string().max(200), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()])),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
 /** Deep links the UI may ask the shell to open: constants only, never a URL from input. */
 export const SYSTEM_LINKS = {
   fullDiskAccess: 'x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles',
@@ -226,6 +242,11 @@ export const CONTROL_METHODS = {
   },
   /** The app's file dialog for the extra CA; the chosen file is checked and kept like settings.update's extraCaFile. */
   'settings.chooseExtraCa': { params: Empty, result: z.object({ chosen: z.boolean(), settings: SettingsView }) },
+  /** The last `limit` records of the launcher's log (gateway lines included), oldest first, redacted; none without a log file. */
+  'logs.recent': {
+    params: z.object({ limit: z.number().int().min(1).max(RECENT_LOG_MAX).optional() }).strict(),
+    result: z.object({ file: z.string().optional(), lines: z.array(LogLine).max(RECENT_LOG_MAX) }),
+  },
   /** Shows the log file in Finder (the app only). */
   'system.revealLog': { params: Empty, result: z.object({ revealed: z.boolean(), file: z.string().optional() }) },
   /** A one-time notice the user has read: it is not shown again. */

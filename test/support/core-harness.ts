@@ -11,6 +11,7 @@ import { nodeLocatorFs } from '../../src/core/vault/op-locator.js';
 import { nodeExecFile } from '../../src/core/vault/op-runner.js';
 import { ServiceAccountSource } from '../../src/core/vault/service-account-source.js';
 import { GATEWAY_MAIN } from './gateway-process.js';
+import { memoryLog } from './memory-log.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -37,6 +38,8 @@ export function coreHarness(opts: { extraCaPem?: string } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'onecli-core-'));
   const op = installFakeOp(dir);
   const secrets = new MemorySecretStore();
+  // The real logger, in memory: tests read what the core and the gateway's relayed lines logged.
+  const memory = memoryLog();
   const desktop = desktopSources({ execFile: nodeExecFile, env: process.env, clock: { now: Date.now }, fs: nodeLocatorFs }, op.opPath);
   const settings = new SettingsRepository({ dataDir: path.join(dir, 'data') });
   // The parts, for a test that builds another core from them (on its own clock, say).
@@ -51,8 +54,8 @@ export function coreHarness(opts: { extraCaPem?: string } = {}) {
     gatewayEnv: gatewayEnv(process.env),
     port: 0,
     extraCaPem: opts.extraCaPem,
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    log: memory.log,
     locateOp: desktop.locate,
   };
-  return { core: new LauncherCore(deps), deps, settings, secrets, op, dir };
+  return { core: new LauncherCore(deps), deps, settings, secrets, op, dir, logs: memory.records };
 }

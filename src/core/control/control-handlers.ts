@@ -45,6 +45,7 @@ export const CONTROL_HANDLERS: Handlers = {
     await core.reset.run();
     return { ok: true as const };
   },
+  'logs.recent': async (core, p) => core.settings.recentLog(p.limit),
   'system.revealLog': async (core) => core.settings.revealLog(),
   'system.openLink': async (core, p) => core.settings.openLink(p.link),
   'notices.dismiss': async (core, p) => {

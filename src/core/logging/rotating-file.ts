@@ -8,6 +8,12 @@ export interface RotatingFileOptions {
   readonly keep?: number;
 }
 
+/** `launcher.log` → `launcher.<n>.log`: where generation n of a rotated log lives. */
+export function logGeneration(file: string, n: number): string {
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}.${n}${ext}`;
+}
+
 /**
  * A log file that rotates by size: `launcher.log` → `launcher.1.log` → … → dropped. Writes are
  * synchronous: the launcher logs a few lines a minute, and a line written before a crash is
@@ -31,8 +37,7 @@ export class RotatingFile {
 
   /** The rotated file of a given generation (1 = the newest old one). */
   generation(n: number): string {
-    const ext = path.extname(this.file);
-    return `${this.file.slice(0, this.file.length - ext.length)}.${n}${ext}`;
+    return logGeneration(this.file, n);
   }
 
   write(chunk: string): boolean {

@@ -3,6 +3,7 @@ import { ControlError } from '../control-error.js';
 import type { GatewayHandle, ShellHooks } from '../core-deps.js';
 import { readExtraCa, type ExtraCaRead } from '../upstream-trust.js';
 import type { SettingsRepository } from './settings-repository.js';
+import { readRecentLog } from '../logging/recent-log.js';
 
 export interface SettingsServiceDeps {
   readonly settings: SettingsRepository;
@@ -105,6 +106,11 @@ export class SettingsService {
     if (!file || !shell?.revealFile) return { revealed: false, ...(file ? { file } : {}) };
     shell.revealFile(file);
     return { revealed: true, file };
+  }
+
+  /** The launcher log's last records, the gateway's among them, read back and redacted again (Doctor → Recent log). */
+  recentLog(limit: number | undefined): ControlResult<'logs.recent'> {
+    return readRecentLog(this.deps.logFile, limit);
   }
 
   /** A constant deep link (SYSTEM_LINKS), never a URL from input. */

@@ -2,6 +2,8 @@ import type { ApprovalDecision } from '../../shared/approval.js';
 import type { GatewayRuntimeConfig } from '../../shared/gateway-config.js';
 import { FromGateway, type ActivityEntry, type ToGatewayInput } from '../../shared/gateway-messages.js';
 import type { ResolveResult } from '../../shared/vault-errors.js';
+import type { CoreLogger } from '../logging/core-logger.js';
+import { relayGatewayLine } from '../logging/gateway-lines.js';
 import { OutputTail } from './output-tail.js';
 import { afterCrash } from './restart-policy.js';
 import type { GatewayChild, Spawner } from './spawner.js';
@@ -31,6 +33,8 @@ export interface SupervisorDeps {
   readonly approve?: (agent: string, mappingId: string) => Promise<{ decision: ApprovalDecision; expiresAt?: number }>;
   readonly onStatus?: (status: GatewayStatus) => void;
   readonly onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** The launcher's log: the gateway's own lines are written into it (component `gateway`). */
+  readonly log?: CoreLogger;
   readonly timers?: Timers;
   readonly stopGraceMs?: number;
   readonly readyTimeoutMs?: number;
@@ -51,9 +55,12 @@ export class GatewaySupervisor {
   #restartTimer: unknown;
   readonly #tail = new OutputTail();
   readonly #timers: Timers;
+  readonly #gatewayLog: CoreLogger | undefined;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.#timers = deps.timers ?? realTimers;
+    // The gateway filters by the level in its config; everything it prints is kept.
+    this.#gatewayLog = deps.log?.child({ component: 'gateway' }, { level: 'trace' });
   }
 
   get status(): GatewayStatus {
@@ -119,7 +126,8 @@ export class GatewaySupervisor {
       }, this.deps.readyTimeoutMs ?? 15_000);
 
       child.onOutput((line, stream) => {
-        this.#tail.push(line);
+        // Into the launcher's log, rotated with it; the tail keeps the last lines for a crash report.
+        this.#tail.push(this.#gatewayLog ? relayGatewayLine(this.#gatewayLog, line, stream) : line);
         this.deps.onOutput?.(line, stream);
       });
       child.onMessage((raw) => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { CONTROL_HANDLERS } from '../../../src/core/control/control-handlers.js';
 import { runDoctorChecks } from '../../../src/core/doctor/doctor-checks.js';
 import { LauncherCore } from '../../../src/core/launcher-core.js';
+import { launcherLogger } from '../../../src/core/logging/launcher-log.js';
 import { MemorySecretStore } from '../../../src/core/secrets/memory-secret-store.js';
 import { SettingsRepository } from '../../../src/core/settings/settings-repository.js';
 import type { GatewayChild, Spawner } from '../../../src/core/supervisor/spawner.js';
@@ -127,7 +128,12 @@ function coreWithGatewayDouble() {
     gatewayEnv: {},
     extraCaPem: other.certPem,
     launchExtraCaFile: '/etc/launch-ca.pem',
-    log: { info: () => undefined, warn: (_o, m) => void warnings.push(m ?? ''), error: () => undefined },
+    log: launcherLogger({
+      write: (line) => {
+        const record = JSON.parse(line) as { level: string; msg?: string };
+        if (record.level === 'warn') warnings.push(record.msg ?? '');
+      },
+    }),
     locateOp: async () => ({ searchDirs: [], installs: [], chosenBecause: 'none' as const }),
     systemRoots: () => '',
   });
