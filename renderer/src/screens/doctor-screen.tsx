@@ -6,6 +6,7 @@ import { ActionButton } from '../components/action-button.js';
 import { Icon } from '../components/icons.js';
 import { BusyNote, ErrorNote } from '../components/notes.js';
 import { RemedyAction } from '../components/remedy-action.js';
+import { RecentLogSection } from './recent-log-section.js';
 import { ScreenHead } from './screen-head.js';
 
 const STATUS_WORDS: Record<DoctorCheck['status'], string> = { ok: 'OK', warn: 'Warning', fail: 'Problem', skip: 'Skipped' };
@@ -16,7 +17,7 @@ function linkKey(url: string | undefined): keyof typeof SYSTEM_LINKS | undefined
   return (Object.keys(SYSTEM_LINKS) as (keyof typeof SYSTEM_LINKS)[]).find((k) => SYSTEM_LINKS[k] === url);
 }
 
-/** Every check the launcher knows, with its fix; Open for the ones with a settings pane. */
+/** Every check the launcher knows, with its fix; Open for the ones with a settings pane; the recent log on request. */
 export function DoctorScreen() {
   const { doctor, runDoctor, settings } = useLive();
   useEffect(() => {
@@ -51,6 +52,7 @@ export function DoctorScreen() {
           ))}
         </ul>
       )}
+      <RecentLogSection />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import { SYSTEM_LINKS, type DoctorCheck } from '../../../src/shared/control-api.js';
+import { SYSTEM_LINKS, type DoctorCheck, type LogLine } from '../../../src/shared/control-api.js';
 import { DoctorScreen } from '../../../renderer/src/screens/doctor-screen.js';
 import { deferred, okCheck, refusal, renderScreen, settingsView } from './support/fake-launcher.js';
 
@@ -95,5 +95,73 @@ describe('Doctor screen', () => {
     await user.click(await screen.findByRole('button', { name: 'Open' }));
     const row = screen.getByText('Full Disk Access').closest('li');
     expect(within(row as HTMLElement).getByRole('alert').textContent).toBe('Not available in the app.');
+  });
+});
+
+const logLine = (over: Partial<LogLine>): LogLine => ({
+  at: '2025-05-01T12:00:00.000Z',
+  level: 'info',
+  component: 'launcher',
+  message: 'gateway listening',
+  fields: {},
+  ...over,
+});
+
+describe('Doctor screen: recent log', () => {
+  test('is fetched only when asked, then lists the records newest first with level, component and fields', async () => {
+    const lines = [
+      logLine({ message: 'local CA created', fields: { certFile: '/data/ca.pem' } }),
+      logLine({ level: 'warn', component: 'gateway', message: 'request failed', fields: { host: 'api.example:443', error: 'upstream_tls', status: 502 } }),
+    ];
+    const { launcher, user } = renderScreen(<DoctorScreen />, { 'doctor.run': () => [], 'logs.recent': () => ({ file: '/data/logs/launcher.log', lines }) });
+    const section = await screen.findByRole('region', { name: 'Recent log' });
+    expect(launcher.callsOf('logs.recent')).toEqual([]); // nothing read until the user asks
+    await user.click(within(section).getByRole('button', { name: 'Show recent log' }));
+    const list = await within(section).findByRole('list', { name: 'Recent log, newest first' });
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.textContent).toMatch(/^warnrequest failed.* · gatewayhost=api\.example:443, error=upstream_tls, status=502$/);
+    expect(rows[1]!.textContent).toMatch(/^infolocal CA created.* · launchercertFile=\/data\/ca\.pem$/);
+    expect(launcher.callsOf('logs.recent')).toEqual([{ limit: 50 }]);
+  });
+
+  test('Refresh asks again and keeps the list meanwhile; an empty log and a launcher without a file say so', async () => {
+    const answer = deferred<{ file: string; lines: LogLine[] }>();
+    const { launcher, user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => [],
+      'logs.recent': () => ({ file: '/data/logs/launcher.log', lines: [] }),
+    });
+    const section = await screen.findByRole('region', { name: 'Recent log' });
+    await user.click(within(section).getByRole('button', { name: 'Show recent log' }));
+    await within(section).findByText('Nothing logged yet.');
+    launcher.answer('logs.recent', () => answer.promise);
+    await user.click(within(section).getByRole('button', { name: 'Refresh log' }));
+    expect(within(section).getByText('Nothing logged yet.')).toBeTruthy();
+    answer.resolve({ file: '/data/logs/launcher.log', lines: [logLine({ message: 'mappings updated' })] });
+    await within(section).findByText('mappings updated');
+    launcher.answer('logs.recent', () => ({ lines: [] }));
+    await user.click(within(section).getByRole('button', { name: 'Refresh log' }));
+    await within(section).findByText('This launcher keeps no log file.');
+    expect(launcher.callsOf('logs.recent')).toHaveLength(3);
+  });
+
+  test('a record is shown as text, never as markup', async () => {
+    const { user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => [],
+      'logs.recent': () => ({ file: '/f', lines: [logLine({ message: '<img src=x onerror=alert(1)>', fields: { host: '<b>h</b>' } })] }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Show recent log' }));
+    await screen.findByText('<img src=x onerror=alert(1)>');
+    expect(document.querySelector('.log-lines img, .log-lines b')).toBeNull();
+  });
+
+  test('when the log cannot be read, the fix is shown in the section', async () => {
+    const { user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => [],
+      'logs.recent': () => Promise.reject(refusal('unavailable', 'The launcher is restarting; try again in a moment.')),
+    });
+    const section = await screen.findByRole('region', { name: 'Recent log' });
+    await user.click(within(section).getByRole('button', { name: 'Show recent log' }));
+    expect((await within(section).findByRole('alert')).textContent).toBe('The launcher is restarting; try again in a moment.');
   });
 });
