@@ -32,8 +32,8 @@ export function isSecretField(key: string): boolean {
 
 /**
  * Secrets this process holds, searched for in every log line. Each is kept in the forms it
- * takes in text: as is, JSON-escaped, percent-encoded, and base64 (alone and as `x:<token>`,
- * the Proxy-Authorization Basic form).
+ * takes in text: as is, lower-cased, JSON-escaped, percent-encoded, and base64 (alone and as
+ * `x:<token>`, the Proxy-Authorization Basic form).
  */
 export class KnownSecrets {
   readonly #forms = new Set<string>();
@@ -71,7 +71,8 @@ export class KnownSecrets {
 }
 
 function formsOf(secret: string): string[] {
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), base64(secret), base64(`x:${secret}`)];
+  // Lower-case too: a token that reaches a host name is lower-cased on the way (CONNECT authorities are).
+  const forms = [secret, secret.toLowerCase(), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), base64(secret), base64(`x:${secret}`)];
   return [...new Set(forms.map((f) => f.replace(/=+$/, '')).filter((f) => f.length >= KNOWN_SECRET_MIN_LENGTH))];
 }
 

@@ -46,7 +46,11 @@ test('a 0777 data folder is closed to 0700 by the first command, which says so o
 test('serve closes a 0777 folder before it writes the CA files; opened again while it runs, its doctor says what to do', async () => {
   const dataDir = looseDir('serve');
   serve = await startServe(['--port', '0', '--control-port', '0'], envFor(dataDir));
-  expect(serve.stderr.join('\n')).toMatch(/"msg":"the data folder was open to other users; it is now closed to them".*"was":"0777"/);
+  // serve's stderr is its log: one JSON record per line.
+  const records = serve.stderr.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg?: string; was?: string });
+  expect(records).toContainEqual(
+    expect.objectContaining({ level: 'warn', msg: 'the data folder was open to other users; it is now closed to them', was: '0777' }),
+  );
   expect(mode(dataDir)).toBe(0o700);
   for (const file of ['ca.pem', 'ca-bundle.pem', 'runtime.json']) expect(statSync(path.join(dataDir, file)).mode & 0o022).toBe(0);
 

@@ -5,6 +5,7 @@ import { GatewaySupervisor, type GatewayStatus, type SupervisorDeps } from '../.
 import { forkSpawner, gatewayEnv } from '../../src/core/supervisor/spawner.js';
 import { GatewayRuntimeConfig } from '../../src/shared/gateway-config.js';
 import { waitFor } from '../support/wait-for.js';
+import { memoryLog } from '../support/memory-log.js';
 import { run } from '../support/clients.js';
 import { MASKED_VALUE, SECRETS } from '../support/fixture.js';
 import { GATEWAY_MAIN } from '../support/gateway-process.js';
@@ -80,6 +81,32 @@ describe('gateway supervisor (real processes)', () => {
     expect(failed.output.join('\n')).toContain('Error: boom while starting');
     expect(failed.output.join('\n')).not.toContain('ABCDEFGHIJKLMNOPQRSTUVWX');
     expect(statuses.filter((st) => st.state === 'restarting')).toHaveLength(4);
+  });
+
+  test("the gateway's own lines go into the launcher's log: its records with their level, other output as text, redacted", async () => {
+    const memory = memoryLog();
+    memory.known.add(SECRETS.agentToken); // as openCore does for the tokens it reads
+    const { s } = await supervisor({ log: memory.log });
+    await s.start();
+    const port = (s.status as Extract<GatewayStatus, { state: 'running' }>).port;
+    await run('curl', ['-sS', '-x', `http://x:${SECRETS.agentToken}-wrong@127.0.0.1:${port}`, 'http://api.example/']);
+    const refused = await waitFor(
+      () => memory.records.find((r) => r.component === 'gateway' && r.msg === 'request failed' && r.status === 407),
+      8_000,
+      'the 407 in the log',
+    );
+    expect(refused).toMatchObject({ level: 'warn', error: 'proxy_auth_required', host: 'api.example:80' });
+
+    const crashing = memoryLog();
+    const { s: crashes } = await supervisor({ entry: fixture('crashing-gateway.mjs'), log: crashing.log });
+    await expect(crashes.start()).rejects.toThrow(/exited with code 1/);
+    await until(() => crashes.status.state === 'failed', 10_000);
+    const output = crashing.records.filter((r) => r.component === 'gateway' && r.msg === 'gateway output');
+    expect(output.map((r) => r.text)).toContain('Error: boom while starting');
+    expect(output.every((r) => r.level === 'warn' && r.stream === 'stderr')).toBe(true);
+    const all = [...memory.lines, ...crashing.lines].join('');
+    expect(all).toContain('token=[redacted]');
+    for (const secret of [SECRETS.agentToken, 'ABCDEFGHIJKLMNOPQRSTUVWX']) expect(all).not.toContain(secret);
   });
 
   test('a port in use fails at once with the reason, without a restart loop', async () => {
