@@ -130,7 +130,7 @@ async function start(): Promise<void> {
 
   registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
   restrictPermissions(session.defaultSession);
-  registerControlBridge(ipcMain, core);
+  registerControlBridge(ipcMain, core, shellLog);
 
   const shown = new Popover({
     createWindow: (options) => new BrowserWindow(options),

@@ -139,7 +139,8 @@ export async function serveControlApi(core: LauncherCore, opts: ControlServerOpt
 
   const logUnexpected = (err: unknown) =>
     opts.log.error(
-      { kind: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message.slice(0, 200) : '' },
+      // The err serializer keeps code + message, redacted before it is cut.
+      { kind: err instanceof Error ? err.name : typeof err, err },
       'control call failed',
     );
 
