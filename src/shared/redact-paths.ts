@@ -36,15 +36,6 @@ export const SECRET_FIELD_SUFFIXES: readonly string[] = ['token', 'secret', 'pas
 export const CENSOR = '[redacted]';
 
 /**
- * pino `redact` paths for the same fields at the depths records use them (fast, and kept so a
- * logger built without the deep walk still censors the usual places).
- */
-export const REDACT_PATHS: readonly string[] = [
-  ...['req.headers', 'res.headers', 'headers', '*.headers'].flatMap((at) => SECRET_HEADERS.map((h) => `${at}["${h}"]`)),
-  ...['token', 'value', 'keyPem', 'serviceAccountToken', 'controlToken'].flatMap((f) => [f, `*.${f}`]),
-];
-
-/**
  * Secrets as they turn up in text: error messages from the 1Password SDK or `op`, an upstream's
  * TLS error naming a host, a URL with userinfo, a header echoed into a message. Each replaces
  * only characters that never need escaping in JSON (no `"`, no `\`), so it can run over a
