@@ -50,7 +50,7 @@ async function runStandalone(file: string): Promise<void> {
   // The tokens and values it holds are censored wherever a log line would carry them.
   const known = new KnownSecrets();
   for (const agent of config.runtime.agents) known.add(agent.token);
-  for (const value of config.values.values()) known.add(value);
+  for (const values of config.values.values()) for (const value of values) known.add(value);
   const log = createLogger(config.runtime.logLevel, undefined, known);
   keepServingOnUncaught(log);
   for (const warning of config.warnings) log.warn({ file }, `config: ${warning}`);
@@ -73,7 +73,7 @@ async function runStandalone(file: string): Promise<void> {
 function remembering(known: KnownSecrets, resolve: (mappingId: string) => Promise<ResolveResult>) {
   return async (mappingId: string): Promise<ResolveResult> => {
     const result = await resolve(mappingId);
-    if (result.ok) known.add(result.value);
+    if (result.ok) for (const value of [result.value, ...(result.more ?? [])]) known.add(value);
     return result;
   };
 }
