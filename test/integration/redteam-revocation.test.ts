@@ -58,27 +58,40 @@ afterAll(async () => {
   await up?.close();
 });
 
-/** The gateway has applied a set-agents: a request with the token is (or is no longer) answered 407. */
-async function agentsApplied(expectAccepted: boolean): Promise<void> {
+/** `token` is (or is no longer) accepted by the gateway: a request with it is not answered 401/407. */
+async function tokenAccepted(token: string, expectAccepted: boolean): Promise<void> {
   await waitFor(
     async () => {
       const c = await open();
-      c.socket.write(`GET /r/nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${SECRETS.agentToken}\r\nConnection: close\r\n\r\n`);
+      c.socket.write(`GET /r/nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${token}\r\nConnection: close\r\n\r\n`);
       const head = await waitFor(() => /^HTTP\/1\.1 (\d{3})/.exec(c.text())?.[1], 2_000, 'an answer');
       c.socket.destroy();
       return (head !== '401' && head !== '407') === expectAccepted;
     },
     5_000,
-    expectAccepted ? 'the agent to be accepted' : 'the agent to be refused',
+    expectAccepted ? 'the token to be accepted' : 'the token to be refused',
   );
+}
+const agentsApplied = (expectAccepted: boolean) => tokenAccepted(SECRETS.agentToken, expectAccepted);
+
+let probes = 0;
+/**
+ * Everything sent to the gateway so far has been applied. The IPC channel is ordered but races
+ * the TCP connections, and the gateway acknowledges nothing: so send one more set-agents with a
+ * fresh probe token and wait until that token is accepted.
+ */
+async function messagesApplied(current: typeof agents): Promise<void> {
+  const probe = `probe-token-${++probes}-${'x'.repeat(16)}`;
+  gw.send({ type: 'set-agents', agents: [...current, { name: `probe-${probes}`, token: probe }] });
+  await tokenAccepted(probe, true);
 }
 
 /** A request is held for its credential: the gateway has asked the launcher double. */
-const heldForCredential = (resolvesBefore: number) => waitFor(() => gw.resolves.length > resolvesBefore, 5_000, 'the gateway to ask for the credential');
+const heldForCredential = (resolvesBefore: number) => waitFor(() => gw.resolves.length > resolvesBefore, 10_000, 'the gateway to ask for the credential');
 
 /** The held request's credential has arrived and the gateway has answered the client (or closed it). */
 const settled = (c: { text: () => string; closed: () => boolean }, answeredBefore: number) =>
-  waitFor(() => resolvesAnswered > answeredBefore && (c.closed() || /^HTTP\/1\.1 \d{3}/.test(c.text())), 5_000, 'the held request to be settled');
+  waitFor(() => resolvesAnswered > answeredBefore && (c.closed() || /^HTTP\/1\.1 \d{3}/.test(c.text())), 10_000, 'the held request to be settled');
 
 function open(): Promise<{ socket: net.Socket; text: () => string; closed: () => boolean }> {
   return new Promise((resolve) => {
@@ -112,6 +125,7 @@ test('a request waiting for its credential when the agent is revoked is not sent
   await agentsApplied(true);
   resolveDelayMs = 800;
   gw.send({ type: 'set-mappings', mappings }); // empties the credential cache: the next request resolves
+  await messagesApplied(agents);
   const before = up.seen.length;
   const [resolvesBefore, answeredBefore] = [gw.resolves.length, resolvesAnswered];
   const c = await open();
@@ -139,6 +153,7 @@ test('proxy door: a request waiting for its credential when the agent is revoked
   tunnel.on('error', () => undefined);
   resolveDelayMs = 800;
   gw.send({ type: 'set-mappings', mappings });
+  await messagesApplied(agents);
   const before = up.seen.length;
   const [resolvesBefore, answeredBefore] = [gw.resolves.length, resolvesAnswered];
   tunnel.write(`GET /events HTTP/1.1\r\nHost: localhost:${up.port}\r\n\r\n`);
@@ -157,6 +172,7 @@ test('a request waiting for its credential when its mapping is removed is not se
   await agentsApplied(true);
   resolveDelayMs = 800;
   gw.send({ type: 'set-mappings', mappings });
+  await messagesApplied(agents);
   const before = up.seen.length;
   const [resolvesBefore, answeredBefore] = [gw.resolves.length, resolvesAnswered];
   const c = await open();
