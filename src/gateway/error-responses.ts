@@ -23,6 +23,9 @@ export const ERROR_STATUS: Record<GatewayErrorCode, number> = {
   not_permitted: 403,
   denied: 403,
   not_approved: 403,
+  egress_denied: 403,
+  rate_limited_by_policy: 429,
+  blocked_by_policy: 403,
 };
 
 const REASONS: Record<number, string> = {
@@ -34,6 +37,7 @@ const REASONS: Record<number, string> = {
   407: 'Proxy Authentication Required',
   408: 'Request Timeout',
   421: 'Misdirected Request',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -42,8 +46,15 @@ const REASONS: Record<number, string> = {
 
 export const PROXY_AUTHENTICATE = 'Basic realm="OneCLI gateway", charset="UTF-8"';
 
-export function errorJson(code: GatewayErrorCode, mapping: string | null, message: string): string {
-  const body: GatewayErrorBody = { error: { code, mapping, message } };
+/** Who and where a policy refusal is about, and when to retry a rate-limited request. */
+export interface ErrorDetails {
+  readonly agent?: string;
+  readonly host?: string;
+  readonly retryAfter?: number;
+}
+
+export function errorJson(code: GatewayErrorCode, mapping: string | null, message: string, details?: ErrorDetails): string {
+  const body: GatewayErrorBody = { error: { code, mapping, message, ...details } };
   return JSON.stringify(body);
 }
 
@@ -53,7 +64,7 @@ export function sendError(
   code: GatewayErrorCode,
   mapping: string | null,
   message: string,
-  { status = ERROR_STATUS[code], body = errorJson(code, mapping, message) }: { status?: number; body?: string } = {},
+  { status = ERROR_STATUS[code], details, body = errorJson(code, mapping, message, details) }: { status?: number; body?: string; details?: ErrorDetails } = {},
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -65,22 +76,31 @@ export function sendError(
     [GATEWAY_ERROR_HEADER]: code,
   };
   if (status === 407) headers['proxy-authenticate'] = PROXY_AUTHENTICATE;
+  if (details?.retryAfter !== undefined) headers['retry-after'] = details.retryAfter;
   res.writeHead(status, headers).end(body);
 }
 
 /** The same, written onto a raw socket (CONNECT and upgrade requests have no ServerResponse). */
-export function writeRawError(socket: Duplex, code: GatewayErrorCode, mapping: string | null, message: string, status = ERROR_STATUS[code]): void {
+export function writeRawError(
+  socket: Duplex,
+  code: GatewayErrorCode,
+  mapping: string | null,
+  message: string,
+  status = ERROR_STATUS[code],
+  details?: ErrorDetails,
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = errorJson(code, mapping, message);
+  const body = errorJson(code, mapping, message, details);
   const lines = [
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(body)}`,
     `${GATEWAY_ERROR_HEADER}: ${code}`,
     ...(status === 407 ? [`Proxy-Authenticate: ${PROXY_AUTHENTICATE}`] : []),
+    ...(details?.retryAfter !== undefined ? [`Retry-After: ${details.retryAfter}`] : []),
     'Connection: close',
   ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);

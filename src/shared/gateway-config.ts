@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BasicTemplate, QueryParamName } from './credential-shapes.js';
 import { HeaderName, HeaderRule, MAX_HEADER_PARTS, ValueTemplate } from './header-rule.js';
+import { BlockRule, EgressPolicy, RateLimit } from './agent-policy.js';
 import { HttpMethod, PathPrefix } from './mapping-path.js';
 
 /** A base-URL route name: `/r/<route>/…` on the gateway's port. */
@@ -39,6 +40,8 @@ export const GatewayMapping = z.object({
   path: PathPrefix.optional(),
   /** Only these methods get the credential; absent: every method. */
   methods: z.array(HttpMethod).min(1).max(20).optional(),
+  /** Requests this mapping's credential is never used for (403 `blocked_by_policy`); absent: none. */
+  blocks: z.array(BlockRule).min(1).max(100).optional(),
 });
 export type GatewayMapping = z.infer<typeof GatewayMapping>;
 
@@ -51,6 +54,10 @@ export const AgentCredential = z.object({
   ask: z.boolean().default(false),
   /** Mappings approved "always" (kept in the settings). */
   approved: z.array(z.string().min(1)).default([]),
+  /** Where the agent may go; the default (`open`) tunnels unmapped hosts blindly, as before issue 14. */
+  egress: EgressPolicy.default({ mode: 'open', hosts: [] }),
+  /** Requests per minute/hour/day, for all its traffic or per mapping; none by default. */
+  limits: z.array(RateLimit).max(100).default([]),
 });
 export type AgentCredential = z.infer<typeof AgentCredential>;
 
@@ -107,10 +114,18 @@ export const GatewayConfigFile = z
               .array(EnvName)
               .max(MAX_HEADER_PARTS - 1)
               .optional(),
+            blocks: z.array(BlockRule).min(1).max(100).optional(),
           })
           .strict(),
       )
       .default([]),
+    /**
+     * Policy per agent, keyed by the name the gateway gives each token: `agent` for one token,
+     * `agent-1`, `agent-2`… for several. A limit's `mapping` names a mapping by its `host`.
+     */
+    agents: z
+      .record(z.string().min(1).max(100), z.object({ egress: EgressPolicy.optional(), limits: z.array(RateLimit).max(100).optional() }).strict())
+      .optional(),
     logLevel: LogLevel.optional(),
     timeouts: GatewayTimeouts.partial().strict().optional(),
   })

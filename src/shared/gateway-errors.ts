@@ -25,6 +25,9 @@ export const GatewayErrorCode = z.enum([
   'not_permitted', // the mapping is outside the agent's scope (403)
   'denied', // the user denied the agent this mapping (403)
   'not_approved', // nobody approved the agent's first use of this mapping in time (403)
+  'egress_denied', // the agent's egress is an allowlist and this host is not on it (403); nothing was opened to it
+  'rate_limited_by_policy', // the agent (or the agent on this mapping) used up its requests for now (429 + Retry-After)
+  'blocked_by_policy', // a block rule of the mapping refuses this method and path (403)
 ]);
 export type GatewayErrorCode = z.infer<typeof GatewayErrorCode>;
 
@@ -34,6 +37,11 @@ export const GatewayErrorBody = z.object({
     code: GatewayErrorCode,
     mapping: z.string().nullable(),
     message: z.string(),
+    /** Policy refusals name who and where, so a fix ("allow paste.example for claude") can be offered. */
+    agent: z.string().optional(),
+    host: z.string().optional(),
+    /** Seconds until a rate-limited request may be retried (also the `Retry-After` header). */
+    retryAfter: z.number().int().optional(),
   }),
 });
 export type GatewayErrorBody = z.infer<typeof GatewayErrorBody>;

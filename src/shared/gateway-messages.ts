@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { RateCounter } from './agent-policy.js';
 import { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from './gateway-config.js';
 import { ApprovalDecision } from './approval.js';
 import { ResolveResult } from './vault-errors.js';
 
 /** Launcher → gateway, over the child's inherited IPC channel (fork IPC or Electron parentPort). */
 export const ToGateway = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('configure'), config: GatewayRuntimeConfig }),
+  /**
+   * `rateCounters`: the launcher's copy of the rate-limit counters of windows still running, so
+   * a restarted gateway goes on counting where the last one reported (issue 14).
+   */
+  z.object({ type: z.literal('configure'), config: GatewayRuntimeConfig, rateCounters: z.array(RateCounter).max(100_000).optional() }),
   z.object({ type: z.literal('set-mappings'), mappings: z.array(GatewayMapping) }),
   z.object({ type: z.literal('set-agents'), agents: z.array(AgentCredential) }),
   /** Forget cached values (all, or these mapping ids), e.g. after the user edits a mapping. */
@@ -34,7 +39,11 @@ export const ActivityEntry = z.object({
   ms: z.number(),
   error: z.string().optional(), // a GatewayErrorCode
   /** What the gateway decided about the credential (absent: the host is not mapped). */
-  decision: z.enum(['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved']).optional(),
+  decision: z
+    .enum(['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved', 'egress_denied', 'rate_limited', 'blocked'])
+    .optional(),
+  /** The policy rule behind a policy decision: `egress allowlist`, `100/minute`, `block POST /v1/files`. Never a value. */
+  rule: z.string().max(300).optional(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
@@ -47,5 +56,7 @@ export const FromGateway = z.discriminatedUnion('type', [
   /** An agent that asks wants a mapping it has not been approved for; its request is held. */
   z.object({ type: z.literal('approval-request'), requestId: z.number().int(), agent: z.string(), mappingId: z.string() }),
   z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
+  /** Rate-limit counters that moved since the last report (absolute counts); the launcher keeps them. */
+  z.object({ type: z.literal('rate-usage'), counters: z.array(RateCounter) }),
 ]);
 export type FromGateway = z.infer<typeof FromGateway>;

@@ -22,6 +22,9 @@ export const GATEWAY_ERROR_FIXES: Record<GatewayErrorCode, string> = {
   not_permitted: 'The agent may not use this mapping: allow it under Agents.',
   denied: 'You denied this agent the mapping: allow it under Agents to change that.',
   not_approved: 'Nobody approved the request in time: allow it when the approval card shows, or set the agent to allow under Agents.',
+  egress_denied: 'The agent’s egress is an allowlist without this host: add the host to the agent’s allowlist under Agents, or set its egress to open.',
+  rate_limited_by_policy: 'The agent used up its request limit for now: wait for the time the error gives (Retry-After), or raise the limit under Agents.',
+  blocked_by_policy: 'A block rule of this mapping refuses that method and path: edit the mapping’s block rules if the request is wanted.',
 };
 
 export function fixForGatewayError(code: string): string {
