@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { AgentCredential } from '../shared/gateway-config.js';
+import { EgressAllowlist } from './egress.js';
 
 type AgentCredentialInput = z.input<typeof AgentCredential>;
 
@@ -10,6 +11,8 @@ export interface AgentPolicy {
   readonly allow: ReadonlySet<string> | undefined;
   readonly ask: boolean;
   readonly approved: ReadonlySet<string>;
+  /** undefined: egress is open (unmapped hosts are tunnelled blindly). */
+  readonly egress: EgressAllowlist | undefined;
 }
 
 interface AgentDigest {
@@ -44,7 +47,8 @@ export class AgentAuth {
     this.#agents = agents.map((a) => {
       const d = digest(a.token);
       const allow = a.allow === undefined || a.allow === 'all' ? undefined : new Set(a.allow);
-      return { name: a.name, digest: d, key: d.toString('hex'), policy: { allow, ask: a.ask ?? false, approved: new Set(a.approved ?? []) } };
+      const egress = a.egress?.mode === 'allowlist' ? new EgressAllowlist(a.egress.hosts ?? []) : undefined;
+      return { name: a.name, digest: d, key: d.toString('hex'), policy: { allow, ask: a.ask ?? false, approved: new Set(a.approved ?? []), egress } };
     });
     this.#current = new Map(this.#agents.map((a) => [a.key, a]));
   }
@@ -53,6 +57,11 @@ export class AgentAuth {
   policyOf(identity: AgentIdentity): AgentPolicy | undefined {
     const agent = this.#current.get(identity.key);
     return agent?.name === identity.name ? agent.policy : undefined;
+  }
+
+  /** The current policy of the agent with this key (a tracked connection's), or undefined. */
+  policyOfKey(key: string): AgentPolicy | undefined {
+    return this.#current.get(key)?.policy;
   }
 
   /** The agent and its key, for connections that outlive one request (tunnels, upgrades). */

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { formatAuthority, parseAuthority, type Authority } from '../shared/host-authority.js';
 
 /** Sockets grouped by a key, each removed when it closes. */
 class SocketGroups {
@@ -43,6 +44,8 @@ class SocketGroups {
 export class AgentConnections {
   readonly #byAgent = new SocketGroups();
   readonly #upgradesByMapping = new SocketGroups();
+  /** Tunnels and upgraded sockets by agent and the authority they reach: `agentKey host:port`. */
+  readonly #byEgress = new SocketGroups();
 
   /** Tracks `socket` under the agent's key until it closes. */
   add(agentKey: string, socket: Duplex): void {
@@ -54,6 +57,20 @@ export class AgentConnections {
     this.#upgradesByMapping.add(mappingId, socket);
   }
 
+  /** Tracks a connection of `agentKey` to `authority` that outlives one request (tunnel, WebSocket). */
+  addEgress(agentKey: string, authority: Authority, socket: Duplex): void {
+    this.#byEgress.add(`${agentKey} ${formatAuthority(authority)}`, socket);
+  }
+
+  /** Destroys the tracked connections `mayReach` no longer allows (the agent's egress or the mappings changed). */
+  closeEgressDenied(mayReach: (agentKey: string, host: string, port: number) => boolean): number {
+    return this.#byEgress.closeUnless((key) => {
+      const space = key.indexOf(' ');
+      const authority = parseAuthority(key.slice(space + 1), 443);
+      return authority !== undefined && mayReach(key.slice(0, space), authority.host, authority.port);
+    });
+  }
+
   /** Destroys every connection of agents whose key `isCurrent` no longer accepts. */
   closeRevoked(isCurrent: (agentKey: string) => boolean): number {
     return this.#byAgent.closeUnless(isCurrent);
@@ -61,7 +78,7 @@ export class AgentConnections {
 
   /** Destroys every tracked connection (the gateway is stopping). */
   closeAll(): number {
-    return this.#byAgent.closeUnless(() => false) + this.#upgradesByMapping.closeUnless(() => false);
+    return this.#byAgent.closeUnless(() => false) + this.#upgradesByMapping.closeUnless(() => false) + this.#byEgress.closeUnless(() => false);
   }
 
   /** Destroys upgraded sockets of mappings `isUnchanged` no longer accepts. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { credentialValueProblem } from '../shared/credential-value.js';
+import type { EgressPolicy, RateLimit } from '../shared/agent-policy.js';
 import { GatewayConfigFile, GatewayRuntimeConfig, GatewayTimeouts, type GatewayMapping } from '../shared/gateway-config.js';
 import { referencesNeeded, shapeFromInput } from '../shared/credential-rule.js';
 import { formatAuthority, isLoopbackHost, parseAuthority } from '../shared/host-authority.js';
@@ -97,14 +98,17 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
       return value;
     });
     values.set(id, mappingValues);
-    return { id, host: authority.host, port: authority.port, rule: shape.rule, ...(m.route ? { route: m.route } : {}) };
+    return { id, host: authority.host, port: authority.port, rule: shape.rule, ...(m.route ? { route: m.route } : {}), ...(m.blocks ? { blocks: m.blocks } : {}) };
   });
+
+  const names = tokens.map((_, i) => (tokens.length === 1 ? 'agent' : `agent-${i + 1}`));
+  const policies = agentPolicies(cfg.agents ?? {}, names, new Set(mappings.map((m) => m.id)));
 
   const runtime = GatewayRuntimeConfig.safeParse({
     listen: { host: listen.host, port: listen.port },
     ca: { certPem: readText(resolvePath(cfg.ca.certFile), 'ca.certFile'), keyPem: readText(resolvePath(cfg.ca.keyFile), 'ca.keyFile') },
     ...(cfg.extraCaFile ? { extraCaPem: readText(resolvePath(cfg.extraCaFile), 'extraCaFile') } : {}),
-    agents: tokens.map((token, i) => ({ name: tokens.length === 1 ? 'agent' : `agent-${i + 1}`, token })),
+    agents: tokens.map((token, i) => ({ name: names[i] as string, token, ...policies.get(names[i] as string) })),
     mappings,
     logLevel: cfg.logLevel ?? 'info',
     timeouts: GatewayTimeouts.parse(cfg.timeouts ?? {}),
@@ -114,6 +118,27 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     throw new ConfigError(fieldPath(issue?.path ?? []), issue?.message ?? 'invalid');
   }
   return { runtime: runtime.data, values, warnings };
+}
+
+/**
+ * `agents` of the file: policy by agent name. A limit's `mapping` is written as that mapping's
+ * `host` (any spelling the mapping accepts) and stored as its id.
+ */
+function agentPolicies(agents: NonNullable<GatewayConfigFile['agents']>, names: readonly string[], mappingIds: ReadonlySet<string>) {
+  const out = new Map<string, { egress?: EgressPolicy; limits?: RateLimit[] }>();
+  for (const [name, policy] of Object.entries(agents)) {
+    const field = `agents.${name}`;
+    if (!names.includes(name)) throw new ConfigError(field, `no agent is named ${name}: the tokens in agentTokensEnv are named ${names.join(', ')}`);
+    const limits = (policy.limits ?? []).map((limit, i) => {
+      if (limit.mapping === undefined) return limit;
+      const authority = parseAuthority(limit.mapping, 443, { allowWildcard: true });
+      const id = authority ? formatAuthority(authority) : undefined;
+      if (!id || !mappingIds.has(id)) throw new ConfigError(`${field}.limits[${i}].mapping`, 'must be the host of one of the mappings');
+      return { ...limit, mapping: id };
+    });
+    out.set(name, { ...(policy.egress ? { egress: policy.egress } : {}), ...(limits.length ? { limits } : {}) });
+  }
+  return out;
 }
 
 /** Standalone values never change while the gateway runs. */

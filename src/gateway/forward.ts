@@ -30,6 +30,8 @@ export interface ForwardPlan {
   readonly closeAfter?: boolean;
   /** Without a credential, still drop the client's (the base-URL door's phantom key is ours). */
   readonly dropClientCredentials?: boolean;
+  /** Plain HTTP for an allowlisted agent to a host name: refuse it if it resolves to this machine (egress.ts). */
+  readonly guardLookup?: boolean;
 }
 
 /** Called once per request with the status the client got and, when we made it, our error code. */
@@ -114,6 +116,13 @@ function retryable(req: IncomingMessage, err: NodeJS.ErrnoException, upReq: http
 
 export function upstreamFailure(err: unknown, plan: ForwardPlan): { code: GatewayErrorCode; status: number; message: string } {
   const where = `${plan.host}:${plan.port}`;
+  if ((err as NodeJS.ErrnoException).code === 'EGRESS_LOOPBACK') {
+    return {
+      code: 'egress_denied',
+      status: 403,
+      message: `${where} resolves to this machine, which an allowlisted agent reaches only through a listed loopback host (such as localhost:3000). Nothing was sent.`,
+    };
+  }
   if (isTlsVerificationError(err)) {
     return {
       code: 'upstream_tls',
@@ -178,7 +187,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
     return done(400, 'bad_request');
   }
   const options: https.RequestOptions = {
-    agent: plan.secure ? upstream.httpsAgent : upstream.httpAgent,
+    agent: plan.secure ? upstream.httpsAgent : plan.guardLookup ? upstream.guardedHttpAgent : upstream.httpAgent,
     host: plan.host,
     port: plan.port,
     method: req.method,

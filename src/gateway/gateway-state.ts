@@ -1,20 +1,24 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.js';
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import type { ActivityEntry, GatewayDoor } from '../shared/gateway-messages.js';
-
-type Decision = NonNullable<ActivityEntry['decision']>;
 import type { ActivityRecorder } from './activity.js';
 import type { AgentAuth, AgentIdentity } from './agent-auth.js';
 import type { AgentConnections } from './agent-connections.js';
 import type { AgentScope, ScopeVerdict } from './agent-scope.js';
 import type { CredentialCache } from './credential-cache.js';
+import type { ErrorDetails } from './error-responses.js';
 import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import { injectionFor, type Injection } from './injection.js';
 import type { LeafCertificates } from './leaf-certificates.js';
 import type { Logger } from './log.js';
 import { sameMapping, type MappingTable } from './mapping-table.js';
+import type { RateLimiter } from './rate-limits.js';
+import { blockRefusal, rateRefusal, type PolicyRefusal } from './request-policy.js';
 import type { Upstream } from './upstream.js';
+
+type Decision = NonNullable<ActivityEntry['decision']>;
 
 /** Everything the doors share. `table` is swapped whole when the launcher sends new mappings. */
 export interface GatewayState {
@@ -28,21 +32,40 @@ export interface GatewayState {
   readonly activity: ActivityRecorder;
   readonly connections: AgentConnections;
   readonly scope: AgentScope;
+  /** Rate-limit counters per agent and mapping (issue 14). */
+  readonly limits: RateLimiter;
   /** False only for the bench's baseline: responses are then relayed unscanned. */
   readonly responseScan: boolean;
 }
 
-export type CredentialFailed = (code: GatewayErrorCode, message: string) => void;
+export type CredentialFailed = (code: GatewayErrorCode, message: string, details?: ErrorDetails) => void;
+
+/** What block rules look at: the method, the origin-form target the mapping was matched on, the headers. */
+export interface PolicyRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** Records a policy refusal's rule in the activity log and fails the request with it. */
+export function refuseWith(activity: ActivityHandle, refusal: PolicyRefusal, failed: CredentialFailed): void {
+  activity.rule(refusal.rule);
+  failed(refusal.code, refusal.message, refusal.details);
+}
 
 /**
- * Scope and consent, then the credential: the agent may use `mapping` (403 `not_permitted`),
- * and one that asks has it approved (held until the user answers; 403 `denied`/`not_approved`).
- * After a wait, `recheck` runs again: the agent may have been revoked meanwhile.
+ * Policy, scope and consent, then the credential: no block rule of `mapping` refuses the request
+ * (403 `blocked_by_policy`), the agent may use `mapping` (403 `not_permitted`), one that asks has
+ * it approved (held until the user answers; 403 `denied`/`not_approved`), and the request is
+ * within the agent's rate limits (429 `rate_limited_by_policy`; counted only once it would be
+ * sent, so refused and held requests use up nothing). After a wait, `recheck` runs again: the
+ * agent may have been revoked meanwhile.
  */
 export function withPermittedCredential(
   state: GatewayState,
   agent: AgentIdentity,
   mapping: GatewayMapping,
+  request: PolicyRequest,
   activity: ActivityHandle,
   ready: (injection: Injection) => void,
   failed: CredentialFailed,
@@ -53,12 +76,16 @@ export function withPermittedCredential(
     const revoked = recheck();
     return failed(revoked?.code ?? 'proxy_auth_required', revoked?.message ?? 'This agent token was revoked.');
   }
+  const blocked = blockRefusal(agent, mapping, request.method, request.target, request.headers);
+  if (blocked) return refuseWith(activity, blocked, failed);
   const proceed = (verdict: ScopeVerdict, waited: boolean) => {
     if (!verdict.ok) return failed(verdict.code, verdict.message);
     if (waited) {
       const refused = recheck();
       if (refused) return failed(refused.code, refused.message);
     }
+    const limited = rateRefusal(state.limits, agent, mapping.id);
+    if (limited) return refuseWith(activity, limited, failed);
     withCredential(
       state,
       mapping,
@@ -130,10 +157,11 @@ export function startActivity(state: GatewayState, door: GatewayDoor, method: st
   let agent: string | null = null;
   let mapping: string | null = null;
   let decision: Decision | undefined;
+  let rule: string | undefined;
   let recorded = false;
   const entry = (status: number, error?: GatewayErrorCode): ActivityEntry => {
     const ms = Math.round((performance.now() - t0) * 10) / 10;
-    return { at, agent, door, method, host, mapping, status, ms, ...(error ? { error } : {}), ...(decision ? { decision } : {}) };
+    return { at, agent, door, method, host, mapping, status, ms, ...(error ? { error } : {}), ...(decision ? { decision } : {}), ...(rule ? { rule } : {}) };
   };
   return {
     /** Who asked and which mapping applies; `target` replaces the host once it is known. */
@@ -152,15 +180,30 @@ export function startActivity(state: GatewayState, door: GatewayDoor, method: st
       }
       decision = d;
     },
+    /** The policy rule behind the decision (issue 14). */
+    rule(text: string) {
+      rule = text;
+    },
     done(status: number, error?: GatewayErrorCode) {
       if (recorded) return;
       recorded = true;
-      if (decision === undefined && error && (error === 'not_permitted' || error === 'denied' || error === 'not_approved')) decision = error;
+      const decided = error === undefined ? undefined : DECISION_OF_ERROR[error];
+      if (decided) decision = decided;
       state.activity.record(entry(status, error));
     },
   };
 }
 export type ActivityHandle = ReturnType<typeof startActivity>;
+
+/** Errors that are decisions about the request, as the activity log names them. */
+const DECISION_OF_ERROR: Partial<Record<GatewayErrorCode, Decision>> = {
+  not_permitted: 'not_permitted',
+  denied: 'denied',
+  not_approved: 'not_approved',
+  egress_denied: 'egress_denied',
+  rate_limited_by_policy: 'rate_limited',
+  blocked_by_policy: 'blocked',
+};
 
 const MAPPING_CHANGED = 'The mapping changed while its credential was being resolved: retry the request.';
 

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
+import type { RateCounter } from '../shared/agent-policy.js';
 import type { AgentCredential, GatewayMapping, GatewayRuntimeConfig } from '../shared/gateway-config.js';
 import { ActivityRecorder, type ActivitySink } from './activity.js';
 import { AgentAuth } from './agent-auth.js';
@@ -18,6 +19,8 @@ import type { GatewayState } from './gateway-state.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { describeError, type Logger } from './log.js';
 import { MappingTable, sameMapping } from './mapping-table.js';
+import { RateLimiter } from './rate-limits.js';
+import { egressAllows } from './request-policy.js';
 import { BODY_HIGH_WATER_MARK, createUpstream } from './upstream.js';
 
 export interface GatewayDeps {
@@ -34,6 +37,10 @@ export interface GatewayDeps {
   readonly responseScan?: boolean;
   /** Who answers approval requests (the launcher); absent: agents that ask are never approved. */
   readonly approve?: ApprovalSource;
+  /** Where moved rate-limit counters are reported (the launcher keeps them); absent: standalone, in memory only. */
+  readonly rateSink?: (counters: RateCounter[]) => void;
+  /** The launcher's counters from before a restart. */
+  readonly rateCounters?: readonly RateCounter[];
 }
 
 export interface RunningGateway {
@@ -82,8 +89,17 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     activity: new ActivityRecorder(deps.activitySink, deps.log),
     connections: new AgentConnections(),
     scope: new AgentScope(deps.approve, deps.clock),
+    limits: new RateLimiter(deps.rateSink, deps.clock),
     responseScan: deps.responseScan ?? true,
   };
+  state.limits.seed(deps.rateCounters ?? []);
+  state.limits.configure(config.agents);
+  // A policy change closes the tunnels and WebSockets it no longer allows.
+  const closeEgressDenied = () =>
+    state.connections.closeEgressDenied((key, host, port) => {
+      const policy = state.auth.policyOfKey(key);
+      return policy !== undefined && egressAllows(state.table, policy, host, port);
+    });
   const log = deps.log;
 
   // Terminated CONNECT tunnels are fed to this server; it never listens on a port.
@@ -152,20 +168,24 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
       state.table = new MappingTable(mappings);
       state.cache.invalidate();
       const closed = state.connections.closeUnmapped((id) => sameMapping(before.byId(id), state.table.byId(id)));
-      deps.log.info({ mappings: mappings.length, closedUpgrades: closed }, 'mappings updated');
+      const denied = closeEgressDenied();
+      deps.log.info({ mappings: mappings.length, closedUpgrades: closed, closedByEgress: denied }, 'mappings updated');
     },
     setAgents(agents) {
       state.auth.set(agents);
+      state.limits.configure(agents);
       // Session approvals belong to a token and a policy: a changed agent asks again.
       state.scope.forget();
       const closed = state.connections.closeRevoked(state.auth.isCurrentKey);
-      deps.log.info({ agents: agents.length, closedConnections: closed }, 'agents updated');
+      const denied = closeEgressDenied();
+      deps.log.info({ agents: agents.length, closedConnections: closed, closedByEgress: denied }, 'agents updated');
     },
     invalidate(ids) {
       state.cache.invalidate(ids);
     },
     async close() {
       state.activity.flush();
+      state.limits.flush();
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       front.closeIdleConnections();
       mitm.closeIdleConnections();
@@ -180,6 +200,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
       clearTimeout(timer);
       state.upstream.httpsAgent.destroy();
       state.upstream.httpAgent.destroy();
+      state.upstream.guardedHttpAgent.destroy();
     },
   };
 }

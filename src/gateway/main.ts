@@ -111,6 +111,8 @@ function runWithLauncher(channel: LauncherChannel): void {
           resolve: remembering(known, resolver.resolve),
           approve: approver.approve,
           activitySink: (entries) => channel.send({ type: 'activity', entries }),
+          rateSink: (counters) => channel.send({ type: 'rate-usage', counters }),
+          rateCounters: msg.rateCounters ?? [],
         }).then(
           (running) => {
             gateway = running;

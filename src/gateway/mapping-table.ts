@@ -11,7 +11,8 @@ export function sameMapping(a: GatewayMapping | undefined, b: GatewayMapping | u
     a.port === b.port &&
     a.path === b.path &&
     JSON.stringify(a.methods ?? null) === JSON.stringify(b.methods ?? null) &&
-    JSON.stringify(a.rule) === JSON.stringify(b.rule)
+    JSON.stringify(a.rule) === JSON.stringify(b.rule) &&
+    JSON.stringify(a.blocks ?? null) === JSON.stringify(b.blocks ?? null)
   );
 }
 

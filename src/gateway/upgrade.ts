@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
+import { lookupRefusingThisMachine } from './egress.js';
 import { writeRawError } from './error-responses.js';
 import { failSocket, guarded } from './fault-isolation.js';
 import {
@@ -60,6 +61,7 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       plan.dropClientCredentials,
     ) as unknown as http.OutgoingHttpHeaders,
   };
+  if (plan.guardLookup) options.lookup = lookupRefusingThisMachine;
   if (plan.secure) {
     if (!isIP(plan.host)) options.servername = plan.host; // no SNI for IP targets (RFC 6066)
     options.secureContext = upstream.trust;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { GatewayTimeouts } from '../shared/gateway-config.js';
+import { lookupRefusingThisMachine } from './egress.js';
 
 /** 256 KiB buffers on body-carrying streams: node-proxy-perf.md measured 28 → 62 MiB/s. */
 export const BODY_HIGH_WATER_MARK = 256 * 1024;
@@ -10,6 +11,8 @@ export const BODY_HIGH_WATER_MARK = 256 * 1024;
 export interface Upstream {
   readonly httpsAgent: https.Agent;
   readonly httpAgent: http.Agent;
+  /** Plain HTTP for allowlisted agents to host names: its sockets never connect to this machine (egress.ts). */
+  readonly guardedHttpAgent: http.Agent;
   /** Trust for upstream certificates: Node's bundled public roots plus the user's extra CA. */
   readonly trust: SecureContext;
 }
@@ -25,6 +28,7 @@ export function createUpstream(extraCaPem: string | undefined, timeouts: Gateway
   return {
     httpsAgent: new https.Agent({ ...pool, secureContext: trust }),
     httpAgent: new http.Agent(pool),
+    guardedHttpAgent: new http.Agent({ ...pool, lookup: lookupRefusingThisMachine }),
     trust,
   };
 }

@@ -1,3 +1,4 @@
+import type { RateCounter } from '../../shared/agent-policy.js';
 import type { ApprovalDecision } from '../../shared/approval.js';
 import type { GatewayRuntimeConfig } from '../../shared/gateway-config.js';
 import { FromGateway, type ActivityEntry, type ToGatewayInput } from '../../shared/gateway-messages.js';
@@ -5,6 +6,7 @@ import type { ResolveResult } from '../../shared/vault-errors.js';
 import type { CoreLogger } from '../logging/core-logger.js';
 import { relayGatewayLine } from '../logging/gateway-lines.js';
 import { OutputTail } from './output-tail.js';
+import { RateCounterStore } from './rate-counters.js';
 import { afterCrash } from './restart-policy.js';
 import type { GatewayChild, Spawner } from './spawner.js';
 
@@ -54,6 +56,8 @@ export class GatewaySupervisor {
   #stopping = false;
   #restartTimer: unknown;
   readonly #tail = new OutputTail();
+  /** Rate-limit counters, kept here so they survive the gateway (not the launcher). */
+  readonly #rates = new RateCounterStore();
   readonly #timers: Timers;
   readonly #gatewayLog: CoreLogger | undefined;
 
@@ -65,6 +69,11 @@ export class GatewaySupervisor {
 
   get status(): GatewayStatus {
     return this.#status;
+  }
+
+  /** The rate-limit counters of windows still running, as the gateway last reported them. */
+  rateCounters(): RateCounter[] {
+    return this.#rates.snapshot(this.#timers.now());
   }
 
   /** Resolves once the gateway listens; rejects when it cannot start (port in use, bad config). */
@@ -156,6 +165,9 @@ export class GatewaySupervisor {
           case 'activity':
             this.deps.onActivity?.(msg.entries);
             return;
+          case 'rate-usage':
+            this.#rates.report(msg.counters);
+            return;
           case 'approval-request': {
             // No one to ask (no approval service wired): the request is not approved.
             const ask = this.deps.approve ?? (async () => ({ decision: 'timeout' as const }));
@@ -193,7 +205,7 @@ export class GatewaySupervisor {
       });
 
       this.deps.buildConfig().then(
-        (config) => child.send({ type: 'configure', config }),
+        (config) => child.send({ type: 'configure', config, rateCounters: this.#rates.snapshot(this.#timers.now()) }),
         (err: Error) => {
           fatal = `cannot build the gateway config: ${err.message}`;
           child.kill();

@@ -2,12 +2,16 @@ import type { IncomingMessage, Server } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { formatAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
+import { canonicalHost } from '../../shared/agent-policy.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
+import type { AgentIdentity, AgentPolicy } from '../agent-auth.js';
+import { MAX_HELLO_BYTES, peekClientHello } from '../client-hello.js';
+import { lookupRefusingThisMachine, needsResolutionGuard } from '../egress.js';
 import { writeRawError } from '../error-responses.js';
 import { startActivity, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { describeError } from '../log.js';
+import { egressAllows, egressDenied, egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
 import { setMitmContext } from './mitm.js';
-import type { AgentIdentity } from '../agent-auth.js';
 
 const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -39,10 +43,27 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
   }
   const mapping = state.table.forAuthority(authority.host, authority.port);
   activity.identify(agent.name, mapping?.id ?? null);
-  // Revoking the agent closes this connection, whichever kind it becomes.
+  const policy = state.auth.policyOf(agent);
+  if (!policy) {
+    writeRawError(socket, 'proxy_auth_required', null, 'This agent token was revoked or replaced: get a new one (`onecli-launcher env`).');
+    activity.done(407, 'proxy_auth_required');
+    return;
+  }
+  // Egress is decided before anything is opened: a denied host never sees a socket from us.
+  // A blind tunnel counts once against the agent's limits (what goes inside it cannot be seen).
+  const refused = egressRefusal(state.table, agent, policy, authority.host, authority.port) ?? (mapping ? undefined : rateRefusal(state.limits, agent, null));
+  if (refused) return refuseConnect(socket, activity, refused);
+  // Revoking the agent, or a policy that no longer allows this host, closes this connection, whichever kind it becomes.
   state.connections.add(agent.key, socket);
+  state.connections.addEgress(agent.key, authority, socket);
   if (mapping) terminateTls(state, mitmServer, socket, head, authority, mapping, agent, activity);
-  else tunnel(state, socket, head, authority, activity);
+  else tunnel(state, socket, head, authority, agent, policy, activity);
+}
+
+function refuseConnect(socket: Socket, activity: ActivityHandle, refusal: PolicyRefusal): void {
+  activity.rule(refusal.rule);
+  writeRawError(socket, refusal.code, null, refusal.message, undefined, refusal.details);
+  activity.done(refusal.code === 'rate_limited_by_policy' ? 429 : 403, refusal.code);
 }
 
 /**
@@ -118,24 +139,42 @@ function terminateTls(
   } else start(context);
 }
 
-function tunnel(state: GatewayState, client: Socket, head: Buffer, authority: Authority, activity: ActivityHandle): void {
-  const upstream = net.connect({ host: authority.host, port: authority.port, noDelay: true });
+function tunnel(
+  state: GatewayState,
+  client: Socket,
+  head: Buffer,
+  authority: Authority,
+  agent: AgentIdentity,
+  policy: AgentPolicy,
+  activity: ActivityHandle,
+): void {
+  // An allowlisted agent's name must not resolve to this machine (egress.ts says why).
+  const guarded = policy.egress !== undefined && needsResolutionGuard(authority.host);
+  const upstream = net.connect({ host: authority.host, port: authority.port, noDelay: true, ...(guarded ? { lookup: lookupRefusingThisMachine } : {}) });
   let connected = false;
   const connectTimer = setTimeout(() => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), state.timeouts.upstreamConnectMs);
   upstream.once('connect', () => {
     connected = true;
     clearTimeout(connectTimer);
     client.write(ESTABLISHED);
-    if (head.length) upstream.write(head);
     for (const s of [client, upstream]) s.setTimeout(state.timeouts.idleMs, () => s.destroy());
     upstream.pipe(client);
-    client.pipe(upstream);
     upstream.once('close', () => client.destroy());
     activity.done(200);
+    const splice = (first: Buffer) => {
+      if (first.length) upstream.write(first);
+      client.pipe(upstream);
+    };
+    if (policy.egress) holdUntilServerName(state, client, upstream, head, authority, agent, splice);
+    else splice(head);
   });
   upstream.on('error', (err: NodeJS.ErrnoException) => {
     clearTimeout(connectTimer);
     if (connected) return client.destroy();
+    if (err.code === 'EGRESS_LOOPBACK') {
+      state.log.warn({ agent: agent.name, authority: formatAuthority(authority) }, 'refused: an allowlisted name resolves to this machine');
+      return refuseConnect(client, activity, egressDenied(agent, formatAuthority(authority)));
+    }
     const status = err.code === 'ETIMEDOUT' ? 504 : 502;
     writeRawError(
       client,
@@ -147,4 +186,56 @@ function tunnel(state: GatewayState, client: Socket, head: Buffer, authority: Au
     activity.done(status, 'upstream_unreachable');
   });
   client.once('close', () => upstream.destroy());
+}
+
+/**
+ * For an allowlisted agent, the client's first bytes go upstream only once its TLS ClientHello
+ * names the CONNECT host or another host the agent may reach: a tunnel to an allowed CDN edge
+ * cannot be fronted to a denied name by SNI. Not TLS (SSH to an allowed `host:22`), or TLS
+ * without SNI: the bytes can only reach the allowed host, so they pass.
+ */
+function holdUntilServerName(
+  state: GatewayState,
+  client: Socket,
+  upstream: Socket,
+  head: Buffer,
+  authority: Authority,
+  agent: AgentIdentity,
+  splice: (first: Buffer) => void,
+): void {
+  let held = head;
+  const decide = (): boolean => {
+    const peek = peekClientHello(held);
+    if (peek.kind === 'more' && held.length <= MAX_HELLO_BYTES) return false;
+    client.off('data', onData);
+    client.pause();
+    const name = peek.kind === 'hello' && peek.serverName !== undefined ? canonicalHost(peek.serverName) : undefined;
+    const named = peek.kind === 'hello' && peek.serverName !== undefined;
+    const policy = state.auth.policyOf(agent);
+    const allowed =
+      !named || (name !== undefined && policy !== undefined && (name === authority.host || egressAllows(state.table, policy, name, authority.port)));
+    if (allowed) {
+      splice(held);
+      return true;
+    }
+    const where = name !== undefined ? formatAuthority({ host: name, port: authority.port }) : '(invalid)';
+    // Only the canonical name is logged: an SNI that is no host name may be anything, a token included.
+    state.log.warn(
+      { agent: agent.name, authority: formatAuthority(authority), sni: where },
+      'refused: TLS SNI in a blind tunnel names a host outside the allowlist',
+    );
+    const activity = startActivity(state, 'tunnel', 'CONNECT', where);
+    activity.identify(agent.name, null);
+    activity.rule('egress allowlist (TLS SNI)');
+    activity.done(403, 'egress_denied');
+    upstream.destroy();
+    client.destroy();
+    return true;
+  };
+  const onData = (chunk: Buffer) => {
+    held = Buffer.concat([held, chunk]);
+    decide();
+  };
+  if (held.length && decide()) return;
+  client.on('data', onData);
 }

@@ -5,11 +5,12 @@ import type { AgentIdentity } from '../agent-auth.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { formatAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
-import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
+import { ERROR_STATUS, sendError, writeRawError, type ErrorDetails } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
+import { egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
 import { matchRequest } from '../rule-match.js';
 
 /** What a terminated CONNECT tunnel is for: its authority and agent, fixed at CONNECT time. */
@@ -54,17 +55,35 @@ export function originFormTarget(url: string | undefined, method: string | undef
   return `${parsed.pathname}${parsed.search}`;
 }
 
-type Refuse = (code: GatewayErrorCode, mapping: string | null, message: string, status?: number) => void;
+type Refuse = (code: GatewayErrorCode, mapping: string | null, message: string, details?: ErrorDetails) => void;
+
+/**
+ * The authority a refused target or Host names, when it names one: for an allowlisted agent a
+ * request inside a tunnel aimed at a host it may not reach is an egress refusal, not a 400/421.
+ */
+function namedAuthority(url: string | undefined, hostHeader: string | undefined): Authority | undefined {
+  const absolute = url && /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? URL.parse(url) : null;
+  if (absolute) return parseAuthority(absolute.host, absolute.protocol === 'http:' ? 80 : 443);
+  if (url?.startsWith('//')) {
+    const scheme = URL.parse(`https:${url}`);
+    if (scheme) return parseAuthority(scheme.host, 443);
+  }
+  return hostHeader ? parseAuthority(hostHeader, 443) : undefined;
+}
 
 interface Admitted {
   readonly ctx: MitmContext;
   readonly activity: ActivityHandle;
+  /** The origin-form target the rules were matched on (block rules read it too). */
+  readonly target: string;
   readonly path: string;
   /** The rule that applies now: a removed mapping gives no credential to a tunnel opened before. */
   readonly mapping: GatewayMapping | undefined;
   /** The host still has mappings (if not, the client should reconnect: a blind tunnel now). */
   readonly hostMapped: boolean;
 }
+
+const POLICY_CODES: ReadonlySet<GatewayErrorCode> = new Set(['rate_limited_by_policy', 'blocked_by_policy']);
 
 const MISDIRECTED = 'The Host header names another host than the CONNECT request: open a new tunnel for each host.';
 const REVOKED = 'This agent token was revoked or replaced: get a new one (`onecli-launcher env`) and reconnect.';
@@ -80,9 +99,27 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
   const mapping = matched?.mapping;
   activity.identify(ctx.agent.name, mapping?.id ?? null);
   const fail = refuse(activity);
-  if (!state.auth.isCurrent(ctx.agent)) {
+  const policy = state.auth.policyOf(ctx.agent);
+  if (!policy) {
     fail('proxy_auth_required', null, REVOKED);
     return undefined;
+  }
+  const refusePolicy = (r: PolicyRefusal) => {
+    activity.rule(r.rule);
+    fail(r.code, mapping?.id ?? null, r.message, r.details);
+  };
+  if (policy.egress) {
+    // The policy may have changed since CONNECT; and a target or Host naming another host the
+    // agent may not reach is refused as egress, whatever else is wrong with it.
+    const { host, port } = ctx.authority;
+    const named = namedAuthority(req.url, req.headers.host);
+    const denied =
+      egressRefusal(state.table, ctx.agent, policy, host, port) ??
+      (named && (named.host !== host || named.port !== port) ? egressRefusal(state.table, ctx.agent, policy, named.host, named.port) : undefined);
+    if (denied) {
+      refusePolicy(denied);
+      return undefined;
+    }
   }
   if (target === undefined) {
     fail(
@@ -97,7 +134,13 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     return undefined;
   }
   if (rules && !mapping) activity.decide('no_rule');
-  return { ctx, activity, path: matched?.path ?? target, mapping, hostMapped: rules !== undefined };
+  // Without a credential nothing else decides: the request counts against the agent's limits now.
+  const limited = mapping ? undefined : rateRefusal(state.limits, ctx.agent, null);
+  if (limited) {
+    refusePolicy(limited);
+    return undefined;
+  }
+  return { ctx, activity, target, path: matched?.path ?? target, mapping, hostMapped: rules !== undefined };
 }
 
 function plan(req: IncomingMessage, a: Admitted, credential: Injection | undefined): ForwardPlan {
@@ -116,9 +159,10 @@ function plan(req: IncomingMessage, a: Admitted, credential: Injection | undefin
 }
 
 export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
-  const admitted = admit(state, req, (activity) => (code, mapping, message) => {
-    res.shouldKeepAlive = false;
-    sendError(res, code, mapping, message);
+  const admitted = admit(state, req, (activity) => (code, mapping, message, details) => {
+    // A policy refusal leaves the tunnel usable; anything else ends it.
+    if (!POLICY_CODES.has(code)) res.shouldKeepAlive = false;
+    sendError(res, code, mapping, message, details ? { details } : {});
     activity.done(res.statusCode, code);
   });
   if (!admitted) {
@@ -131,10 +175,11 @@ export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res
     state,
     admitted.ctx.agent,
     mapping,
+    { method: req.method ?? 'GET', target: admitted.target, headers: req.headers },
     activity,
     (credential) => forwardRequest(state, req, res, plan(req, admitted, credential), activity.done),
-    (code, message) => {
-      sendError(res, code, mapping.id, message);
+    (code, message, details) => {
+      sendError(res, code, mapping.id, message, details ? { details } : {});
       activity.done(res.statusCode, code);
     },
     entitled(state, admitted.ctx.agent, mapping, { code: 'proxy_auth_required', message: REVOKED }),
@@ -142,8 +187,8 @@ export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res
 }
 
 export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const admitted = admit(state, req, (activity) => (code, mapping, message) => {
-    writeRawError(socket, code, mapping, message);
+  const admitted = admit(state, req, (activity) => (code, mapping, message, details) => {
+    writeRawError(socket, code, mapping, message, ERROR_STATUS[code], details);
     activity.done(ERROR_STATUS[code], code);
   });
   if (!admitted) {
@@ -156,13 +201,14 @@ export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, soc
     state,
     admitted.ctx.agent,
     mapping,
+    { method: req.method ?? 'GET', target: admitted.target, headers: req.headers },
     activity,
     (credential) => {
       state.connections.addUpgrade(mapping.id, socket);
       forwardUpgrade(state, req, socket, head, plan(req, admitted, credential), activity.done);
     },
-    (code, message) => {
-      writeRawError(socket, code, mapping.id, message);
+    (code, message, details) => {
+      writeRawError(socket, code, mapping.id, message, ERROR_STATUS[code], details);
       activity.done(ERROR_STATUS[code], code);
     },
     entitled(state, admitted.ctx.agent, mapping, { code: 'proxy_auth_required', message: REVOKED }),

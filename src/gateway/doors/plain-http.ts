@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import { formatAuthority, isLoopbackHost, parseAuthority, type Authority } from '../../shared/host-authority.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
-import { ERROR_STATUS, sendError, writeRawError } from '../error-responses.js';
+import { ERROR_STATUS, sendError, writeRawError, type ErrorDetails } from '../error-responses.js';
 import type { AgentIdentity } from '../agent-auth.js';
+import { needsResolutionGuard } from '../egress.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, refuseWith, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { egressRefusal, rateRefusal } from '../request-policy.js';
 import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 
@@ -35,6 +37,10 @@ export function addressedToGateway(url: string | undefined, gatewayPort: number)
 
 interface PlainTarget {
   readonly authority: Authority;
+  /** The origin-form target the rules were matched on. */
+  readonly target: string;
+  /** An allowlisted agent reaching a host name: its address must not be this machine. */
+  readonly guardLookup: boolean;
   readonly path: string;
   readonly hostHeader: string;
   readonly mapping: GatewayMapping | undefined;
@@ -44,7 +50,7 @@ interface PlainTarget {
 
 const PROXY_AUTH_MESSAGE = 'Proxy authentication required: use the agent token as the proxy password (HTTP_PROXY=http://x:<agent token>@host:port).';
 
-type Reject = (code: GatewayErrorCode, mapping: string | null, message: string) => void;
+type Reject = (code: GatewayErrorCode, mapping: string | null, message: string, details?: ErrorDetails) => void;
 
 /**
  * `GET http://host/path` through the proxy. Plain HTTP crosses the network readable by anyone
@@ -69,11 +75,18 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
   }
   const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
   const rules = state.table.rulesFor(authority.host, authority.port);
-  const matched = rules ? matchRequest(rules, req.method ?? 'GET', `${url.pathname}${url.search}`) : undefined;
+  const originTarget = `${url.pathname}${url.search}`;
+  const matched = rules ? matchRequest(rules, req.method ?? 'GET', originTarget) : undefined;
   const mapping = matched?.mapping;
   activity.identify(agent?.name ?? null, mapping?.id ?? null, formatAuthority(authority));
-  if (!agent) {
+  const policy = agent && state.auth.policyOf(agent);
+  if (!agent || !policy) {
     reject('proxy_auth_required', null, PROXY_AUTH_MESSAGE);
+    return undefined;
+  }
+  const denied = egressRefusal(state.table, agent, policy, authority.host, authority.port);
+  if (denied) {
+    refuseWith(activity, denied, (code, message, details) => reject(code, null, message, details));
     return undefined;
   }
   if (rules && !isLoopbackHost(authority.host)) {
@@ -85,47 +98,62 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     return undefined;
   }
   if (rules && !mapping) activity.decide('no_rule');
-  return { authority, agent, mapping, path: matched?.path ?? `${url.pathname}${url.search}`, hostHeader: url.host, activity };
+  const guardLookup = policy.egress !== undefined && !rules && needsResolutionGuard(authority.host);
+  return { authority, target: originTarget, guardLookup, agent, mapping, path: matched?.path ?? originTarget, hostHeader: url.host, activity };
 }
 
-function run(state: GatewayState, t: PlainTarget, go: (plan: ForwardPlan, mappingId?: string) => void, fail: Reject): void {
-  const base = { secure: false, host: t.authority.host, port: t.authority.port, path: t.path, hostHeader: t.hostHeader };
-  if (!t.mapping) return go({ ...base, mapping: null });
+function run(state: GatewayState, req: IncomingMessage, t: PlainTarget, go: (plan: ForwardPlan, mappingId?: string) => void, fail: Reject): void {
+  const base = {
+    secure: false,
+    host: t.authority.host,
+    port: t.authority.port,
+    path: t.path,
+    hostHeader: t.hostHeader,
+    ...(t.guardLookup ? { guardLookup: true } : {}),
+  };
+  if (!t.mapping) {
+    const limited = rateRefusal(state.limits, t.agent, null);
+    if (limited) return refuseWith(t.activity, limited, (code, message, details) => fail(code, null, message, details));
+    return go({ ...base, mapping: null });
+  }
   const mapping = t.mapping;
   withPermittedCredential(
     state,
     t.agent,
     mapping,
+    { method: req.method ?? 'GET', target: t.target, headers: req.headers },
     t.activity,
     (credential) => go({ ...base, credential, mapping: mapping.id }, mapping.id),
-    (code, message) => fail(code, mapping.id, message),
+    (code, message, details) => fail(code, mapping.id, message, details),
     entitled(state, t.agent, mapping, { code: 'proxy_auth_required', message: PROXY_AUTH_MESSAGE }),
   );
 }
 
 export function handlePlainHttpRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
   const activity = startActivity(state, 'http', req.method ?? 'GET', '');
-  const reject: Reject = (code, mapping, message) => {
-    sendError(res, code, mapping, message);
+  const reject: Reject = (code, mapping, message, details) => {
+    sendError(res, code, mapping, message, details ? { details } : {});
     activity.done(res.statusCode, code);
   };
   const t = target(state, req, activity, reject);
   if (!t) return;
   state.connections.add(t.agent.key, req.socket);
-  run(state, t, (plan) => forwardRequest(state, req, res, plan, activity.done), reject);
+  run(state, req, t, (plan) => forwardRequest(state, req, res, plan, activity.done), reject);
 }
 
 export function handlePlainHttpUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const activity = startActivity(state, 'http', req.method ?? 'GET', '');
-  const reject: Reject = (code, mapping, message) => {
-    writeRawError(socket, code, mapping, message);
+  const reject: Reject = (code, mapping, message, details) => {
+    writeRawError(socket, code, mapping, message, ERROR_STATUS[code], details);
     activity.done(ERROR_STATUS[code], code);
   };
   const t = target(state, req, activity, reject);
   if (!t) return;
   state.connections.add(t.agent.key, socket);
+  state.connections.addEgress(t.agent.key, t.authority, socket);
   run(
     state,
+    req,
     t,
     (plan, mappingId) => {
       if (mappingId) state.connections.addUpgrade(mappingId, socket);

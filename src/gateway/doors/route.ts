@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
+import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { formatAuthority } from '../../shared/host-authority.js';
 import { PROVIDERS, providerForHost } from '../../shared/providers.js';
-import { ERROR_STATUS, errorJson, sendError, writeRawError } from '../error-responses.js';
+import { ERROR_STATUS, errorJson, sendError, writeRawError, type ErrorDetails } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
-import { entitled, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { entitled, refuseWith, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
+import { egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
 import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 import type { AgentIdentity } from '../agent-auth.js';
@@ -40,11 +42,19 @@ interface RouteTarget {
   readonly host: GatewayMapping;
   /** The rule that applies to this request; undefined: forwarded without a credential. */
   readonly mapping: GatewayMapping | undefined;
+  /** The origin-form target the rules were matched on. */
+  readonly target: string;
   readonly path: string;
   readonly agent: AgentIdentity;
 }
 
-type Reject = (code: 'unknown_route' | 'agent_auth_required' | 'bad_request', mapping: GatewayMapping | null, message: string, body?: string) => void;
+type Reject = (
+  code: 'unknown_route' | 'agent_auth_required' | 'bad_request' | PolicyRefusal['code'],
+  mapping: GatewayMapping | null,
+  message: string,
+  body?: string,
+  details?: ErrorDetails,
+) => void;
 
 /** `/r/<route>/<path>` → the mapping's host; the agent token stands in for the API key. */
 function target(state: GatewayState, req: IncomingMessage, activity: ActivityHandle, reject: Reject): RouteTarget | undefined {
@@ -65,10 +75,18 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('agent_auth_required', mapping, AGENT_AUTH_MESSAGE, agentAuthBody(mapping));
     return undefined;
   }
-  const matched = matchRequest(rules, req.method ?? 'GET', (m[2] || '/') + (m[3] ?? ''));
+  const target = (m[2] || '/') + (m[3] ?? '');
+  const matched = matchRequest(rules, req.method ?? 'GET', target);
   activity.identify(agent.name, matched.mapping?.id ?? null, formatAuthority(mapping));
+  // The same egress rule as the proxy door: a route to a host the agent may not reach is no way around it.
+  const policy = state.auth.policyOf(agent);
+  const refused = policy && egressRefusal(state.table, agent, policy, mapping.host, mapping.port);
+  if (refused) {
+    refuseWith(activity, refused, (code, message, details) => reject(code as PolicyRefusal['code'], null, message, undefined, details));
+    return undefined;
+  }
   if (!matched.mapping) activity.decide('no_rule');
-  return { host: mapping, mapping: matched.mapping, agent, path: matched.path };
+  return { host: mapping, mapping: matched.mapping, agent, target, path: matched.path };
 }
 
 function plan(t: RouteTarget, credential: Injection | undefined): ForwardPlan {
@@ -87,53 +105,66 @@ function plan(t: RouteTarget, credential: Injection | undefined): ForwardPlan {
 
 export function handleRouteRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): void {
   const activity = startActivity(state, 'route', req.method ?? 'GET', '');
-  const t = target(state, req, activity, (code, mapping, message, body) => {
-    sendError(res, code, mapping?.id ?? null, message, body ? { body } : {});
+  const t = target(state, req, activity, (code, mapping, message, body, details) => {
+    sendError(res, code, mapping?.id ?? null, message, { ...(body ? { body } : {}), ...(details ? { details } : {}) });
     activity.done(res.statusCode, code);
   });
   if (!t) return;
   // A streamed answer can outlive its agent's token: revoking the agent closes the connection.
   state.connections.add(t.agent.key, req.socket);
   const mapping = t.mapping;
-  if (!mapping) return forwardRequest(state, req, res, plan(t, undefined), activity.done);
+  const failed = (code: GatewayErrorCode, message: string, details?: ErrorDetails) => {
+    sendError(res, code, mapping?.id ?? null, message, details ? { details } : {});
+    activity.done(res.statusCode, code);
+  };
+  if (!mapping) {
+    const limited = rateRefusal(state.limits, t.agent, null);
+    if (limited) return refuseWith(activity, limited, failed);
+    return forwardRequest(state, req, res, plan(t, undefined), activity.done);
+  }
   withPermittedCredential(
     state,
     t.agent,
     mapping,
+    { method: req.method ?? 'GET', target: t.target, headers: req.headers },
     activity,
     (credential) => forwardRequest(state, req, res, plan(t, credential), activity.done),
-    (code, message) => {
-      sendError(res, code, mapping.id, message);
-      activity.done(res.statusCode, code);
-    },
+    failed,
     entitled(state, t.agent, mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }
 
 export function handleRouteUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const activity = startActivity(state, 'route', req.method ?? 'GET', '');
-  const t = target(state, req, activity, (code, mapping, message) => {
-    writeRawError(socket, code, mapping?.id ?? null, message);
-    activity.done(code === 'agent_auth_required' ? 401 : code === 'unknown_route' ? 404 : 400, code);
+  const t = target(state, req, activity, (code, mapping, message, _body, details) => {
+    writeRawError(socket, code, mapping?.id ?? null, message, ERROR_STATUS[code], details);
+    activity.done(ERROR_STATUS[code], code);
   });
   if (!t) return;
-  // A WebSocket outlives the request that opened it: revoking the agent closes it.
+  // A WebSocket outlives the request that opened it: revoking the agent, or egress no longer allowing its host, closes it.
   state.connections.add(t.agent.key, socket);
+  state.connections.addEgress(t.agent.key, t.host, socket);
   const mapping = t.mapping;
-  if (!mapping) return forwardUpgrade(state, req, socket, head, plan(t, undefined), activity.done);
+  const failed = (code: GatewayErrorCode, message: string, details?: ErrorDetails) => {
+    writeRawError(socket, code, mapping?.id ?? null, message, ERROR_STATUS[code], details);
+    activity.done(ERROR_STATUS[code], code);
+  };
+  if (!mapping) {
+    const limited = rateRefusal(state.limits, t.agent, null);
+    if (limited) return refuseWith(activity, limited, failed);
+    return forwardUpgrade(state, req, socket, head, plan(t, undefined), activity.done);
+  }
   withPermittedCredential(
     state,
     t.agent,
     mapping,
+    { method: req.method ?? 'GET', target: t.target, headers: req.headers },
     activity,
     (credential) => {
       state.connections.addUpgrade(mapping.id, socket);
       forwardUpgrade(state, req, socket, head, plan(t, credential), activity.done);
     },
-    (code, message) => {
-      writeRawError(socket, code, mapping.id, message);
-      activity.done(ERROR_STATUS[code], code);
-    },
+    failed,
     entitled(state, t.agent, mapping, { code: 'agent_auth_required', message: AGENT_AUTH_MESSAGE }),
   );
 }

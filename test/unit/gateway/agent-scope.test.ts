@@ -59,7 +59,7 @@ test('a session approval ends after 10 minutes without use and after 12 hours in
   let asked = 0;
   const scope = new AgentScope(async () => (asked++, { decision: 'session' }), { now: () => now });
   const agent = { name: 'claude', key: 'k' };
-  const policy = { allow: undefined, ask: true, approved: new Set<string>() };
+  const policy = { allow: undefined, ask: true, approved: new Set<string>(), egress: undefined };
   const mapping = m('api.example.com');
   expect(await scope.check(agent, policy, mapping)).toEqual({ ok: true });
   expect(asked).toBe(1);
@@ -75,6 +75,10 @@ test('a session approval ends after 10 minutes without use and after 12 hours in
 
 test('outside the scope: not_permitted, and no question asked', () => {
   const scope = new AgentScope(async () => ({ decision: 'session' }));
-  const r = scope.check({ name: 'ci', key: 'k' }, { allow: new Set(['other']), ask: true, approved: new Set() }, m('api.example.com'));
+  const r = scope.check(
+    { name: 'ci', key: 'k' },
+    { allow: new Set(['other']), ask: true, approved: new Set<string>(), egress: undefined },
+    m('api.example.com'),
+  );
   expect(r).toMatchObject({ ok: false, code: 'not_permitted' });
 });
