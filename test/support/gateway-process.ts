@@ -12,6 +12,8 @@ export interface MappingSpec {
   header?: string;
   template?: string;
   route?: string;
+  /** Block rules, as the config file takes them. */
+  blocks?: unknown[];
   /** The value itself; the harness puts it in an env var, as users do. */
   value: string;
   /** Other credential shapes (docs/gateway.md): Basic from a template, a query parameter, several headers, a preset. */
