@@ -15,6 +15,8 @@ export interface GatewayConfigSpec {
   /** Extra mappings for hosts nobody calls: only the size of the mapping table changes. */
   dummyMappings: number;
   logLevel: string;
+  /** Issue 14: every agent (the bench's token first) gets an allowlist of this many hosts and two limits that never trip. */
+  policy?: { egressEntries: number; agents: number };
 }
 
 export interface WrittenGatewayConfig {
@@ -33,6 +35,7 @@ export function writeGatewayConfig(dir: string, pki: BenchPki, spec: GatewayConf
   copyFileSync(pki.upstreamCaFile, path.join(dir, 'upstream-ca.pem'));
   const mapping = (host: string) => ({ host, header: INJECT_HEADER, valueEnv: VALUE_ENV });
   const dummies = Array.from({ length: spec.dummyMappings }, (_, i) => mapping(dummyHost(i)));
+  const policy = spec.policy ? policyFor(spec.policy, spec.mappedHosts[0] ?? '', secrets.token) : undefined;
   const config = {
     listen: `127.0.0.1:${spec.listenPort}`,
     ca: { certFile: 'ca.pem', keyFile: 'ca-key.pem' },
@@ -40,8 +43,33 @@ export function writeGatewayConfig(dir: string, pki: BenchPki, spec: GatewayConf
     agentTokensEnv: TOKEN_ENV,
     mappings: [...spec.mappedHosts.map(mapping), ...dummies],
     logLevel: spec.logLevel,
+    ...(policy ? { agents: policy.agents } : {}),
   };
   const file = path.join(dir, 'gateway.json');
   writeFileSync(file, JSON.stringify(config, null, 1));
-  return { file, env: { [TOKEN_ENV]: secrets.token, [VALUE_ENV]: secrets.value } };
+  return { file, env: { [TOKEN_ENV]: policy ? policy.tokens.join(',') : secrets.token, [VALUE_ENV]: secrets.value } };
+}
+
+/**
+ * `agent-1` (the bench's token) … `agent-N`, each with an allowlist of `egressEntries` hosts (a
+ * quarter of them wildcards, none of them the upstream: it is reached as a mapped host in scope,
+ * the longer path through the check) and limits on all traffic and on the mapped host that the
+ * bench never reaches.
+ */
+function policyFor(spec: { egressEntries: number; agents: number }, mappedHost: string, benchToken: string) {
+  const hosts = Array.from({ length: spec.egressEntries }, (_, i) => (i % 4 === 0 ? `*.zone-${i}.bench.invalid` : `pkg-${i}.bench.invalid`));
+  const tokens = [benchToken, ...Array.from({ length: spec.agents - 1 }, (_, i) => `${benchToken}-other-${i + 2}`)];
+  const agents = Object.fromEntries(
+    tokens.map((_, i) => [
+      `agent-${i + 1}`,
+      {
+        egress: { mode: 'allowlist', hosts },
+        limits: [
+          { max: 1_000_000_000, per: 'minute' },
+          { mapping: mappedHost, max: 1_000_000_000, per: 'day' },
+        ],
+      },
+    ]),
+  );
+  return { tokens, agents };
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: direct vs the gateway (MITM + injection) vs mitmproxy, against an HTTPS
  * upstream on loopback, all in one run; also the gateway with 10,000 mappings, and without its
  * response scan, each paired with the gateway rep by rep. Prints the target table and writes
- * .bench/results.json. Options: --quick (smoke run), --log-level warn (gateway log level).
+ * .bench/results.json. Options: --quick (smoke run), --log-level warn (gateway log level),
+ * --scenario policy (only the issue 14 comparison: policy-scenario.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { ChildProcesses } from './child-processes.js';
 import { HEY } from './hey.js';
 import { scanLog } from './log-scan.js';
 import { measure } from './measure.js';
+import { runPolicyScenario } from './policy-scenario.js';
 import { machineBusyPercent } from './proc-stats.js';
 import { formatAnomalies, formatTable } from './report.js';
 import { buildRows, type RawResults } from './results.js';
@@ -95,6 +97,24 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   log(`results: ${path.relative(REPO_ROOT, file)}`);
 }
 
+/** `--scenario policy`: only the issue 14 comparison (policy-scenario.ts). */
+async function runPolicyBench(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
+  if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build`);
+  if (!existsSync(HEY)) throw new Error(`${HEY} is missing: apt-get install hey`);
+  const logDir = path.join(OUT_DIR, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const before = await machineState();
+  log(`machine before the run: ${before.busyPercent.toFixed(0)} % busy, load average ${before.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+  if (before.busyPercent > BUSY_WARNING_PERCENT) log(`  warning: other processes are using the CPU; figures will be noisier`);
+  const policy = await runPolicyScenario(settings, children, workDir, logDir, log);
+  await children.stopAll();
+  const after = await machineState();
+  const file = path.join(OUT_DIR, 'policy-results.json');
+  const results = { generatedAt: new Date().toISOString(), machine: { node: process.version, cpus: os.cpus().length, before, after }, settings, policy };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results: ${path.relative(REPO_ROOT, file)}`);
+}
+
 async function main(): Promise<void> {
   const settings = settingsFromArgv(process.argv.slice(2));
   const children = new ChildProcesses();
@@ -112,7 +132,8 @@ async function main(): Promise<void> {
   watchdog.unref();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'onecli-bench-'));
   try {
-    await runBench(settings, children, workDir);
+    if (settings.scenario === 'policy') await runPolicyBench(settings, children, workDir);
+    else await runBench(settings, children, workDir);
   } finally {
     await children.stopAll();
     rmSync(workDir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export interface BenchSettings {
   newHosts: number;
   dummyMappings: number;
   quick: boolean;
+  /** `all`: every phase. `policy`: only the issue 14 scenario (c=32, gateway with and without policy). */
+  scenario: 'all' | 'policy';
 }
 
 const FULL: BenchSettings = {
@@ -23,9 +25,10 @@ const FULL: BenchSettings = {
   newHosts: 20,
   dummyMappings: 10_000,
   quick: false,
+  scenario: 'all',
 };
 
-const QUICK: Omit<BenchSettings, 'logLevel'> = {
+const QUICK: Omit<BenchSettings, 'logLevel' | 'scenario'> = {
   warmupS: 1,
   c1: { reps: 1, durationS: 1 },
   c32: { reps: 1, durationS: 1 },
@@ -36,16 +39,18 @@ const QUICK: Omit<BenchSettings, 'logLevel'> = {
   quick: true,
 };
 
-const USAGE = 'usage: tsx test/bench/run.ts [--quick] [--log-level info|warn]';
+const USAGE = 'usage: tsx test/bench/run.ts [--quick] [--log-level info|warn] [--scenario all|policy]';
 
 export function settingsFromArgv(argv: readonly string[]): BenchSettings {
   let logLevel: BenchSettings['logLevel'] = 'info';
   let quick = false;
+  let scenario: BenchSettings['scenario'] = 'all';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') quick = true;
+    else if (arg === '--scenario' && (argv[i + 1] === 'all' || argv[i + 1] === 'policy')) scenario = argv[++i] as BenchSettings['scenario'];
     else if (arg === '--log-level' && (argv[i + 1] === 'info' || argv[i + 1] === 'warn')) logLevel = argv[++i] as BenchSettings['logLevel'];
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  return quick ? { ...QUICK, logLevel } : { ...FULL, logLevel };
+  return quick ? { ...QUICK, logLevel, scenario } : { ...FULL, logLevel, scenario };
 }

@@ -4,12 +4,13 @@ import type { ProxyProcess } from './bench-processes.js';
 /**
  * `gateway-10k`: the gateway with 10,000 extra mappings. `gateway-noscan`: the gateway (1 mapping)
  * relaying responses unscanned (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1), the baseline for what
- * the response scan costs.
+ * the response scan costs. `gateway-policy` (`--scenario policy`): the gateway with 1,000 egress
+ * entries for the agent and 100 rate-limited agents, against the gateway without policy.
  */
-export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'gateway-10k' | 'gateway-noscan';
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy';
 
 /** The gateways the bench starts from dist/gateway/main.js. */
-export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan';
+export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy';
 
 export interface ProxyTarget {
   /** `http://x:TOKEN@127.0.0.1:PORT` */
