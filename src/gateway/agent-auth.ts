@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { AgentCredential } from '../shared/gateway-config.js';
-import { EgressAllowlist } from './egress.js';
+import { allowlistFor, type EgressAllowlist } from './egress.js';
 
 type AgentCredentialInput = z.input<typeof AgentCredential>;
 
@@ -44,10 +44,11 @@ export class AgentAuth {
   }
 
   set(agents: readonly AgentCredentialInput[]): void {
+    const allowlists = new Map<string, EgressAllowlist>();
     this.#agents = agents.map((a) => {
       const d = digest(a.token);
       const allow = a.allow === undefined || a.allow === 'all' ? undefined : new Set(a.allow);
-      const egress = a.egress?.mode === 'allowlist' ? new EgressAllowlist(a.egress.hosts ?? []) : undefined;
+      const egress = a.egress?.mode === 'allowlist' ? allowlistFor(a.egress.hosts ?? [], allowlists) : undefined;
       return { name: a.name, digest: d, key: d.toString('hex'), policy: { allow, ask: a.ask ?? false, approved: new Set(a.approved ?? []), egress } };
     });
     this.#current = new Map(this.#agents.map((a) => [a.key, a]));

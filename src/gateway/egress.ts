@@ -3,16 +3,18 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { canonicalHost, egressEntry } from '../shared/agent-policy.js';
 import { isLoopbackHost } from '../shared/host-authority.js';
 
-/** An entry without a port allows these (HTTPS, and HTTP for the plain door). */
-const DEFAULT_PORTS = [443, 80] as const;
-
 /**
- * An agent's egress allowlist, compiled for the hot path: exact `host:port` keys in one Set, and
- * `*.parent` entries as `.parent:port` suffixes in another. A lookup is one Set probe, plus one
- * per label of the host when there are wildcards: O(labels), whatever the list's size.
+ * An agent's egress allowlist, compiled for the hot path: hosts listed without a port (443 and
+ * 80) in one Set, `host:port` entries in another, and `*.parent` entries as `.parent` suffixes
+ * likewise. A lookup is one Set probe, plus one per label of the host when there are wildcards:
+ * O(labels), whatever the list's size.
  */
 export class EgressAllowlist {
-  readonly #exact = new Set<string>();
+  /** Hosts allowed on 443 and 80 (no port listed). */
+  readonly #hosts = new Set<string>();
+  /** `host:port` (IPv6 bracketed) for entries with a port. */
+  readonly #authorities = new Set<string>();
+  /** `.parent` of `*.parent` entries without a port; `.parent:port` of those with one. */
   readonly #suffixes = new Set<string>();
 
   /** `entries` in any spelling egressEntry accepts; anything else is skipped (the schema refused it already). */
@@ -20,11 +22,12 @@ export class EgressAllowlist {
     for (const raw of entries) {
       const entry = egressEntry(raw);
       if (entry === undefined) continue;
-      const { host, ports } = splitEntry(entry);
-      for (const port of ports) {
-        if (host.startsWith('*.')) this.#suffixes.add(`${host.slice(1)}:${port}`);
-        else this.#exact.add(`${host}:${port}`);
-      }
+      const m = /^(\[[^\]]+\]|[^:]+)(:\d+)?$/.exec(entry);
+      const host = m?.[1] ?? entry;
+      const port = m?.[2] ?? '';
+      if (host.startsWith('*.')) this.#suffixes.add(`${host.slice(1)}${port}`);
+      else if (port) this.#authorities.add(`${host}${port}`);
+      else this.#hosts.add(host.startsWith('[') ? host.slice(1, -1) : host);
     }
   }
 
@@ -33,19 +36,24 @@ export class EgressAllowlist {
     const v6 = host.includes(':');
     const canonical = v6 ? canonicalHost(host) : host;
     if (canonical === undefined) return false;
-    if (this.#exact.has(v6 ? `[${canonical}]:${port}` : `${canonical}:${port}`)) return true;
+    const defaultPort = port === 443 || port === 80;
+    if (defaultPort && this.#hosts.has(canonical)) return true;
+    if (this.#authorities.size > 0 && this.#authorities.has(v6 ? `[${canonical}]:${port}` : `${canonical}:${port}`)) return true;
     if (this.#suffixes.size === 0 || v6 || isIP(canonical) !== 0) return false;
     for (let dot = canonical.indexOf('.'); dot !== -1; dot = canonical.indexOf('.', dot + 1)) {
-      if (this.#suffixes.has(`${canonical.slice(dot)}:${port}`)) return true;
+      const suffix = canonical.slice(dot);
+      if ((defaultPort && this.#suffixes.has(suffix)) || this.#suffixes.has(`${suffix}:${port}`)) return true;
     }
     return false;
   }
 }
 
-function splitEntry(entry: string): { host: string; ports: readonly number[] } {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
-  const host = m?.[1] ?? entry;
-  return { host, ports: m?.[2] !== undefined ? [Number(m[2])] : DEFAULT_PORTS };
+/** One compiled allowlist per distinct list: agents given the same preset share it. */
+export function allowlistFor(hosts: readonly string[], cache: Map<string, EgressAllowlist>): EgressAllowlist {
+  const key = hosts.join('\n');
+  let list = cache.get(key);
+  if (!list) cache.set(key, (list = new EgressAllowlist(hosts)));
+  return list;
 }
 
 /** Addresses that reach this machine: loopback in every spelling, and the unspecified addresses (which connect to it). */

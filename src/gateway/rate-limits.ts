@@ -30,6 +30,8 @@ export interface RateRefusal {
   readonly limit: string;
 }
 
+const NONE: readonly Window[] = [];
+
 const counterKey = (agent: string, mapping: string | null, per: RatePeriod) => `${agent}\0${mapping ?? ''}\0${per}`;
 
 /**
@@ -97,25 +99,24 @@ export class RateLimiter {
     const mapped = mappingId === null ? undefined : limits.byMapping.get(mappingId);
     if (limits.all.length === 0 && mapped === undefined) return undefined;
     const now = this.clock.now();
-    let refusal: RateRefusal | undefined;
-    const check = (w: Window) => {
-      if (now >= w.windowStart + w.periodMs) {
-        w.windowStart = now - (now % w.periodMs);
-        w.count = 0;
+    // Plain loops, no closures: this runs on every request of a limited agent.
+    let refused: Window | undefined;
+    for (const list of [limits.all, mapped ?? NONE]) {
+      for (const w of list) {
+        if (now >= w.windowStart + w.periodMs) {
+          w.windowStart = now - (now % w.periodMs);
+          w.count = 0;
+        }
+        if (w.count >= w.max && (!refused || w.windowStart + w.periodMs > refused.windowStart + refused.periodMs)) refused = w;
       }
-      if (w.count < w.max) return;
-      const retryAfter = Math.max(1, Math.ceil((w.windowStart + w.periodMs - now) / 1000));
-      if (!refusal || retryAfter > refusal.retryAfter) refusal = { retryAfter, limit: w.label };
-    };
-    limits.all.forEach(check);
-    mapped?.forEach(check);
-    if (refusal) return refusal;
-    const count = (w: Window) => {
-      w.count++;
-      if (this.sink) this.#dirty.add(w);
-    };
-    limits.all.forEach(count);
-    mapped?.forEach(count);
+    }
+    if (refused) return { retryAfter: Math.max(1, Math.ceil((refused.windowStart + refused.periodMs - now) / 1000)), limit: refused.label };
+    for (const list of [limits.all, mapped ?? NONE]) {
+      for (const w of list) {
+        w.count++;
+        if (this.sink) this.#dirty.add(w);
+      }
+    }
     if (this.sink) this.#timer ??= setTimeout(() => this.flush(), this.syncMs).unref();
     return undefined;
   }

@@ -56,7 +56,7 @@ export function handleConnect(state: GatewayState, mitmServer: Server, req: Inco
   // Revoking the agent, or a policy that no longer allows this host, closes this connection, whichever kind it becomes.
   state.connections.add(agent.key, socket);
   state.connections.addEgress(agent.key, authority, socket);
-  if (mapping) terminateTls(state, mitmServer, socket, head, authority, mapping, agent, activity);
+  if (mapping) terminateTls(state, mitmServer, socket, head, authority, mapping, agent, policy, activity);
   else tunnel(state, socket, head, authority, agent, policy, activity);
 }
 
@@ -83,6 +83,7 @@ function terminateTls(
   authority: Authority,
   mapping: GatewayMapping,
   agent: AgentIdentity,
+  policy: AgentPolicy,
   activity: ActivityHandle,
 ): void {
   socket.setTimeout(state.timeouts.handshakeMs, () => socket.destroy());
@@ -123,7 +124,7 @@ function terminateTls(
     });
     tlsSocket.once('secure', () => {
       tlsSocket.setTimeout(0); // from here the MITM server's idle timeout applies
-      setMitmContext(tlsSocket, { authority, agent });
+      setMitmContext(tlsSocket, { authority, agent, policy });
       state.connections.add(agent.key, tlsSocket);
       mitmServer.emit('connection', tlsSocket);
     });

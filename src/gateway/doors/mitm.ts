@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { AgentIdentity } from '../agent-auth.js';
+import type { AgentIdentity, AgentPolicy } from '../agent-auth.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { formatAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
@@ -17,6 +17,8 @@ import { matchRequest } from '../rule-match.js';
 export interface MitmContext {
   readonly authority: Authority;
   readonly agent: AgentIdentity;
+  /** The agent's policy the CONNECT was allowed under. */
+  readonly policy: AgentPolicy;
 }
 
 const contexts = new WeakMap<Duplex, MitmContext>();
@@ -108,16 +110,21 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     activity.rule(r.rule);
     fail(r.code, mapping?.id ?? null, r.message, r.details);
   };
-  if (policy.egress) {
-    // The policy may have changed since CONNECT; and a target or Host naming another host the
-    // agent may not reach is refused as egress, whatever else is wrong with it.
-    const { host, port } = ctx.authority;
+  // The tunnel's authority was allowed at CONNECT, and a policy or mapping change that no longer
+  // allows it closes the tunnel (gateway.ts): only a policy other than the CONNECT's is asked again.
+  const { host, port } = ctx.authority;
+  const denied = policy !== ctx.policy && policy.egress ? egressRefusal(state.table, ctx.agent, policy, host, port) : undefined;
+  if (denied) {
+    refusePolicy(denied);
+    return undefined;
+  }
+  const hostOk = hostMatches(req.headers.host, ctx.authority);
+  if (policy.egress && (target === undefined || !hostOk)) {
+    // A target or Host naming another host the agent may not reach is refused as egress, whatever else is wrong with it.
     const named = namedAuthority(req.url, req.headers.host);
-    const denied =
-      egressRefusal(state.table, ctx.agent, policy, host, port) ??
-      (named && (named.host !== host || named.port !== port) ? egressRefusal(state.table, ctx.agent, policy, named.host, named.port) : undefined);
-    if (denied) {
-      refusePolicy(denied);
+    const elsewhere = named && (named.host !== host || named.port !== port) ? egressRefusal(state.table, ctx.agent, policy, named.host, named.port) : undefined;
+    if (elsewhere) {
+      refusePolicy(elsewhere);
       return undefined;
     }
   }
@@ -129,7 +136,7 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     );
     return undefined;
   }
-  if (!hostMatches(req.headers.host, ctx.authority)) {
+  if (!hostOk) {
     fail('misdirected', mapping?.id ?? null, MISDIRECTED);
     return undefined;
   }
