@@ -1,7 +1,18 @@
 import dns, { type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { canonicalHost, egressEntry } from '../shared/agent-policy.js';
-import { isLoopbackHost } from '../shared/host-authority.js';
+import { egressEntry } from '../shared/agent-policy.js';
+import { isLoopbackHost, normaliseHost } from '../shared/host-authority.js';
+
+/**
+ * A host as the egress decision compares it: normaliseHost's form (lower case, punycode, no
+ * trailing dot), with IPv6 compressed (`0:0:0:0:0:0:0:1` is `::1`) and unbracketed.
+ */
+export function canonicalHost(raw: string): string | undefined {
+  const host = normaliseHost(raw);
+  if (!host || !host.includes(':')) return host;
+  const parsed = URL.parse(`http://[${host}]/`);
+  return parsed ? parsed.hostname.slice(1, -1) : undefined;
+}
 
 /**
  * An agent's egress allowlist, compiled for the hot path: hosts listed without a port (443 and

@@ -1,6 +1,4 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { formatAuthority, normaliseHost } from './host-authority.js';
 import { HttpMethod, PathPrefix } from './mapping-path.js';
 
 /**
@@ -13,47 +11,44 @@ import { HttpMethod, PathPrefix } from './mapping-path.js';
 export const EgressMode = z.enum(['open', 'allowlist']);
 export type EgressMode = z.infer<typeof EgressMode>;
 
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
 /**
- * One egress entry in its canonical form, or undefined when it is not one: a host name (lower
- * case, IDNA to punycode, no trailing dot), an IP literal (IPv6 in brackets, compressed), or
- * `*.parent` for every name below `parent` (any depth, not `parent` itself), each optionally with
- * `:port`. Without a port an entry allows 443 and 80 only: `github.com` is not `github.com:22`.
+ * A host as the WHATWG URL host parser reads it (what the gateway's CONNECT parsing uses too):
+ * lower case, IDNA to punycode, IPv4 in dotted form (`2130706433` is `127.0.0.1`), IPv6 in
+ * brackets and compressed, no trailing dot. URL, not node:url: this file is also the UI's.
+ */
+function urlHost(raw: string): string | undefined {
+  const url = URL.parse(`http://${raw}/`);
+  if (!url || url.username || url.password || url.port || url.pathname !== '/' || url.search || url.hash) return undefined;
+  let host = url.hostname;
+  if (host.startsWith('[')) return host;
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (IPV4.test(host)) return host;
+  if (host.length > 253 || !host.split('.').every((label) => HOST_LABEL.test(label))) return undefined;
+  return host;
+}
+
+/**
+ * One egress entry in its canonical form, or undefined when it is not one: a host name, an IP
+ * literal (IPv6 in brackets), or `*.parent` for every name below `parent` (any depth, not `parent`
+ * itself, never an IP), each optionally with `:port`. Without a port an entry allows 443 and 80
+ * only: `github.com` is not `github.com:22`.
  */
 export function egressEntry(raw: string): string | undefined {
   const text = raw.trim();
   // The host parser would read `x.com/path` as `x.com`: an entry is a host, nothing more.
-  if (/[/\\?#@%\s]/.test(text)) return undefined;
-  let hostPart = text;
-  let port: number | undefined;
-  const v6 = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (v6) {
-    hostPart = v6[1] as string;
-    if (v6[2] !== undefined) port = Number(v6[2]);
-  } else {
-    const colon = text.lastIndexOf(':');
-    if (colon !== -1) {
-      if (text.indexOf(':') !== colon) return undefined; // a bare IPv6 literal needs brackets
-      const portText = text.slice(colon + 1);
-      if (!/^\d{1,5}$/.test(portText)) return undefined;
-      port = Number(portText);
-      hostPart = text.slice(0, colon);
-    }
-  }
+  if (text === '' || /[/\\?#@%\s]/.test(text)) return undefined;
+  const wildcard = text.startsWith('*.');
+  const rest = wildcard ? text.slice(2) : text;
+  const m = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(rest);
+  if (!m?.[1]) return undefined;
+  const port = m[2] === undefined ? undefined : Number(m[2]);
   if (port !== undefined && (port < 1 || port > 65_535)) return undefined;
-  const host = canonicalHost(hostPart, { allowWildcard: true });
-  if (!host || (host.startsWith('*.') && isIP(host.slice(2)) !== 0)) return undefined; // `*.10.0.0.1` names nothing
-  return port === undefined ? (host.includes(':') ? `[${host}]` : host) : formatAuthority({ host, port });
-}
-
-/**
- * The host the egress decision compares: normaliseHost's form, with IPv6 compressed
- * (`0:0:0:0:0:0:0:1` is `::1`) so two spellings of one address are one entry.
- */
-export function canonicalHost(raw: string, opts: { allowWildcard?: boolean } = {}): string | undefined {
-  const host = normaliseHost(raw, opts);
-  if (!host || !host.includes(':')) return host;
-  const parsed = URL.parse(`http://[${host}]/`);
-  return parsed ? parsed.hostname.slice(1, -1) : undefined;
+  const host = urlHost(m[1]);
+  if (!host || (wildcard && (host.startsWith('[') || IPV4.test(host)))) return undefined; // `*.10.0.0.1` names nothing
+  return `${wildcard ? '*.' : ''}${host}${port === undefined ? '' : `:${port}`}`;
 }
 
 export const EgressHost = z
