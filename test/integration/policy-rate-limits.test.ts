@@ -87,7 +87,8 @@ describe('per agent and mapping', () => {
     // The base-URL door shares the counter.
     const route = await fetch(`http://127.0.0.1:${gw.port}/r/up/echo`, { headers: { 'x-api-key': TOKENS.limited } });
     expect(route.status).toBe(429);
-    expect(route.headers.get('retry-after')).toBe(third.retryAfter);
+    // The same window: the same end, give or take the second that passed between the two.
+    expect(Math.abs(Number(route.headers.get('retry-after')) - retryAfter)).toBeLessThanOrEqual(1);
     expect(upstream.requests.length).toBe(before);
     // Another agent on the same mapping is not limited.
     expect((await viaProxy(TOKENS.free, url)).status).toBe(200);
