@@ -98,7 +98,14 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
       return value;
     });
     values.set(id, mappingValues);
-    return { id, host: authority.host, port: authority.port, rule: shape.rule, ...(m.route ? { route: m.route } : {}), ...(m.blocks ? { blocks: m.blocks } : {}) };
+    return {
+      id,
+      host: authority.host,
+      port: authority.port,
+      rule: shape.rule,
+      ...(m.route ? { route: m.route } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+    };
   });
 
   const names = tokens.map((_, i) => (tokens.length === 1 ? 'agent' : `agent-${i + 1}`));
