@@ -86,7 +86,10 @@ describe('headless UI: the gateway port, and a reset', () => {
     await tab('Doctor').click();
     const check = page.locator('[data-check="gateway.port"]');
     await check.getByText(`Port ${blockedPort} is taken by another program`).waitFor({ timeout: 15_000 });
-    expect(await check.innerText()).toMatch(/--port/);
+    // The UI's own fix, not the CLI's flag: a link to Settings.
+    expect(await check.innerText()).not.toMatch(/--port/);
+    await check.getByRole('button', { name: 'Change the port in Settings' }).click();
+    await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();
   });
 
   test('a free port brings the gateway back', async () => {

@@ -1,22 +1,57 @@
 import { useState } from 'react';
+import { useAction } from '../api/use-call.js';
 import type { Remedy } from '../../../src/shared/remedy.js';
 import { ConnectForms, useConnectForms } from '../screens/onboarding/connect-step.js';
+import { useNavigate } from '../screens/navigation.js';
+import type { ScreenId } from '../screens/screen-props.js';
 import { ActionButton } from './action-button.js';
 import { Dialog } from './dialog.js';
+import { ErrorNote } from './notes.js';
 
-/** How the UI says each remedy: a button, where the CLI would print a command. */
-const REMEDY_LABELS: Record<Remedy, string> = { 'connect-1password': 'Connect 1Password' };
+/**
+ * How the UI says each remedy (src/shared/remedy.ts), where the CLI prints a command: a button
+ * that does it here, or a link to the screen where it is done. `choose-op` has none: the app
+ * finds op where 1Password installs it, and the failure's own sentence says to install it.
+ */
+const GO_TO: Partial<Record<Remedy, { screen: ScreenId; label: string }>> = {
+  'choose-port': { screen: 'settings', label: 'Change the port in Settings' },
+  'add-mappings': { screen: 'mappings', label: 'Open Mappings' },
+};
 
-/** The UI's own fix for a named remedy (src/shared/remedy.ts): a button that does it here. */
+/** The UI's own fix for a named remedy. */
 export function RemedyAction({ remedy }: { remedy: Remedy | undefined }) {
+  const navigate = useNavigate();
+  if (remedy === 'connect-1password') return <ConnectAction />;
+  if (remedy === 'restart-gateway') return <RestartAction />;
+  const target = remedy ? GO_TO[remedy] : undefined;
+  if (!target || !navigate) return null;
+  return (
+    <button type="button" className="link-button" onClick={() => navigate(target.screen)}>
+      {target.label}
+    </button>
+  );
+}
+
+function RestartAction() {
+  const restart = useAction('gateway.restart');
+  return (
+    <span>
+      <ActionButton small busy={restart.busy} busyLabel="Restarting…" onClick={() => void restart.run({})}>
+        Restart gateway
+      </ActionButton>
+      <ErrorNote error={restart.error} />
+    </span>
+  );
+}
+
+function ConnectAction() {
   const [open, setOpen] = useState(false);
-  if (!remedy) return null;
   return (
     <>
       <button type="button" className="link-button" onClick={() => setOpen(true)}>
-        {REMEDY_LABELS[remedy]}
+        Connect 1Password
       </button>
-      {open && remedy === 'connect-1password' && <ConnectDialog onClose={() => setOpen(false)} />}
+      {open && <ConnectDialog onClose={() => setOpen(false)} />}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { ActivityScreen } from './activity-screen.js';
 import { AgentsScreen } from './agents/agents-screen.js';
 import { DoctorScreen } from './doctor-screen.js';
 import { MappingsScreen } from './mappings/mappings-screen.js';
+import { NavigationContext } from './navigation.js';
 import type { ScreenId } from './screen-props.js';
 import { SettingsScreen } from './settings/settings-screen.js';
 import { StatusScreen } from './status-screen.js';
@@ -43,16 +44,18 @@ export function MainShell({ onReset }: { onReset(): void }) {
       <nav className="app-nav" aria-label="OneCLI">
         <TabBar<ScreenId> tabs={TABS} selected={screen} onSelect={setScreen} />
       </nav>
-      <main className="content" id="content">
-        <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
-          {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
-          {screen === 'mappings' && <MappingsScreen />}
-          {screen === 'agents' && <AgentsScreen />}
-          {screen === 'activity' && <ActivityScreen />}
-          {screen === 'doctor' && <DoctorScreen />}
-          {screen === 'settings' && <SettingsScreen onReset={onReset} />}
-        </div>
-      </main>
+      <NavigationContext.Provider value={setScreen}>
+        <main className="content" id="content">
+          <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
+            {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
+            {screen === 'mappings' && <MappingsScreen />}
+            {screen === 'agents' && <AgentsScreen />}
+            {screen === 'activity' && <ActivityScreen />}
+            {screen === 'doctor' && <DoctorScreen />}
+            {screen === 'settings' && <SettingsScreen onReset={onReset} />}
+          </div>
+        </main>
+      </NavigationContext.Provider>
     </div>
   );
 }

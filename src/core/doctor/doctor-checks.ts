@@ -52,7 +52,7 @@ const settingsFile: Check = ({ status }) => {
       ? `${file}: a corrupt settings file was moved to ${health.movedTo} (${health.reason}); defaults are in use`
       : `${file}: ${health.kind}`,
     health.kind === 'set-aside'
-      ? { status: 'warn', fix: 'Your old settings are kept in the file named above; copy what you need back with onecli-launcher mappings add.' }
+      ? { status: 'warn', fix: 'Your old settings are kept in the file named above; add back the mappings you need.', remedy: 'add-mappings' }
       : undefined,
   );
 };
@@ -77,20 +77,21 @@ const gateway: Check = ({ status, portFree }) => {
       ? verdict(head, `not running; port ${gw.port} is free for it`, undefined)
       : verdict(head, `not running, and port ${gw.port} is taken by another program`, {
           status: 'fail',
-          fix: 'Stop the other program, or run the launcher with --port <free port>.',
+          fix: 'Stop the other program, or choose another port for the gateway.',
+          remedy: 'choose-port',
         });
   }
   const detail = gw.state === 'running' ? `listening on ${gw.address}` : `${gw.state}${gw.reason ? `: ${gw.reason}` : ''}`;
   if (gw.state === 'running') return verdict(head, detail, undefined);
-  const fix =
+  const problem: Pick<Problem, 'fix' | 'remedy'> =
     gw.errno === 'EADDRINUSE'
-      ? `Port ${gw.port} is taken by another program: stop it, or start with --port <free port>.`
+      ? { fix: `Port ${gw.port} is taken by another program: stop it, or choose another port for the gateway.`, remedy: 'choose-port' }
       : gw.errno === 'EACCES'
-        ? `Port ${gw.port} may not be used by this user: pick a port above 1024 in Settings (or --port).`
+        ? { fix: `Port ${gw.port} may not be used by this user: choose a port above 1024.`, remedy: 'choose-port' }
         : gw.state === 'failed'
-          ? 'Restart the gateway; if it fails again, the reason above and the last lines it printed say why.'
-          : 'Wait a few seconds and run the doctor again; if the gateway is still not running, onecli-launcher gateway restart.';
-  return verdict(head, detail, { status: gw.state === 'failed' ? 'fail' : 'warn', fix });
+          ? { fix: 'Restart the gateway; if it fails again, the reason above and the last lines it printed say why.', remedy: 'restart-gateway' }
+          : { fix: 'Wait a few seconds and run the doctor again; if the gateway is still not running, restart it.', remedy: 'restart-gateway' };
+  return verdict(head, detail, { status: gw.state === 'failed' ? 'fail' : 'warn', ...problem });
 };
 
 const caFiles: Check = ({ status, exists }) =>
@@ -138,7 +139,8 @@ const opInstalled: Check = ({ op, status }) => {
   if (!op.chosen) {
     return verdict(head, `not found in ${op.searchDirs.join(', ')}`, {
       status: needed ? 'fail' : 'skip',
-      fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package), or pass --op-path.',
+      fix: 'Install the 1Password CLI (brew install 1password-cli, or the Linux package).',
+      remedy: 'choose-op',
     });
   }
   const detail = `using ${op.chosen.path} (${op.chosen.version ?? op.chosen.error}); found: ${list}`;
@@ -146,8 +148,8 @@ const opInstalled: Check = ({ op, status }) => {
     const fix =
       op.chosenBecause === 'explicit'
         ? `--op-path ${op.chosen.path}: ${op.chosen.error}. Pass the absolute path of an installed op (command -v op prints it), or leave --op-path out to use the op on PATH.`
-        : `${op.chosen.path} does not run: ${op.chosen.error}. Reinstall the 1Password CLI, or pass --op-path to another op.`;
-    return verdict(head, detail, { status: 'fail', fix });
+        : `${op.chosen.path} does not run: ${op.chosen.error}. Reinstall the 1Password CLI.`;
+    return verdict(head, detail, { status: 'fail', fix, ...(op.chosenBecause === 'explicit' ? {} : { remedy: 'choose-op' as const }) });
   }
   return verdict(
     head,
@@ -155,7 +157,8 @@ const opInstalled: Check = ({ op, status }) => {
     op.installs.length > 1
       ? {
           status: 'warn',
-          fix: 'More than one op is installed; remove the ones you do not use, or pass --op-path, so the 1Password app integration sees one binary.',
+          fix: 'More than one op is installed; remove the ones you do not use, so the 1Password app integration sees one binary.',
+          remedy: 'choose-op',
         }
       : undefined,
   );

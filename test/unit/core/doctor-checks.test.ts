@@ -111,7 +111,9 @@ describe('doctor checks', () => {
         source: { ok: false, message: 'Unlock the 1Password app, then retry.' },
       }),
     );
-    expect(byId(checks, 'gateway.port')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/--port/) });
+    // The fix says what to do in words any surface can show; the remedy is named, and each surface says it its way.
+    expect(byId(checks, 'gateway.port')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/choose another port/), remedy: 'choose-port' });
+    for (const c of checks) expect(c.fix ?? '').not.toMatch(/onecli-launcher|--[a-z]/);
     expect(byId(checks, 'settings.file')).toMatchObject({
       status: 'warn',
       detail: expect.stringMatching(/moved to \/d\/settings\.corrupt-x\.json \(it is not valid JSON\)/),
@@ -129,7 +131,8 @@ describe('doctor checks', () => {
     });
     expect(byId(runDoctorChecks(facts({ status: stopped, portFree: false })), 'gateway.port')).toMatchObject({
       status: 'fail',
-      fix: expect.stringMatching(/--port/),
+      fix: expect.stringMatching(/choose another port/),
+      remedy: 'choose-port',
     });
   });
 

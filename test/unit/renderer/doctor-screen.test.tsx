@@ -165,3 +165,43 @@ describe('Doctor screen: recent log', () => {
     expect((await within(section).findByRole('alert')).textContent).toBe('The launcher is restarting; try again in a moment.');
   });
 });
+
+describe('Doctor screen: each named remedy is the UI’s own action, never a CLI command', () => {
+  const portTaken: DoctorCheck = {
+    id: 'gateway.port',
+    title: 'Gateway',
+    status: 'fail',
+    detail: 'failed: cannot listen on port 10255 (EADDRINUSE)',
+    fix: 'Port 10255 is taken by another program: stop it, or choose another port for the gateway.',
+    remedy: 'choose-port',
+  };
+  const gatewayFailed: DoctorCheck = { ...portTaken, detail: 'failed: exited 1', fix: 'Restart the gateway.', remedy: 'restart-gateway' };
+  const opNotFound: DoctorCheck = { ...opMissing, remedy: 'choose-op' };
+
+  test('choose-port links to Settings in the main shell', async () => {
+    const { MainShell } = await import('../../../renderer/src/screens/main-shell.js');
+    const { user } = renderScreen(<MainShell onReset={() => undefined} />, { 'doctor.run': () => [portTaken] });
+    await user.click(screen.getByRole('tab', { name: 'Doctor' }));
+    const row = (await screen.findByText(/Port 10255 is taken/)).closest('li')!;
+    expect(row.textContent).not.toMatch(/--port|onecli-launcher/);
+    await user.click(within(row).getByRole('button', { name: 'Change the port in Settings' }));
+    expect(screen.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  test('restart-gateway is a button that restarts it, and shows why when it cannot', async () => {
+    const { launcher, user } = renderScreen(<DoctorScreen />, {
+      'doctor.run': () => [gatewayFailed],
+      'gateway.restart': () => Promise.reject(refusal('conflict', 'The gateway is already restarting; wait for it.')),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Restart gateway' }));
+    expect(launcher.callsOf('gateway.restart')).toEqual([{}]);
+    expect(await screen.findByText('The gateway is already restarting; wait for it.')).toBeTruthy();
+  });
+
+  test('choose-op has no UI action (the app finds op itself): the row keeps its sentence, no flag', async () => {
+    renderScreen(<DoctorScreen />, { 'doctor.run': () => [opNotFound] });
+    const row = (await screen.findByText('1Password CLI (op)')).closest('li')!;
+    expect(within(row).queryByRole('button')).toBeNull();
+    expect(row.textContent).not.toMatch(/--op-path/);
+  });
+});
