@@ -8,9 +8,16 @@ import type { GatewayMapping } from '../shared/gateway-config.js';
  * DELETE to them, so a rule blocking DELETE blocks it too.
  */
 const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+/** What a form body's `_method` may turn a POST into (Rack's list of HTTP methods). */
+const FORM_OVERRIDABLE = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'LINK', 'UNLINK'] as const;
 
 function effectiveMethods(method: string, target: string, headers: IncomingHttpHeaders): string[] {
   const methods = [method.toUpperCase()];
+  // Most frameworks (Rails, Express, Flask, Spring) run the GET handler for HEAD.
+  if (methods[0] === 'HEAD') methods.push('GET');
+  // Rack's MethodOverride (and Laravel, Symfony) read `_method` from a form body, which is not read here: any method it could name.
+  if (methods[0] === 'POST' && /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(headers['content-type'] ?? ''))
+    methods.push(...FORM_OVERRIDABLE);
   for (const name of METHOD_OVERRIDE_HEADERS) {
     const v = headers[name];
     for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) methods.push(one.trim().toUpperCase());
@@ -41,7 +48,7 @@ function resolveDots(path: string): string {
  * The path as the most lenient upstream could read it, for block rules only: query and fragment
  * dropped, percent-decoding repeated until nothing changes (`%2566iles` → `files`, `%2F` → `/`),
  * backslashes as slashes, `;params` dropped (Tomcat, Spring), repeated slashes collapsed, dot
- * segments resolved, lower case. Over-reading only ever blocks more: a request one reading
+ * segments resolved, lower case, cut at a decoded `?`, `#` or NUL. Over-reading only ever blocks more: a request one reading
  * would send to a blocked path is blocked, whatever the upstream actually does.
  */
 export function lenientPath(target: string): string {
@@ -51,7 +58,9 @@ export function lenientPath(target: string): string {
   for (let i = 0; i < 4; i++) {
     const decoded = decodeOnce(path);
     if (decoded === path) break;
-    path = decoded;
+    // A server that decodes before it splits reads `%3F`, `%23` as the query's start, and C code stops at a NUL.
+    const cut = decoded.search(/[?#\0]/);
+    path = cut === -1 ? decoded : decoded.slice(0, cut);
   }
   path = path
     .replace(/\\/g, '/')
@@ -64,7 +73,8 @@ export function lenientPath(target: string): string {
 function under(path: string, prefix: string | undefined): boolean {
   if (!prefix || prefix === '/') return true;
   const p = prefix.toLowerCase();
-  return path === p || (path.startsWith(p) && path.charCodeAt(p.length) === 0x2f);
+  // `/v1/files.json` is `/v1/files` to Rails and to Spring's suffix pattern match.
+  return path === p || (path.startsWith(p) && (path.charCodeAt(p.length) === 0x2f || (!p.endsWith('/') && path.charCodeAt(p.length) === 0x2e)));
 }
 
 /** The first block rule of `mapping` that refuses this request, or undefined (the common case: no rules, no work). */

@@ -14,8 +14,12 @@ const MASK_BYTE = 0x2a; // '*'
 function percentForms(value: string): string[] {
   const js = encodeURIComponent(value);
   const strict = js.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Encoders that leave some reserved characters as they are: Python's `quote` (default safe="/"),
+  // Go's url.PathEscape ($&+:=@). And the value encoded twice (a redirect's `next=` holding the URL).
+  const keep = (chars: string) => strict.replace(/%(2F|24|26|2B|3A|3D|40)/g, (h) => (chars.includes(decodeURIComponent(h)) ? decodeURIComponent(h) : h));
   const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
-  const forms = [js, strict, lower(js), lower(strict)];
+  const upper = [js, strict, keep('/'), keep('$&+:=@')];
+  const forms = [...upper, ...upper.map(lower), encodeURIComponent(strict), encodeURIComponent(lower(strict))];
   if (value.includes(' ')) forms.push(...forms.map((f) => f.replaceAll('%20', '+')));
   return forms;
 }
@@ -56,8 +60,9 @@ export class ValueMask {
   constructor(values: readonly string[], written: readonly string[] = []) {
     const strings = new Set<string>();
     for (const v of values) for (const form of valueForms(v)) if (form) strings.add(form);
-    // A needle that is part of a longer one is masked by it, except where it stands alone.
-    for (const w of written) if (w && !values.some((v) => w.includes(v))) strings.add(w);
+    // A needle that is part of a longer one is masked by it, except where it stands alone. A written
+    // header without the raw value (`Basic <base64>`) is masked in every form, its base64 included.
+    for (const w of written) if (w && !values.some((v) => w.includes(v))) for (const form of valueForms(w)) if (form) strings.add(form);
     // Longest first: a longer form that holds a shorter one is masked whole.
     this.#strings = [...strings].sort((a, b) => b.length - a.length);
     this.needles = this.#strings.map((s) => Buffer.from(s, 'latin1'));

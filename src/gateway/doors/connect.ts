@@ -212,8 +212,12 @@ function holdUntilServerName(
     const name = peek.kind === 'hello' && peek.serverName !== undefined ? canonicalHost(peek.serverName) : undefined;
     const named = peek.kind === 'hello' && peek.serverName !== undefined;
     const policy = state.auth.policyOf(agent);
+    // TLS we cannot read (a ClientHello past MAX_HELLO_BYTES, which OpenSSL accepts up to 128 KiB,
+    // or one our parser rejects) may still name a denied host to the server: it is refused.
     const allowed =
-      !named || (name !== undefined && policy !== undefined && (name === authority.host || egressAllows(state.table, policy, name, authority.port)));
+      peek.kind === 'not-tls' ||
+      (peek.kind === 'hello' &&
+        (!named || (name !== undefined && policy !== undefined && (name === authority.host || egressAllows(state.table, policy, name, authority.port)))));
     if (allowed) {
       splice(held);
       return true;
