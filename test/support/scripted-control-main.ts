@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { CONTROL_METHODS, ControlErrorCode, ControlEvent, type ControlMethod, type ControlResult } from '../../src/shared/control-api.js';
 import { ControlCall, ControlReply, IPC } from '../../src/shared/ipc-channels.js';
 import type { PreloadIpcRenderer } from './preload-bridge.js';
+import type { Remedy } from '../../src/shared/remedy.js';
 
 /** A method's params after parsing (defaults applied), as a handler gets them. */
 export type ParsedParams<M extends ControlMethod> = z.output<(typeof CONTROL_METHODS)[M]['params']>;
@@ -20,11 +21,12 @@ export class ControlRefusal extends Error {
   constructor(
     readonly code: ControlErrorCode,
     message: string,
+    readonly remedy?: Remedy,
   ) {
     super(message);
   }
 }
-export const refusal = (code: ControlErrorCode, message: string) => new ControlRefusal(code, message);
+export const refusal = (code: ControlErrorCode, message: string, remedy?: Remedy) => new ControlRefusal(code, message, remedy);
 
 /** What the real bridge says for an error that is not a ControlError. */
 export const UNEXPECTED_FAILURE = 'The launcher failed to do that; see its log (Settings → Log).';
@@ -79,7 +81,7 @@ export function scriptedControlMain(initial: Answers): ScriptedControlMain {
         violations.push(`${method}: the scripted answer is not a valid result: ${JSON.stringify(result)}`);
       return { ok: true, result };
     } catch (err) {
-      if (err instanceof ControlRefusal) return { ok: false, error: { code: err.code, message: err.message } };
+      if (err instanceof ControlRefusal) return { ok: false, error: { code: err.code, message: err.message, ...(err.remedy ? { remedy: err.remedy } : {}) } };
       return { ok: false, error: { code: 'internal', message: UNEXPECTED_FAILURE } };
     }
   }

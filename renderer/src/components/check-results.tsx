@@ -1,7 +1,9 @@
 import type { ControlResult } from '../../../src/shared/control-api.js';
+import { useRemedy } from './remedy-slot.js';
 
 /** `mappings.test`: the value resolved, shown masked (never whole), or why not and what to do. */
 export function TestOutcome({ result }: { result: ControlResult<'mappings.test'> }) {
+  const remedy = useRemedy(result.ok ? undefined : result.remedy);
   if (result.ok) {
     return (
       <p className="note note-ok" role="status">
@@ -12,6 +14,7 @@ export function TestOutcome({ result }: { result: ControlResult<'mappings.test'>
   return (
     <p className="note note-error" role="status" data-code={result.code}>
       {result.message}
+      {remedy && <> {remedy}</>}
     </p>
   );
 }

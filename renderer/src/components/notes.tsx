@@ -1,12 +1,15 @@
 import type { ReactNode } from 'react';
 import type { ControlCallError } from '../transport/control-call-error.js';
+import { useRemedy } from './remedy-slot.js';
 
 /** A failed call: its message is the fix, so it is shown as is. Announced when it appears. */
 export function ErrorNote({ error, id }: { error: ControlCallError | undefined; id?: string }) {
+  const remedy = useRemedy(error?.remedy);
   if (!error) return null;
   return (
     <p className="note note-error" role="alert" id={id} data-code={error.code}>
       {error.message}
+      {remedy && <> {remedy}</>}
     </p>
   );
 }

@@ -6,7 +6,6 @@ import { useNavigate } from '../screens/navigation.js';
 import type { ScreenId } from '../screens/screen-props.js';
 import { ActionButton } from './action-button.js';
 import { Dialog } from './dialog.js';
-import { ErrorNote } from './notes.js';
 
 /**
  * How the UI says each remedy (src/shared/remedy.ts), where the CLI prints a command: a button
@@ -16,6 +15,7 @@ import { ErrorNote } from './notes.js';
 const GO_TO: Partial<Record<Remedy, { screen: ScreenId; label: string }>> = {
   'choose-port': { screen: 'settings', label: 'Change the port in Settings' },
   'add-mappings': { screen: 'mappings', label: 'Open Mappings' },
+  'open-doctor': { screen: 'doctor', label: 'Open Doctor' },
 };
 
 /** The UI's own fix for a named remedy. */
@@ -39,7 +39,11 @@ function RestartAction() {
       <ActionButton small busy={restart.busy} busyLabel="Restarting…" onClick={() => void restart.run({})}>
         Restart gateway
       </ActionButton>
-      <ErrorNote error={restart.error} />
+      {restart.error && (
+        <span className="note note-error" role="alert" data-code={restart.error.code}>
+          {restart.error.message}
+        </span>
+      )}
     </span>
   );
 }

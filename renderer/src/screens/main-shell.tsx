@@ -8,6 +8,11 @@ import { AgentsScreen } from './agents/agents-screen.js';
 import { DoctorScreen } from './doctor-screen.js';
 import { MappingsScreen } from './mappings/mappings-screen.js';
 import { NavigationContext } from './navigation.js';
+import { RemedyAction } from '../components/remedy-action.js';
+import { RemedySlot } from '../components/remedy-slot.js';
+import type { Remedy } from '../../../src/shared/remedy.js';
+
+const remedyAction = (remedy: Remedy) => <RemedyAction remedy={remedy} />;
 import type { ScreenId } from './screen-props.js';
 import { SettingsScreen } from './settings/settings-screen.js';
 import { StatusScreen } from './status-screen.js';
@@ -45,16 +50,18 @@ export function MainShell({ onReset }: { onReset(): void }) {
         <TabBar<ScreenId> tabs={TABS} selected={screen} onSelect={setScreen} />
       </nav>
       <NavigationContext.Provider value={setScreen}>
-        <main className="content" id="content">
-          <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
-            {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
-            {screen === 'mappings' && <MappingsScreen />}
-            {screen === 'agents' && <AgentsScreen />}
-            {screen === 'activity' && <ActivityScreen />}
-            {screen === 'doctor' && <DoctorScreen />}
-            {screen === 'settings' && <SettingsScreen onReset={onReset} />}
-          </div>
-        </main>
+        <RemedySlot.Provider value={remedyAction}>
+          <main className="content" id="content">
+            <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
+              {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
+              {screen === 'mappings' && <MappingsScreen />}
+              {screen === 'agents' && <AgentsScreen />}
+              {screen === 'activity' && <ActivityScreen />}
+              {screen === 'doctor' && <DoctorScreen />}
+              {screen === 'settings' && <SettingsScreen onReset={onReset} />}
+            </div>
+          </main>
+        </RemedySlot.Provider>
       </NavigationContext.Provider>
     </div>
   );

@@ -22,7 +22,8 @@ export function desktopSources(deps: OpLocatorDeps, explicitPath?: string) {
           throw new VaultError(
             'unavailable',
             found.chosen?.error ??
-              `The 1Password CLI (op) was not found in ${found.searchDirs.join(', ')}. Install it (https://developer.1password.com/docs/cli/get-started/) or pass --op-path.`,
+              `The 1Password CLI (op) was not found in ${found.searchDirs.join(', ')}. Install it (https://developer.1password.com/docs/cli/get-started/).`,
+            { remedy: 'choose-op' },
           );
         }
         return createOpRunner(deps, { opPath: found.chosen.path, ...(account ? { extraEnv: { OP_ACCOUNT: account } } : {}) })(args, options);

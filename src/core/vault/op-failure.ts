@@ -1,5 +1,6 @@
 import type { VaultErrorCode } from '../../shared/vault-errors.js';
 import { VaultError } from './vault-error.js';
+import type { Remedy } from '../../shared/remedy.js';
 
 /** What we know about one failed `op` run. Built by the runner from Node's execFile error. */
 export interface OpFailure {
@@ -84,13 +85,13 @@ const USER_TEXT: readonly [RegExp, string][] = [
 
 const ERROR_PREFIX = /^\[ERROR\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /;
 const SETTING = 'Settings › Developer › "Integrate with 1Password CLI"';
-const DOCTOR = 'Run `onecli-launcher doctor` to see which `op` is used.';
 
-const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f: OpFailure) => string } } = {
+/** Each failure's code, its sentence (surface-neutral: no command, no flag), and the remedy each surface words itself. */
+const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f: OpFailure) => string; remedy?: Remedy } } = {
   op_not_installed: {
     code: 'unavailable',
-    fix: (f) =>
-      `Install the 1Password CLI (op) from https://developer.1password.com/docs/cli/get-started/, or give its location with --op-path${f.opPath ? ` (looked for ${f.opPath})` : ''}.`,
+    fix: (f) => `Install the 1Password CLI (op) from https://developer.1password.com/docs/cli/get-started/${f.opPath ? ` (looked for ${f.opPath})` : ''}.`,
+    remedy: 'choose-op',
   },
   op_not_runnable: {
     code: 'unavailable',
@@ -102,7 +103,11 @@ const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f
     fix: (f) =>
       `The 1Password CLI did not answer within ${Math.ceil((f.timeoutMs ?? 0) / 1000)} s; unlock the 1Password app and approve its prompt if one is waiting, then retry.`,
   },
-  output_too_large: { code: 'unavailable', fix: () => `The 1Password CLI printed far more output than expected, so it was stopped. ${DOCTOR}` },
+  output_too_large: {
+    code: 'unavailable',
+    fix: () => 'The 1Password CLI printed far more output than expected, so it was stopped; the doctor shows which op is used.',
+    remedy: 'open-doctor',
+  },
   auth_denied: { code: 'auth_required', fix: () => 'Unlock the 1Password app and approve its authorization prompt, then retry.' },
   desktop_connection_reset: {
     code: 'auth_required',
@@ -138,10 +143,16 @@ const OUTCOMES: { readonly [K in OpFailureKind]: { code: VaultErrorCode; fix: (f
       'Use a reference of the form op://vault/item/[section/]field; use IDs for names with characters other than letters, digits, spaces, "-", "_" and ".".',
   },
   network: { code: 'unavailable', fix: () => '1Password could not be reached; check the network connection, then retry.' },
-  crash: { code: 'unavailable', fix: () => `The 1Password CLI stopped unexpectedly; update it to the latest version, then retry. ${DOCTOR}` },
+  crash: {
+    code: 'unavailable',
+    fix: () => 'The 1Password CLI stopped unexpectedly; update it to the latest version, then retry. The doctor shows which op is used.',
+    remedy: 'open-doctor',
+  },
   unknown: {
     code: 'unavailable',
-    fix: () => `The 1Password CLI failed for a reason OneCLI does not recognise; run the same op command in a terminal to see why. ${DOCTOR}`,
+    fix: () =>
+      'The 1Password CLI failed for a reason OneCLI does not recognise; run the same op command in a terminal to see why. The doctor shows which op is used.',
+    remedy: 'open-doctor',
   },
 };
 
@@ -204,5 +215,5 @@ function describe(kind: OpFailureKind, failure: OpFailure): string {
 export function classifyOpFailure(failure: OpFailure): VaultError {
   const kind = opFailureKind(failure);
   const outcome = OUTCOMES[kind];
-  return new VaultError(outcome.code, outcome.fix(failure), { cause: new OpFailureCause(kind, describe(kind, failure)) });
+  return new VaultError(outcome.code, outcome.fix(failure), { cause: new OpFailureCause(kind, describe(kind, failure)), remedy: outcome.remedy });
 }

@@ -33,7 +33,7 @@ const OpItemDetail = z.object({
 });
 
 const UNREADABLE_OUTPUT_FIX =
-  'The 1Password CLI printed output OneCLI does not understand; update op to the latest version, then retry. Run `onecli-launcher doctor` to see which op is used.';
+  'The 1Password CLI printed output OneCLI does not understand; update op to the latest version, then retry. The doctor shows which op is used.';
 
 /**
  * Parses what `op … --format json` printed. Garbage is an `unavailable` VaultError, never a

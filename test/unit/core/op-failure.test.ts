@@ -115,12 +115,23 @@ describe('classifyOpFailure maps every observed op message to a shared code and 
 });
 
 describe('failures where no op process answered', () => {
-  test('ENOENT says to install the CLI or pass --op-path', () => {
+  test('ENOENT says to install the CLI; choosing another op is a remedy each surface words (the CLI: --op-path)', () => {
     const err = classifyOpFailure({ spawnErrorCode: 'ENOENT', stderr: '', opPath: '/nowhere/op' });
     expect(err.code).toBe('unavailable');
     expect(err.fix).toMatch(/^Install the 1Password CLI/);
-    expect(err.fix).toContain('--op-path');
+    expect(err.fix).not.toContain('--op-path');
+    expect(err.remedy).toBe('choose-op');
     expect(err.fix).toContain('/nowhere/op');
+  });
+
+  test('no failure sentence names a command or a flag: those are remedies', () => {
+    const failures = [
+      { spawnErrorCode: 'ENOENT', stderr: '' },
+      { spawnErrorCode: 'EACCES', stderr: '' },
+      { stderr: '', exitCode: null, signal: 'SIGSEGV' },
+      { stderr: '[ERROR] 2024/01/01 00:00:00 something nobody has seen', exitCode: 1 },
+    ];
+    for (const f of failures) expect(classifyOpFailure(f as Parameters<typeof classifyOpFailure>[0]).fix).not.toMatch(/onecli-launcher|--[a-z]/);
   });
 
   test('EACCES says the file could not be started', () => {

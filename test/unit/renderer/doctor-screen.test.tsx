@@ -205,3 +205,21 @@ describe('Doctor screen: each named remedy is the UI’s own action, never a CLI
     expect(row.textContent).not.toMatch(/--op-path/);
   });
 });
+
+describe('a failed call’s remedy, wherever its note shows', () => {
+  test('in the main shell an error note carries the remedy’s action (Open Doctor), and it works', async () => {
+    const { MainShell } = await import('../../../renderer/src/screens/main-shell.js');
+    const { user } = renderScreen(<MainShell onReset={() => undefined} />, {
+      'activity.recent': () =>
+        Promise.reject(
+          refusal('unavailable', 'The 1Password CLI stopped unexpectedly; update it, then retry. The doctor shows which op is used.', 'open-doctor'),
+        ),
+      'doctor.run': () => [okCheck('settings.file', 'Settings file')],
+    });
+    await user.click(screen.getByRole('tab', { name: 'Activity' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).not.toMatch(/onecli-launcher/);
+    await user.click(within(alert).getByRole('button', { name: 'Open Doctor' }));
+    expect(screen.getByRole('tab', { name: 'Doctor' }).getAttribute('aria-selected')).toBe('true');
+  });
+});
