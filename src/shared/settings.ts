@@ -1,24 +1,36 @@
 import { z } from 'zod';
 import { RouteName } from './gateway-config.js';
 import { HeaderRule } from './header-rule.js';
+import { HttpMethod, PathPrefix, mappingName } from './mapping-path.js';
 import { DEFAULT_GATEWAY_PORT } from './product.js';
 import { SecretReference } from './secret-reference.js';
 
 /** The current settings schema version. Bump it with a migration in src/core/settings/migrations.ts. */
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 /**
- * A host mapped to a secret. `host` is the normalised key (`api.anthropic.com`,
- * `localhost:8443`, `*.example.com`): one mapping per host, and the id used everywhere.
+ * A host (and optionally a path prefix and methods) mapped to a secret. `host` is the normalised
+ * key (`api.anthropic.com`, `localhost:8443`, `*.example.com`). A host may have several mappings,
+ * one per path prefix; a mapping's name (`HOST` or `HOST/PREFIX`, see `mappingNameOf`) is its id
+ * everywhere: commands, agent scopes, the gateway, logs.
  */
 export const Mapping = z.object({
   host: z.string().min(1),
+  /** Only requests under this prefix get the credential; absent: every path. */
+  path: PathPrefix.optional(),
+  /** Only these methods get the credential; absent: every method. */
+  methods: z.array(HttpMethod).min(1).max(20).optional(),
   reference: SecretReference,
   rule: HeaderRule,
   route: RouteName.optional(),
   createdAt: z.string(),
 });
 export type Mapping = z.infer<typeof Mapping>;
+
+/** A mapping's name and id: `api.github.com` or `api.github.com/repos/acme`. */
+export function mappingNameOf(m: { readonly host: string; readonly path?: string | undefined }): string {
+  return mappingName(m.host, m.path);
+}
 
 /** Where `op://` references are resolved. Local secrets (`local://`) need no source. */
 export const SourceSettings = z.discriminatedUnion('kind', [
@@ -29,8 +41,25 @@ export const SourceSettings = z.discriminatedUnion('kind', [
 ]);
 export type SourceSettings = z.infer<typeof SourceSettings>;
 
-/** An agent's name and dates; its token lives in the keychain. */
-export const AgentRecord = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/), createdAt: z.string() });
+/** The mappings (by name) an agent may use, or all of them, those added later included. */
+export const AgentAllow = z.union([z.literal('all'), z.array(z.string().min(1).max(600)).max(10_000)]);
+export type AgentAllow = z.infer<typeof AgentAllow>;
+
+/** `ask`: the first use of each mapping not approved "always" waits for the user (approval on first use). */
+export const AgentPolicy = z.enum(['ask', 'allow']);
+export type AgentPolicy = z.infer<typeof AgentPolicy>;
+
+/**
+ * An agent's name, dates, scope (authority) and policy (consent); its token (identity) lives in
+ * the keychain. `approved` holds the mappings the user allowed "always".
+ */
+export const AgentRecord = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/),
+  createdAt: z.string(),
+  allow: AgentAllow.default('all'),
+  policy: AgentPolicy.default('allow'),
+  approved: z.array(z.string().min(1).max(600)).max(10_000).default([]),
+});
 export type AgentRecord = z.infer<typeof AgentRecord>;
 
 /** Notices the UI shows once (ids from NOTICES in src/shared/control-api.ts); dismissed ones are remembered. */
@@ -48,7 +77,17 @@ export const Settings = z.object({
   upstream: UpstreamSettings.default({}),
   gateway: z.object({ port: z.number().int().min(1024).max(65_535).default(DEFAULT_GATEWAY_PORT) }).default({ port: DEFAULT_GATEWAY_PORT }),
   source: SourceSettings.default({ kind: 'none' }),
-  mappings: z.array(Mapping).default([]),
+  mappings: z
+    .array(Mapping)
+    .default([])
+    .superRefine((mappings, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, m] of mappings.entries()) {
+        const name = mappingNameOf(m);
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i], message: `two mappings are named ${name}: keep one` });
+        seen.add(name);
+      }
+    }),
   agents: z.array(AgentRecord).default([]),
   preferences: z
     .object({

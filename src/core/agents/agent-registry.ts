@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentCredential } from '../../shared/gateway-config.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
-import type { AgentRecord } from '../../shared/settings.js';
+import { mappingNameOf, type AgentAllow, type AgentPolicy, type AgentRecord } from '../../shared/settings.js';
 import { ControlError } from '../control-error.js';
+import { MappingInputError, parseMappingName } from '../mappings/mapping-rules.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
 import { agentTokenName } from '../secrets/secret-names.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -26,14 +27,99 @@ export class AgentRegistry {
     return this.settings.get().agents;
   }
 
-  async create(name: string): Promise<{ name: string; token: string }> {
+  /** No `allow`: every mapping, as before scopes existed; no `policy`: it never asks. */
+  async create(
+    name: string,
+    access: { allow?: readonly string[] | undefined; policy?: AgentPolicy | undefined } = {},
+  ): Promise<{ name: string; token: string }> {
     if (!LOCAL_SECRET_NAME.test(name) || name.length > 40)
       throw new ControlError('invalid_params', 'Agent names are lower-case letters, digits, ".", "_" and "-", such as "claude".');
     if (this.list().some((a) => a.name === name)) throw new ControlError('conflict', `An agent named "${name}" exists; revoke it first or pick another name.`);
+    // Checked before the token is made: a typo in --allow leaves nothing behind.
+    const allow: AgentAllow = access.allow === undefined ? 'all' : this.mappingNames(access.allow);
     const token = newAgentToken();
     await this.secrets.set(agentTokenName(name), token);
-    this.settings.update((s) => ({ ...s, agents: [...s.agents, { name, createdAt: this.now().toISOString() }] }));
+    const record: AgentRecord = { name, createdAt: this.now().toISOString(), allow, policy: access.policy ?? 'allow', approved: [] };
+    this.settings.update((s) => ({ ...s, agents: [...s.agents, record] }));
     return { name, token };
+  }
+
+  /** The agent, or a not_found that says how to see and create agents. */
+  get(name: string): AgentRecord {
+    const agent = this.list().find((a) => a.name === name);
+    if (!agent)
+      throw new ControlError(
+        'not_found',
+        `No agent named "${name.slice(0, 40)}": see onecli-launcher agents list, or create it with onecli-launcher agents create ${LOCAL_SECRET_NAME.test(name) ? name : 'NAME'}.`,
+      );
+    return agent;
+  }
+
+  /**
+   * Mapping names as the user typed them (`api.github.com/repos/acme/`, `https://api.github.com`),
+   * as stored, each once; an unknown one is a not_found that says how to list and add mappings.
+   */
+  mappingNames(raw: readonly string[]): string[] {
+    const known = new Set(this.settings.get().mappings.map(mappingNameOf));
+    const names: string[] = [];
+    for (const given of raw) {
+      let name: string;
+      try {
+        name = parseMappingName(given).name;
+      } catch (err) {
+        if (err instanceof MappingInputError) throw new ControlError('invalid_params', `"${given.slice(0, 100)}" is not a mapping name: ${err.message}`);
+        throw err;
+      }
+      if (!known.has(name))
+        throw new ControlError(
+          'not_found',
+          `No mapping named ${name}: mappings are named HOST or HOST/PREFIX, as onecli-launcher mappings list shows them; add one with onecli-launcher mappings add HOST REF.`,
+        );
+      if (!names.includes(name)) names.push(name);
+    }
+    return names;
+  }
+
+  /** Changes an agent's scope, policy or "always" list. A mapping taken out of scope loses its "always". */
+  update(name: string, change: { allow?: AgentAllow | undefined; policy?: AgentPolicy | undefined; approved?: readonly string[] | undefined }): AgentRecord {
+    const current = this.get(name);
+    const allow = change.allow === undefined ? current.allow : change.allow === 'all' ? 'all' : this.mappingNames(change.allow);
+    const approved = (change.approved === undefined ? current.approved : this.mappingNames(change.approved)).filter(
+      (m) => allow === 'all' || allow.includes(m),
+    );
+    const next: AgentRecord = { ...current, allow, policy: change.policy ?? current.policy, approved };
+    this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? next : a)) }));
+    return next;
+  }
+
+  /** Adds mappings to the scope; `all` stays `all`. */
+  allow(name: string, mappings: readonly string[]): AgentRecord {
+    const current = this.get(name);
+    const added = this.mappingNames(mappings);
+    if (current.allow === 'all') return current;
+    return this.update(name, { allow: [...current.allow, ...added.filter((m) => !(current.allow as string[]).includes(m))] });
+  }
+
+  /** Takes mappings out of the scope; from `all`, the scope becomes every other mapping there is now. */
+  disallow(name: string, mappings: readonly string[]): AgentRecord {
+    const current = this.get(name);
+    const removed = new Set(this.mappingNames(mappings));
+    const from = current.allow === 'all' ? this.settings.get().mappings.map(mappingNameOf) : current.allow;
+    return this.update(name, { allow: from.filter((m) => !removed.has(m)) });
+  }
+
+  /** The user answered "always" on a card. */
+  keepAlways(name: string, mapping: string): void {
+    const current = this.list().find((a) => a.name === name);
+    if (!current || current.approved.includes(mapping)) return;
+    this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? { ...a, approved: [...a.approved, mapping] } : a)) }));
+  }
+
+  /** A mapping was removed: no scope or "always" keeps naming it (a new mapping of that name is asked about afresh). */
+  forgetMapping(mapping: string): void {
+    const names = (list: AgentAllow) => (list === 'all' ? list : list.filter((m) => m !== mapping));
+    if (!this.list().some((a) => (a.allow !== 'all' && a.allow.includes(mapping)) || a.approved.includes(mapping))) return;
+    this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => ({ ...a, allow: names(a.allow), approved: a.approved.filter((m) => m !== mapping) })) }));
   }
 
   async revoke(name: string): Promise<boolean> {
@@ -48,10 +134,15 @@ export class AgentRegistry {
     return this.secrets.get(agentTokenName(name));
   }
 
-  /** What the gateway accepts: every live agent whose token is still in the keychain. */
+  /** What the gateway accepts: every live agent whose token is still in the keychain, with its scope and policy. */
   async credentials(): Promise<AgentCredential[]> {
-    const all = await Promise.all(this.list().map(async (a) => ({ name: a.name, token: await this.secrets.get(agentTokenName(a.name)) })));
-    return all.filter((a): a is AgentCredential => typeof a.token === 'string');
+    const all = await Promise.all(
+      this.list().map(async (a) => {
+        const token = await this.secrets.get(agentTokenName(a.name));
+        return token === undefined ? undefined : { name: a.name, token, allow: a.allow, ask: a.policy === 'ask', approved: a.approved };
+      }),
+    );
+    return all.filter((a) => a !== undefined);
   }
 
   /** First start: one agent, so `env` works at once. */

@@ -4,7 +4,8 @@ import { withoutReferences, type HeaderRule } from '../../shared/header-rule.js'
 import { formatAuthority, parseAuthority } from '../../shared/host-authority.js';
 import { providerForHost } from '../../shared/providers.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
-import type { Mapping } from '../../shared/settings.js';
+import { HttpMethod, PathPrefix } from '../../shared/mapping-path.js';
+import { mappingNameOf, type Mapping } from '../../shared/settings.js';
 
 /** A user input problem: the control API answers `invalid_params` with this sentence. */
 export class MappingInputError extends Error {}
@@ -23,11 +24,51 @@ export function mappingKey(rawHost: string): { key: string; host: string; port: 
   return { key: authority.port === 443 ? authority.host : formatAuthority(authority), ...authority };
 }
 
+/**
+ * A mapping's name as a user types it: `api.github.com`, `api.github.com/repos/acme`,
+ * `localhost:8443/v1` (a scheme is tolerated). Returns the name it is stored under.
+ */
+export function parseMappingName(raw: string): { name: string; key: string; path: string | undefined } {
+  const trimmed = raw.trim().replace(/^https?:\/\//, '');
+  const slash = trimmed.indexOf('/');
+  const { key } = mappingKey(slash === -1 ? trimmed : trimmed.slice(0, slash));
+  const path = slash === -1 ? undefined : pathPrefix(trimmed.slice(slash));
+  return { name: mappingNameOf({ host: key, path }), key, path };
+}
+
+/** A path prefix from input: normalised (`repos/acme/` → `/repos/acme`); `/` or empty means every path. */
+export function pathPrefix(raw: string): string | undefined {
+  if (raw.trim() === '') return undefined;
+  const parsed = PathPrefix.safeParse(raw.trim());
+  if (!parsed.success) throw new MappingInputError(`the path ${parsed.error.issues[0]?.message ?? 'is not a path prefix'}`);
+  return parsed.data === '/' ? undefined : parsed.data;
+}
+
+/** Methods from input (`get,POST`): upper-case, each once; none given means every method. */
+export function methodList(raw: readonly string[] | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const methods: string[] = [];
+  for (const m of raw
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean)) {
+    const parsed = HttpMethod.safeParse(m);
+    if (!parsed.success) throw new MappingInputError(`"${m.slice(0, 30)}" is not an HTTP method; use names such as GET,POST`);
+    if (!methods.includes(parsed.data)) methods.push(parsed.data);
+  }
+  if (methods.length > 20) throw new MappingInputError('at most 20 methods per mapping');
+  return methods.length ? methods : undefined;
+}
+
 export interface MappingInput extends ShapeInput {
   readonly host: string;
   readonly reference: string;
   /** The references of a several-header shape after the first, in order. */
   readonly references?: readonly string[] | undefined;
+  /** Only requests under this prefix get the credential. */
+  readonly path?: string | undefined;
+  /** Only these methods get it. */
+  readonly methods?: readonly string[] | undefined;
 }
 
 function checkedReference(raw: string, which: string): string {
@@ -54,24 +95,42 @@ function withReferences(rule: HeaderRule, extra: readonly string[]): HeaderRule 
 }
 
 /**
- * Validates a new mapping before anything is saved: host, references, credential shape, route.
- * No shape given: a host in the provider catalog gets its preset, any other OneCLI's default.
+ * Validates a new mapping before anything is saved: host, path, methods, references, credential
+ * shape, route. No shape given: a host in the provider catalog gets its preset, any other OneCLI's default.
  */
 export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
+  const path = input.path === undefined ? undefined : pathPrefix(input.path);
+  const methods = methodList(input.methods);
   const reference = checkedReference(input.reference, 'the reference');
   const extra = (input.references ?? []).map((r, i) => checkedReference(r, `reference ${i + 2}`));
   const shape = shapeFromInput(host, input);
   if (!shape.ok) throw new MappingInputError(shape.message);
   const rule = withReferences(shape.rule, extra);
   const provider = providerForHost(host);
-  return { host: key, reference, rule, ...(provider && key === host ? { route: provider.route } : {}), createdAt: now.toISOString() };
+  return {
+    host: key,
+    ...(path ? { path } : {}),
+    ...(methods ? { methods } : {}),
+    reference,
+    rule,
+    ...(provider && key === host ? { route: provider.route } : {}),
+    createdAt: now.toISOString(),
+  };
 }
 
-/** What the gateway is told: the mapping without its references (it resolves by id). */
+/** What the gateway is told: the mapping without its references (it resolves by id, the mapping's name). */
 export function toGatewayMapping(mapping: Mapping): GatewayMapping {
   const { host, port } = mappingKey(mapping.host);
-  return { id: mapping.host, host, port, rule: withoutReferences(mapping.rule), ...(mapping.route ? { route: mapping.route } : {}) };
+  return {
+    id: mappingNameOf(mapping),
+    host,
+    port,
+    rule: withoutReferences(mapping.rule),
+    ...(mapping.route ? { route: mapping.route } : {}),
+    ...(mapping.path ? { path: mapping.path } : {}),
+    ...(mapping.methods ? { methods: mapping.methods } : {}),
+  };
 }
 
 /**

@@ -18,6 +18,15 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
     const preferences = typeof raw.preferences === 'object' && raw.preferences !== null ? (raw.preferences as Record<string, unknown>) : undefined;
     return { ...raw, upstream: {}, ...(preferences ? { preferences: { ...preferences, dismissedNotices: [] } } : {}), version: 2 };
   },
+  // Version 2 → 3: scoped access (issue 12). Mappings may carry a path prefix and methods (a v2
+  // mapping has neither: every path, every method, as before); agents carry a scope and a
+  // policy. Meaning unchanged: every agent may use every mapping, and nothing asks first.
+  2: (raw) => {
+    const agents = Array.isArray(raw.agents)
+      ? raw.agents.map((a: unknown) => (typeof a === 'object' && a !== null ? { ...a, allow: 'all', policy: 'allow', approved: [] } : a))
+      : raw.agents;
+    return { ...raw, ...(agents === undefined ? {} : { agents }), version: 3 };
+  },
 };
 
 export type MigrationOutcome = { ok: true; raw: Record<string, unknown>; from: number } | { ok: false; reason: string };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { agentEnv, shellExports } from '../../../src/core/agents/agent-env.js';
 import { importSuggestions, bestKeyField } from '../../../src/core/mappings/import-suggestions.js';
-import { MappingInputError, buildMapping, maskValue, toGatewayMapping } from '../../../src/core/mappings/mapping-rules.js';
+import { MappingInputError, buildMapping, maskValue, parseMappingName, toGatewayMapping } from '../../../src/core/mappings/mapping-rules.js';
 import type { VaultSource } from '../../../src/core/vault/vault-source.js';
 
 const now = new Date('2026-11-25T00:00:00Z');
@@ -159,5 +159,39 @@ describe('import suggestions', () => {
       ])?.reference,
     ).toBe('r2');
     expect(bestKeyField([{ id: 'a', label: 'username', type: 'STRING', reference: 'r' }])).toBeUndefined();
+  });
+});
+
+describe('path and method rules (issue 12)', () => {
+  test('a path prefix and methods are normalised and reach the gateway under the mapping name', () => {
+    const m = buildMapping({ host: 'api.github.com', reference: 'local://gh', path: 'repos/acme/', methods: ['get,head', 'GET'] }, now);
+    expect(m).toMatchObject({ host: 'api.github.com', path: '/repos/acme', methods: ['GET', 'HEAD'] });
+    expect(toGatewayMapping(m)).toEqual({
+      id: 'api.github.com/repos/acme',
+      host: 'api.github.com',
+      port: 443,
+      rule: { type: 'bearer' },
+      path: '/repos/acme',
+      methods: ['GET', 'HEAD'],
+    });
+    // "/" and no methods: every request to the host, as a v2 mapping.
+    expect(buildMapping({ host: 'api.github.com', reference: 'local://gh', path: '/', methods: [] }, now)).not.toHaveProperty('path');
+  });
+
+  test.each([
+    ['HOST', 'api.github.com', { name: 'api.github.com', key: 'api.github.com', path: undefined }],
+    ['HOST/PREFIX', 'API.github.com/repos/acme/', { name: 'api.github.com/repos/acme', key: 'api.github.com', path: '/repos/acme' }],
+    ['a port and a prefix', 'localhost:8443/v1', { name: 'localhost:8443/v1', key: 'localhost:8443', path: '/v1' }],
+    ['a URL', 'https://api.github.com/', { name: 'api.github.com', key: 'api.github.com', path: undefined }],
+  ])('a mapping is named %s', (_what, raw, parsed) => {
+    expect(parseMappingName(raw)).toEqual(parsed);
+  });
+
+  test.each([
+    [{ path: '/a/../b' }, /^the path must not contain/],
+    [{ path: '/v1?x=1' }, /^the path must be a plain path/],
+    [{ methods: ['GET', 'PO ST'] }, /"PO ST" is not an HTTP method/],
+  ])('refuses %j with what to do', (extra, message) => {
+    expect(() => buildMapping({ host: 'a.example', reference: 'local://k', ...extra }, now)).toThrow(message);
   });
 });

@@ -103,18 +103,18 @@ describe('settings version 2 (issue 16: extra upstream CA, dismissed notices)', 
     const repo = new SettingsRepository({ dataDir: dir });
     expect(repo.health).toEqual({ state: 'migrated' });
     expect(repo.get()).toMatchObject({
-      version: 2,
+      version: SETTINGS_VERSION,
       gateway: { port: 12000 },
       upstream: {},
       preferences: { launchAtLogin: true, checkForUpdates: false, onboarded: true, dismissedNotices: [] },
     });
     expect(repo.get().mappings).toHaveLength(1);
-    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).version).toBe(2);
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).version).toBe(SETTINGS_VERSION);
   });
 
   test('the 1 → 2 step is pure and leaves a file without preferences alone', () => {
-    expect(migrateSettings({ version: 1 })).toEqual({ ok: true, raw: { version: 2, upstream: {} }, from: 1 });
-    expect(migrateSettings({ version: 1, preferences: { onboarded: true } })).toEqual({
+    expect(migrateSettings({ version: 1 }, 2)).toEqual({ ok: true, raw: { version: 2, upstream: {} }, from: 1 });
+    expect(migrateSettings({ version: 1, preferences: { onboarded: true } }, 2)).toEqual({
       ok: true,
       raw: { version: 2, upstream: {}, preferences: { onboarded: true, dismissedNotices: [] } },
       from: 1,
@@ -128,5 +128,56 @@ describe('settings version 2 (issue 16: extra upstream CA, dismissed notices)', 
       state: 'set-aside',
       reason: expect.stringMatching(/^upstream\.extraCaFile/),
     });
+  });
+});
+
+describe('settings version 3 (issue 12: path rules, agent scopes, approval on first use)', () => {
+  // Written by the v2 launcher itself (mappings add ×2, agents create ×2), not by hand.
+  const V2_FILE = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/settings-v2.json'), 'utf8');
+
+  test('a real v2 file migrates unchanged in meaning: every agent may use every mapping, nothing asks', () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'settings.json'), V2_FILE);
+    const v2 = JSON.parse(V2_FILE) as { mappings: object[]; agents: { name: string; createdAt: string }[] };
+    const repo = new SettingsRepository({ dataDir: dir });
+    expect(repo.health).toEqual({ state: 'migrated' });
+    const s = repo.get();
+    expect(s.version).toBe(3);
+    // Mappings: byte for byte what they were (no path, no methods: every request to the host).
+    expect(s.mappings).toEqual(v2.mappings);
+    expect(s.agents).toEqual(v2.agents.map((a) => ({ ...a, allow: 'all', policy: 'allow', approved: [] })));
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk.version).toBe(3);
+    expect(onDisk.agents[0]).toMatchObject({ name: 'claude', allow: 'all', policy: 'allow' });
+    // And the file reads back as it was written: no second migration.
+    expect(new SettingsRepository({ dataDir: dir }).health).toEqual({ state: 'ok' });
+  });
+
+  test('the 2 → 3 step is pure and leaves a file without agents alone', () => {
+    expect(migrateSettings({ version: 2 })).toEqual({ ok: true, raw: { version: 3 }, from: 2 });
+    expect(migrateSettings({ version: 2, agents: [{ name: 'a', createdAt: 'x' }] })).toEqual({
+      ok: true,
+      raw: { version: 3, agents: [{ name: 'a', createdAt: 'x', allow: 'all', policy: 'allow', approved: [] }] },
+      from: 2,
+    });
+  });
+
+  test('several mappings per host, told apart by path; two with one name are refused', () => {
+    const repo = new SettingsRepository({ dataDir: fresh() });
+    const github = { ...mapping, host: 'api.github.com', rule: { type: 'bearer' as const } };
+    repo.update((s) => ({ ...s, mappings: [github, { ...github, path: 'repos/acme/', methods: ['get', 'HEAD'] }] as never }));
+    expect(repo.get().mappings[1]).toMatchObject({ path: '/repos/acme', methods: ['GET', 'HEAD'] });
+    expect(() => repo.update((s) => ({ ...s, mappings: [...s.mappings, { ...github, path: '/repos/acme/', methods: ['POST'] }] }))).toThrow(
+      /two mappings are named api\.github\.com\/repos\/acme/,
+    );
+    expect(() => repo.update((s) => ({ ...s, mappings: [{ ...github, path: '/a/../b' }] }))).toThrow(/segments/);
+  });
+
+  test('an agent scope is "all" or a list of mapping names; a policy is ask or allow', () => {
+    const repo = new SettingsRepository({ dataDir: fresh() });
+    repo.update((s) => ({ ...s, agents: [{ name: 'ci', createdAt: 'x', allow: ['api.github.com/repos'], policy: 'ask', approved: [] }] }));
+    expect(repo.get().agents[0]).toMatchObject({ allow: ['api.github.com/repos'], policy: 'ask' });
+    expect(() => repo.update((s) => ({ ...s, agents: [{ ...s.agents[0]!, policy: 'sometimes' as never }] }))).toThrow();
+    expect(() => repo.update((s) => ({ ...s, agents: [{ ...s.agents[0]!, allow: 'some' as never }] }))).toThrow();
   });
 });
