@@ -28,6 +28,20 @@ export interface AgentIdentity {
   readonly key: string;
 }
 
+/**
+ * True when `after` grants less than `before`: it asks where it did not, lost an "always", or
+ * lost a mapping from its scope. A session approval made under the old policy then ends; one
+ * that only grew (a new "always", a wider scope) keeps the agent's other sessions.
+ */
+export function policyNarrowed(before: AgentPolicy, after: AgentPolicy): boolean {
+  if (after.ask && !before.ask) return true;
+  for (const m of before.approved) if (!after.approved.has(m)) return true;
+  if (after.allow === undefined) return false;
+  if (before.allow === undefined) return true;
+  for (const m of before.allow) if (!after.allow.has(m)) return true;
+  return false;
+}
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -43,7 +57,9 @@ export class AgentAuth {
     this.set(agents);
   }
 
-  set(agents: readonly AgentCredentialInput[]): void {
+  /** Replaces the agents; returns the keys (tokens) whose sessions must end: gone, or their policy narrowed. */
+  set(agents: readonly AgentCredentialInput[]): string[] {
+    const before = this.#current;
     const allowlists = new Map<string, EgressAllowlist>();
     this.#agents = agents.map((a) => {
       const d = digest(a.token);
@@ -52,6 +68,12 @@ export class AgentAuth {
       return { name: a.name, digest: d, key: d.toString('hex'), policy: { allow, ask: a.ask ?? false, approved: new Set(a.approved ?? []), egress } };
     });
     this.#current = new Map(this.#agents.map((a) => [a.key, a]));
+    const ended: string[] = [];
+    for (const [key, old] of before) {
+      const now = this.#current.get(key);
+      if (!now || now.name !== old.name || policyNarrowed(old.policy, now.policy)) ended.push(key);
+    }
+    return ended;
   }
 
   /** The current policy of a connection's agent, or undefined once it was revoked. */

@@ -172,10 +172,10 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
       deps.log.info({ mappings: mappings.length, closedUpgrades: closed, closedByEgress: denied }, 'mappings updated');
     },
     setAgents(agents) {
-      state.auth.set(agents);
+      // Session approvals belong to a token and a policy: an agent whose token went, or whose
+      // policy now grants less, asks again; the others (a new "always" elsewhere) keep theirs.
+      for (const key of state.auth.set(agents)) state.scope.forget(key);
       state.limits.configure(agents);
-      // Session approvals belong to a token and a policy: a changed agent asks again.
-      state.scope.forget();
       const closed = state.connections.closeRevoked(state.auth.isCurrentKey);
       const denied = closeEgressDenied();
       deps.log.info({ agents: agents.length, closedConnections: closed, closedByEgress: denied }, 'agents updated');
