@@ -7,6 +7,8 @@ import type { ResolveResult } from '../shared/vault-errors.js';
 import { ActivityLog } from './activity-log.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { AgentService } from './agents/agent-service.js';
+import { approvalStanding, approvalTarget } from './approvals/approval-targets.js';
+import { ApprovalService } from './approvals/approval-service.js';
 import { CaService } from './ca/ca-service.js';
 import { describeCa } from './ca/local-ca.js';
 import { BrowserSessions } from './control/browser-sessions.js';
@@ -36,6 +38,8 @@ export type { CoreDeps, CoreLogger, ShellHooks, VaultSources } from './core-deps
 export class LauncherCore {
   readonly mappings: MappingService;
   readonly agents: AgentService;
+  /** Requests held for the user's approval (agents that ask first), and the answers. */
+  readonly approvals: ApprovalService;
   readonly vault: VaultService;
   readonly localSecrets: LocalSecrets;
   readonly settings: SettingsService;
@@ -66,6 +70,7 @@ export class LauncherCore {
       env: deps.gatewayEnv,
       buildConfig: () => this.#gatewayConfig(),
       resolve: (id) => this.#resolveForGateway(id),
+      approve: (agent, id) => this.approvals.request(agent, id),
       onActivity: (entries) => this.#recordActivity(entries),
       onStatus: (status) => this.#onGatewayStatus(status),
       log: deps.log,
@@ -85,11 +90,29 @@ export class LauncherCore {
       restart: () => supervisor.restart().catch(() => undefined),
     };
     this.#registry = new AgentRegistry(settings, secrets, deps.now);
+    const registry = this.#registry;
+    this.approvals = new ApprovalService({
+      describe: (id) => approvalTarget(settings.get(), id),
+      standing: (agent, id) => approvalStanding(settings.get(), agent, id),
+      keepAlways: (agent, id) => {
+        registry.keepAlways(agent, id);
+        this.gateway.sync().catch((err: Error) => deps.log.error({ reason: err.message }, 'could not send the agents to the gateway'));
+      },
+      onChange: (pending) => this.events.emit('event', { type: 'approvals', pending: [...pending] }),
+      log: deps.log,
+    });
     this.ca = new CaService({ dataDir: deps.dataDir, secrets, log: deps.log, gateway: this.gateway, systemRoots: deps.systemRoots, now: deps.now });
     this.notices = new NoticeBoard(settings, () => this.#emitStatus());
     this.vault = new VaultService({ settings, secrets, sources: deps.sources, gateway: this.gateway, now });
     this.#resolver = new MappingResolver({ settings, secrets, vaultSource: () => this.vault.source(), log: deps.log });
-    this.agents = new AgentService({ registry: this.#registry, settings, activity: this.#activity, gateway: this.gateway, ca: this.ca });
+    this.agents = new AgentService({
+      registry: this.#registry,
+      settings,
+      activity: this.#activity,
+      gateway: this.gateway,
+      ca: this.ca,
+      approvals: this.approvals,
+    });
     this.mappings = new MappingService({ settings, resolver: this.#resolver, gateway: this.gateway, agents: this.agents, ca: this.ca, now });
     this.localSecrets = new LocalSecrets({ secrets, settings, gateway: this.gateway });
     this.settings = new SettingsService({
@@ -101,7 +124,7 @@ export class LauncherCore {
       logFile: deps.logFile,
       shell: deps.shell,
     });
-    this.reset = new LauncherReset({ settings, secrets, agents: this.#registry, gateway: this.gateway });
+    this.reset = new LauncherReset({ settings, secrets, agents: this.#registry, gateway: this.gateway, approvals: this.approvals });
   }
 
   /** The configured gateway port (`--port`, else settings). */

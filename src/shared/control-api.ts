@@ -12,7 +12,13 @@ import { VaultErrorCode } from './vault-errors.js';
 export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
 
 export const MappingView = z.object({
+  /** Its name and id: `HOST` or `HOST/PREFIX`; what every other command and agent scopes use. */
+  name: z.string(),
   host: z.string(),
+  /** Only requests under this prefix get the credential; absent: every path. */
+  path: z.string().optional(),
+  /** Only these methods get it; absent: every method. */
+  methods: z.array(z.string()).optional(),
   reference: z.string(),
   rule: HeaderRule,
   /** The header the gateway writes, for display ("x-api-key"). */
@@ -95,6 +101,47 @@ export const LogLine = z.object({
   fields: z.record(z.string().max(200), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()])),
 });
 export type LogLine = z.infer<typeof LogLine>;
+/** What an agent may use: every mapping (those added later too), or these, by name. */
+export const AgentAllowView = z.union([z.literal('all'), z.array(z.string())]);
+
+export const AgentView = z.object({
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsed: z.number().optional(),
+  /** Authority: the mappings it may use. */
+  allow: AgentAllowView,
+  /** Consent: `ask` holds its first use of each mapping until the user allows it. */
+  policy: z.enum(['ask', 'allow']),
+  /** Mappings the user allowed "always". */
+  approved: z.array(z.string()),
+});
+export type AgentView = z.infer<typeof AgentView>;
+
+/**
+ * A request held for the user's approval: "claude wants to use Anthropic · api.anthropic.com".
+ * `id` is random; only a control-API client can answer it, never the agent.
+ */
+export const ApprovalView = z.object({
+  id: z.string(),
+  agent: z.string(),
+  /** The mapping's name. */
+  mapping: z.string(),
+  host: z.string(),
+  /** A known service's name ("Anthropic"), when the host is one. */
+  service: z.string().optional(),
+  requestedAt: z.number(),
+  /** When the held request gives up (403 not_approved) if nobody answers. */
+  expiresAt: z.number(),
+});
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+/** The user's answer on a card: for this session (10 min idle, 12 h at most), always (kept), or deny. */
+export const ApprovalAnswer = z.enum(['session', 'always', 'deny']);
+export type ApprovalAnswer = z.infer<typeof ApprovalAnswer>;
+
+const AgentName = z.string().min(1).max(40);
+/** Mapping names (`HOST` or `HOST/PREFIX`), one or more. */
+const MappingNames = z.array(z.string().min(1).max(600)).min(1).max(1000);
 
 /** Deep links the UI may ask the shell to open: constants only, never a URL from input. */
 export const SYSTEM_LINKS = {
@@ -161,7 +208,8 @@ export const SettingsView = z.object({
   }),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
-const Host = z.object({ host: z.string().min(1).max(300) });
+/** A mapping by its name, `HOST` or `HOST/PREFIX` (the field keeps its v2 name: a plain host is a name). */
+const Host = z.object({ host: z.string().min(1).max(800) });
 
 /**
  * Every method: its params and its result. A new method won't compile without both (and a
@@ -190,6 +238,10 @@ export const CONTROL_METHODS = {
       references: z.array(z.string().min(1).max(500)).max(7).optional(),
       /** A catalog entry (src/shared/providers.ts) applied to this host, such as "github". */
       preset: z.string().max(64).optional(),
+      /** Only requests under this path prefix get the credential (`/repos/acme`); absent or `/`: every path. */
+      path: z.string().max(500).optional(),
+      /** Only these methods get it (`["GET", "HEAD"]`); absent or empty: every method. */
+      methods: z.array(z.string().max(20)).max(20).optional(),
       replace: z.boolean().optional(),
     }),
     result: MappingView,
@@ -201,9 +253,35 @@ export const CONTROL_METHODS = {
     result: z.object({ reference: z.string(), kept: z.enum(['keychain', 'file', 'memory', 'none']) }),
   },
   'secrets.remove': { params: z.object({ name: z.string().min(1).max(64) }), result: z.object({ removed: z.boolean() }) },
-  'agents.list': { params: Empty, result: z.array(z.object({ name: z.string(), createdAt: z.string(), lastUsed: z.number().optional() })) },
-  /** The token is returned once, at creation; it is never listed again. */
-  'agents.create': { params: z.object({ name: z.string().min(1).max(40) }), result: z.object({ name: z.string(), token: z.string() }) },
+  'agents.list': { params: Empty, result: z.array(AgentView) },
+  /** The token is returned once, at creation; it is never listed again. No `allow`: every mapping; no `policy`: `allow`. */
+  'agents.create': {
+    params: z.object({ name: AgentName, allow: MappingNames.optional(), policy: z.enum(['ask', 'allow']).optional() }),
+    result: z.object({ name: z.string(), token: z.string() }),
+  },
+  /** Adds mappings to an agent's scope (an agent with `all` keeps `all`). */
+  'agents.allow': { params: z.object({ name: AgentName, mappings: MappingNames }).strict(), result: AgentView },
+  /** Takes mappings out of an agent's scope; an agent with `all` gets every other current mapping. */
+  'agents.disallow': { params: z.object({ name: AgentName, mappings: MappingNames }).strict(), result: AgentView },
+  /** Sets scope, policy and the "always" list at once (the agents screen); each field optional. */
+  'agents.update': {
+    params: z
+      .object({
+        name: AgentName,
+        allow: z.union([z.literal('all'), z.array(z.string().min(1).max(600)).max(1000)]).optional(),
+        policy: z.enum(['ask', 'allow']).optional(),
+        approved: z.array(z.string().min(1).max(600)).max(1000).optional(),
+      })
+      .strict(),
+    result: AgentView,
+  },
+  /** Requests held for the user's approval, oldest first. */
+  'approvals.list': { params: Empty, result: z.array(ApprovalView) },
+  /** Answers one: `always` is kept in the agent's settings; `deny` gets 403 denied. */
+  'approvals.decide': {
+    params: z.object({ id: z.string().min(1).max(40), decision: ApprovalAnswer }).strict(),
+    result: z.object({ id: z.string(), agent: z.string(), mapping: z.string(), decision: ApprovalAnswer }),
+  },
   'agents.revoke': { params: z.object({ name: z.string().min(1).max(40) }), result: z.object({ revoked: z.boolean() }) },
   /** Shell variables for an agent: both doors, the CA variables, phantom keys. */
   'env.get': { params: z.object({ agent: z.string().optional() }), result: z.object({ agent: z.string(), vars: z.record(z.string(), z.string()) }) },
@@ -290,6 +368,8 @@ export const ControlEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: StatusView }),
   z.object({ type: z.literal('activity'), entries: z.array(ActivityEntry) }),
   z.object({ type: z.literal('doctor'), checks: z.array(DoctorCheck) }),
+  /** The requests waiting for approval, whenever one is added or answered (the card, the notification). */
+  z.object({ type: z.literal('approvals'), pending: z.array(ApprovalView) }),
 ]);
 export type ControlEvent = z.infer<typeof ControlEvent>;
 

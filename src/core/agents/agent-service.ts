@@ -1,6 +1,8 @@
-import type { ControlResult } from '../../shared/control-api.js';
+import type { AgentView, ControlParams, ControlResult } from '../../shared/control-api.js';
 import type { AgentCredential } from '../../shared/gateway-config.js';
+import type { AgentRecord } from '../../shared/settings.js';
 import type { ActivityLog } from '../activity-log.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
 import type { CaService } from '../ca/ca-service.js';
 import { ControlError } from '../control-error.js';
 import type { GatewayHandle } from '../core-deps.js';
@@ -14,27 +16,66 @@ export interface AgentServiceDeps {
   readonly activity: ActivityLog;
   readonly gateway: GatewayHandle;
   readonly ca: Pick<CaService, 'ensure'>;
+  readonly approvals: Pick<ApprovalService, 'cancelWhere' | 'forgetDenials'>;
 }
 
-/** Agents: their tokens (created, revoked, reissued), when each was last used, and the environment that points one at the gateway. */
+/**
+ * Agents: their tokens (created, revoked, reissued; identity), what each may use (scope:
+ * authority) and whether it asks first (policy: consent), when each was last used, and the
+ * environment that points one at the gateway.
+ */
 export class AgentService {
   constructor(private readonly deps: AgentServiceDeps) {}
 
   list(): ControlResult<'agents.list'> {
     const lastUsed = this.deps.activity.lastUsedByAgent();
-    return this.deps.registry.list().map((a) => ({ ...a, ...(lastUsed.has(a.name) ? { lastUsed: lastUsed.get(a.name) } : {}) }));
+    return this.deps.registry.list().map((a) => this.#view(a, lastUsed));
   }
 
-  async create(name: string): Promise<{ name: string; token: string }> {
-    const created = await this.deps.registry.create(name);
+  async create(p: ControlParams<'agents.create'>): Promise<{ name: string; token: string }> {
+    const created = await this.deps.registry.create(p.name, { allow: p.allow, policy: p.policy });
     await this.deps.gateway.sync();
     return created;
   }
 
   async revoke(name: string): Promise<{ revoked: boolean }> {
     const revoked = await this.deps.registry.revoke(name);
+    this.deps.approvals.cancelWhere((a) => a.agent === name);
     await this.deps.gateway.sync();
     return { revoked };
+  }
+
+  /** Adds mappings to its scope (`all` stays `all`). */
+  allow(name: string, mappings: readonly string[]): Promise<AgentView> {
+    return this.#changed(this.deps.registry.allow(name, mappings));
+  }
+
+  /** Takes mappings out of its scope (from `all`: every other mapping there is now). */
+  disallow(name: string, mappings: readonly string[]): Promise<AgentView> {
+    return this.#changed(this.deps.registry.disallow(name, mappings));
+  }
+
+  /** Scope, policy and the "always" list at once (the agents screen). */
+  update(p: ControlParams<'agents.update'>): Promise<AgentView> {
+    return this.#changed(this.deps.registry.update(p.name, { allow: p.allow, policy: p.policy, approved: p.approved }));
+  }
+
+  /** A mapping was removed: out of every scope and "always", and its waiting approvals end. */
+  mappingRemoved(mapping: string): void {
+    this.deps.registry.forgetMapping(mapping);
+    this.deps.approvals.cancelWhere((a) => a.mapping === mapping);
+  }
+
+  /** An agent's access changed: a remembered Deny no longer stands, and the gateway hears at once. */
+  async #changed(agent: AgentRecord): Promise<AgentView> {
+    this.deps.approvals.forgetDenials(agent.name);
+    await this.deps.gateway.sync();
+    return this.#view(agent, this.deps.activity.lastUsedByAgent());
+  }
+
+  #view(a: AgentRecord, lastUsed: ReadonlyMap<string, number>): AgentView {
+    const used = lastUsed.get(a.name);
+    return { ...a, ...(used !== undefined ? { lastUsed: used } : {}) };
   }
 
   /** Shell variables for an agent (the first one when none is named, made on first use). */

@@ -20,8 +20,16 @@ export const CONTROL_HANDLERS: Handlers = {
   'secrets.set': async (core, p) => core.localSecrets.set(p.name, p.value),
   'secrets.remove': async (core, p) => core.localSecrets.remove(p.name),
   'agents.list': async (core) => core.agents.list(),
-  'agents.create': async (core, p) => core.agents.create(p.name),
+  'agents.create': async (core, p) => core.agents.create(p),
+  'agents.allow': async (core, p) => core.agents.allow(p.name, p.mappings),
+  'agents.disallow': async (core, p) => core.agents.disallow(p.name, p.mappings),
+  'agents.update': async (core, p) => core.agents.update(p),
   'agents.revoke': async (core, p) => core.agents.revoke(p.name),
+  'approvals.list': async (core) => core.approvals.list(),
+  'approvals.decide': async (core, p) => {
+    const answered = core.approvals.decide(p.id, p.decision);
+    return { id: answered.id, agent: answered.agent, mapping: answered.mapping, decision: p.decision };
+  },
   'env.get': async (core, p) => core.agents.env(p.agent),
   'pair.serviceAccount': async (core, p) => core.vault.pairServiceAccount(p.token),
   'pair.desktop': async (core, p) => core.vault.pairDesktop(p.account),

@@ -100,7 +100,13 @@ function withReferences(rule: HeaderRule, extra: readonly string[]): HeaderRule 
  */
 export function buildMapping(input: MappingInput, now: Date): Mapping {
   const { key, host } = mappingKey(input.host);
-  const path = input.path === undefined ? undefined : pathPrefix(input.path);
+  // `api.github.com/repos` is the mapping's name, so it may be given so; a pasted URL
+  // (`https://api.openai.com/v1`, a base URL) names its host only, as before paths existed.
+  const named = /^https?:\/\//i.test(input.host.trim()) ? undefined : parseMappingName(input.host).path;
+  const given = input.path === undefined ? undefined : pathPrefix(input.path);
+  if (named !== undefined && given !== undefined && named !== given)
+    throw new MappingInputError(`the host names the path ${named} and --path says ${given}: give the path once`);
+  const path = given ?? named;
   const methods = methodList(input.methods);
   const reference = checkedReference(input.reference, 'the reference');
   const extra = (input.references ?? []).map((r, i) => checkedReference(r, `reference ${i + 2}`));

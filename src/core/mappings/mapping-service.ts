@@ -1,13 +1,13 @@
 import type { ControlParams, ControlResult, MappingView } from '../../shared/control-api.js';
 import { credentialValueProblem } from '../../shared/credential-value.js';
 import { ruleHeaderName } from '../../shared/header-rule.js';
-import type { Mapping } from '../../shared/settings.js';
+import { mappingNameOf, type Mapping } from '../../shared/settings.js';
 import type { AgentService } from '../agents/agent-service.js';
 import type { CaService } from '../ca/ca-service.js';
 import { ControlError } from '../control-error.js';
 import type { GatewayHandle } from '../core-deps.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
-import { MappingInputError, buildMapping, mappingKey, maskValue } from './mapping-rules.js';
+import { MappingInputError, buildMapping, mappingKey, maskValue, parseMappingName } from './mapping-rules.js';
 import { probeThroughGateway } from './probe.js';
 import type { MappingResolver } from './resolve-mapping.js';
 
@@ -15,16 +15,19 @@ export interface MappingServiceDeps {
   readonly settings: SettingsRepository;
   readonly resolver: MappingResolver;
   readonly gateway: GatewayHandle;
-  readonly agents: Pick<AgentService, 'probeCredentials'>;
+  readonly agents: Pick<AgentService, 'probeCredentials' | 'mappingRemoved'>;
   readonly ca: Pick<CaService, 'ensure'>;
   readonly now: () => Date;
 }
 
 function view(m: Mapping): MappingView {
-  return { ...m, header: ruleHeaderName(m.rule) };
+  return { ...m, name: mappingNameOf(m), header: ruleHeaderName(m.rule) };
 }
 
-/** The host → credential mappings: kept in settings, pushed to the gateway on every change. */
+/**
+ * The host (and path, and methods) → credential mappings: kept in settings, pushed to the gateway
+ * on every change. A mapping is named `HOST` or `HOST/PREFIX` (its id everywhere).
+ */
 export class MappingService {
   constructor(private readonly deps: MappingServiceDeps) {}
 
@@ -40,26 +43,35 @@ export class MappingService {
       if (err instanceof MappingInputError) throw new ControlError('invalid_params', err.message);
       throw err;
     }
-    const exists = this.deps.settings.get().mappings.some((m) => m.host === mapping.host);
-    if (exists && !p.replace) throw new ControlError('conflict', `${mapping.host} is already mapped; remove it first or pass --replace.`);
-    this.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => m.host !== mapping.host), mapping] }));
-    await this.deps.gateway.sync([mapping.host]);
+    const name = mappingNameOf(mapping);
+    const exists = this.deps.settings.get().mappings.some((m) => mappingNameOf(m) === name);
+    if (exists && !p.replace)
+      throw new ControlError(
+        'conflict',
+        `${name} is already mapped; remove it first or pass --replace${mapping.path ? '' : ' (or give this one a path prefix with --path)'}.`,
+      );
+    this.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => mappingNameOf(m) !== name), mapping] }));
+    await this.deps.gateway.sync([name]);
     return view(mapping);
   }
 
-  async remove(host: string): Promise<{ removed: boolean }> {
-    const key = safeKey(host);
+  /** Removes a mapping by name; no agent's scope or "always" keeps naming it, and its waiting approvals end. */
+  async remove(raw: string): Promise<{ removed: boolean }> {
+    const name = safeName(raw);
     const before = this.deps.settings.get().mappings.length;
-    this.deps.settings.update((s) => ({ ...s, mappings: s.mappings.filter((m) => m.host !== key) }));
+    this.deps.settings.update((s) => ({ ...s, mappings: s.mappings.filter((m) => mappingNameOf(m) !== name) }));
     const removed = this.deps.settings.get().mappings.length < before;
-    if (removed) await this.deps.gateway.sync([key]);
+    if (removed) {
+      this.deps.agents.mappingRemoved(name);
+      await this.deps.gateway.sync([name]);
+    }
     return { removed };
   }
 
   /** Resolves the value here (never through the gateway) and shows it masked. */
-  async test(host: string): Promise<ControlResult<'mappings.test'>> {
-    const key = safeKey(host);
-    const mapping = this.#find(key, `${key} is not mapped; see onecli-launcher mappings list.`);
+  async test(raw: string): Promise<ControlResult<'mappings.test'>> {
+    const key = safeName(raw);
+    const mapping = this.#find(key, `No mapping named ${key}; see onecli-launcher mappings list (mappings are named HOST or HOST/PREFIX).`);
     const result = await this.deps.resolver.resolve(key);
     if (!result.ok) return result;
     const problem = credentialValueProblem(result.value);
@@ -73,10 +85,10 @@ export class MappingService {
   }
 
   /** "Test a request": a real request through the gateway, as an agent makes it. */
-  async probe(host: string): Promise<ControlResult<'mappings.probe'>> {
-    const key = safeKey(host);
-    const mapping = this.#find(key, `${key} is not mapped.`);
-    const { host: name, port } = mappingKey(key);
+  async probe(raw: string): Promise<ControlResult<'mappings.probe'>> {
+    const key = safeName(raw);
+    const mapping = this.#find(key, `No mapping named ${key}; see onecli-launcher mappings list.`);
+    const { host: name, port } = mappingKey(mapping.host);
     if (name.startsWith('*.'))
       throw new ControlError('invalid_params', 'A wildcard mapping has no single host to test; test one of its hosts with curl through the gateway.');
     if (this.deps.gateway.status.state !== 'running') throw new ControlError('unavailable', 'The gateway is not running; start it first.');
@@ -87,15 +99,16 @@ export class MappingService {
   }
 
   #find(key: string, notMapped: string): Mapping {
-    const mapping = this.deps.settings.get().mappings.find((m) => m.host === key);
+    const mapping = this.deps.settings.get().mappings.find((m) => mappingNameOf(m) === key);
     if (!mapping) throw new ControlError('not_found', notMapped);
     return mapping;
   }
 }
 
-function safeKey(host: string): string {
+/** A mapping's name as given (`HOST` or `HOST/PREFIX`), as stored; invalid_params with the fix when it is none. */
+function safeName(raw: string): string {
   try {
-    return mappingKey(host).key;
+    return parseMappingName(raw).name;
   } catch (err) {
     if (err instanceof MappingInputError) throw new ControlError('invalid_params', err.message);
     throw err;

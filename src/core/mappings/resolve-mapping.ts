@@ -1,6 +1,7 @@
 import { extraReferences } from '../../shared/header-rule.js';
 import type { Remedy } from '../../shared/remedy.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
+import { mappingNameOf } from '../../shared/settings.js';
 import type { ResolveResult } from '../../shared/vault-errors.js';
 import type { CoreLogger } from '../core-deps.js';
 import { localSecretName } from '../secrets/secret-names.js';
@@ -28,7 +29,7 @@ export class MappingResolver {
   constructor(private readonly deps: MappingResolverDeps) {}
 
   async resolve(mappingId: string): Promise<Resolution> {
-    const mapping = this.deps.settings.get().mappings.find((m) => m.host === mappingId);
+    const mapping = this.deps.settings.get().mappings.find((m) => mappingNameOf(m) === mappingId);
     if (!mapping) return { ok: false, code: 'not_found', message: `No mapping named ${mappingId.slice(0, 100)}; it may have just been removed.` };
     const values: string[] = [];
     for (const [i, reference] of [mapping.reference, ...extraReferences(mapping.rule)].entries()) {
@@ -36,9 +37,9 @@ export class MappingResolver {
         return {
           ok: false,
           code: 'bad_reference',
-          message: `The mapping for ${mapping.host}: header ${i + 1} has no reference; add the mapping again with one reference per header.`,
+          message: `The mapping ${mappingId}: header ${i + 1} has no reference; add the mapping again with one reference per header.`,
         };
-      const result = await this.#resolveReference(mapping.host, reference);
+      const result = await this.#resolveReference(mappingId, reference);
       if (!result.ok) return result;
       values.push(result.value);
     }
@@ -46,9 +47,9 @@ export class MappingResolver {
     return more.length ? { ok: true, value, more } : { ok: true, value };
   }
 
-  async #resolveReference(host: string, raw: string): Promise<Resolution> {
+  async #resolveReference(mappingId: string, raw: string): Promise<Resolution> {
     const reference = parseSecretReference(raw);
-    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping for ${host}: the reference ${reference.error}.` };
+    if ('error' in reference) return { ok: false, code: 'bad_reference', message: `The mapping ${mappingId}: the reference ${reference.error}.` };
     try {
       if (reference.kind === 'local') {
         const value = await this.deps.secrets.get(localSecretName(reference.name));
@@ -61,7 +62,7 @@ export class MappingResolver {
       return { ok: true, value };
     } catch (err) {
       if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix, ...(err.remedy ? { remedy: err.remedy } : {}) };
-      this.deps.log.error({ mapping: host, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
+      this.deps.log.error({ mapping: mappingId, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
       return { ok: false, code: 'unavailable', message: 'Resolving this mapping failed unexpectedly; see the launcher log.' };
     }
   }

@@ -2,6 +2,7 @@ import type { ControlResult } from '../../shared/control-api.js';
 import { credentialValueProblem } from '../../shared/credential-value.js';
 import { extraReferences } from '../../shared/header-rule.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
+import { mappingNameOf } from '../../shared/settings.js';
 import { ControlError } from '../control-error.js';
 import type { GatewayHandle } from '../core-deps.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
@@ -29,7 +30,7 @@ export class LocalSecrets {
     const users = this.deps.settings
       .get()
       .mappings.filter((m) => m.reference === reference || extraReferences(m.rule).includes(reference))
-      .map((m) => m.host);
+      .map(mappingNameOf);
     if (users.length) await this.deps.gateway.sync(users);
     return { reference, kept: this.deps.secrets.kind };
   }

@@ -1,5 +1,6 @@
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
 import type { GatewayHandle } from '../core-deps.js';
 import { localSecretName, SERVICE_ACCOUNT_TOKEN } from '../secrets/secret-names.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -10,6 +11,7 @@ export interface LauncherResetDeps {
   readonly secrets: SecretStore;
   readonly agents: AgentRegistry;
   readonly gateway: Pick<GatewayHandle, 'sync'>;
+  readonly approvals: Pick<ApprovalService, 'cancelWhere'>;
 }
 
 /** Settings → Reset: forget mappings, agents and the 1Password connection, keychain entries included; keep ports and preferences. */
@@ -22,6 +24,7 @@ export class LauncherReset {
     const locals = current.mappings
       .map((m) => /^local:\/\/(.+)$/.exec(m.reference)?.[1])
       .filter((n): n is string => n !== undefined && LOCAL_SECRET_NAME.test(n));
+    this.deps.approvals.cancelWhere(() => true);
     for (const agent of current.agents) await agents.revoke(agent.name);
     for (const name of locals) await secrets.delete(localSecretName(name));
     await secrets.delete(SERVICE_ACCOUNT_TOKEN);

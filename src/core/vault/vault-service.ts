@@ -6,6 +6,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
 import { VaultError } from './vault-error.js';
 import type { VaultSource } from './vault-source.js';
+import { mappingNameOf } from '../../shared/settings.js';
 
 export interface VaultServiceDeps {
   readonly settings: SettingsRepository;
@@ -73,6 +74,6 @@ export class VaultService {
 
   /** Another source answers for every mapping now: the gateway forgets what it cached. */
   #resyncAll(): Promise<void> {
-    return this.deps.gateway.sync(this.deps.settings.get().mappings.map((m) => m.host));
+    return this.deps.gateway.sync(this.deps.settings.get().mappings.map(mappingNameOf));
   }
 }

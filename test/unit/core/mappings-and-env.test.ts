@@ -174,6 +174,8 @@ describe('path and method rules (issue 12)', () => {
       path: '/repos/acme',
       methods: ['GET', 'HEAD'],
     });
+    expect(buildMapping({ host: 'api.github.com/repos/acme', reference: 'local://gh' }, now)).toMatchObject({ host: 'api.github.com', path: '/repos/acme' });
+    expect(() => buildMapping({ host: 'api.github.com/repos', reference: 'local://gh', path: '/user' }, now)).toThrow(/give the path once/);
     // "/" and no methods: every request to the host, as a v2 mapping.
     expect(buildMapping({ host: 'api.github.com', reference: 'local://gh', path: '/', methods: [] }, now)).not.toHaveProperty('path');
   });

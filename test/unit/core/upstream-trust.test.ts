@@ -8,6 +8,7 @@ import { LauncherCore } from '../../../src/core/launcher-core.js';
 import { launcherLogger } from '../../../src/core/logging/launcher-log.js';
 import { MemorySecretStore } from '../../../src/core/secrets/memory-secret-store.js';
 import { SettingsRepository } from '../../../src/core/settings/settings-repository.js';
+import { SETTINGS_VERSION } from '../../../src/shared/settings.js';
 import type { GatewayChild, Spawner } from '../../../src/core/supervisor/spawner.js';
 import { combinedExtraCa, readExtraCa } from '../../../src/core/upstream-trust.js';
 import { ControlError } from '../../../src/core/control-error.js';
@@ -158,7 +159,10 @@ describe('the extra CA as a setting (control API), shared by both shells', () =>
     expect(configs).toHaveLength(2);
     expect(configs[1]!.extraCaPem).toContain(other.certPem.trim());
     expect(configs[1]!.extraCaPem).toContain(corp.certPem.split('\n')[1]);
-    expect(JSON.parse(readFileSync(path.join(data, 'settings.json'), 'utf8'))).toMatchObject({ version: 2, upstream: { extraCaFile: corpFile } });
+    expect(JSON.parse(readFileSync(path.join(data, 'settings.json'), 'utf8'))).toMatchObject({
+      version: SETTINGS_VERSION,
+      upstream: { extraCaFile: corpFile },
+    });
 
     await expect(CONTROL_HANDLERS['settings.update'](core, { extraCaFile: file('key-only.pem', corp.keyPem) })).rejects.toMatchObject({
       code: 'invalid_params',
