@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import type { ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
+import type { AgentView, ApprovalView, ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
 import { REMEDY_COMMANDS } from '../shared/remedy.js';
 import { shellExports } from '../core/agents/agent-env.js';
 import { ControlError } from '../core/control-error.js';
 import type { RuntimeInfo } from '../core/runtime-file.js';
 import { EXIT } from './exit-codes.js';
+import { listFlag } from './list-flag.js';
 import { doctorEnvironmentNote } from './ignored-flags.js';
 import { mappingAddParams, type HeaderFlag } from './mapping-flags.js';
 import { describeShape } from './providers-command.js';
@@ -64,6 +65,34 @@ function formatDoctor(checks: readonly DoctorCheck[]): string {
     .join('\n');
 }
 
+function formatScope(a: AgentView): string {
+  const scope = a.allow === 'all' ? 'every mapping' : a.allow.length ? a.allow.join(', ') : 'no mapping';
+  const policy = a.policy === 'ask' ? `asks first${a.approved.length ? ` (always: ${a.approved.join(', ')})` : ''}` : 'never asks';
+  return `may use ${scope}; ${policy}`;
+}
+
+export function formatAgents(list: readonly AgentView[]): string {
+  return (
+    list
+      .map(
+        (a) =>
+          `${a.name.padEnd(20)} ${formatScope(a)}\n${' '.repeat(21)}created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`,
+      )
+      .join('\n') || 'No agents.'
+  );
+}
+
+export function formatApprovals(list: readonly ApprovalView[], now: number): string {
+  if (!list.length) return 'No requests are waiting for approval.';
+  return [
+    ...list.map(
+      (a) =>
+        `${a.id}  ${a.agent} wants to use ${a.service ? `${a.service} · ` : ''}${a.mapping}  (gives up in ${Math.max(0, Math.round((a.expiresAt - now) / 1000))} s)`,
+    ),
+    'Answer with: onecli-launcher approvals allow ID [--always] | approvals deny ID',
+  ].join('\n');
+}
+
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   async status(ctx) {
     const status = await ctx.api.call('status.get', {});
@@ -105,22 +134,32 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
         const list = await ctx.api.call('mappings.list', {});
         return print(ctx, list, () =>
           list.length
-            ? list.map((m) => `${m.host.padEnd(28)} ${m.reference}  → ${m.header}${m.route ? `  (/r/${m.route})` : ''}`).join('\n')
+            ? list
+                .map(
+                  (m) =>
+                    `${m.name.padEnd(28)} ${m.reference}  → ${m.header}${m.methods ? `  [${m.methods.join(',')}]` : ''}${m.route ? `  (/r/${m.route})` : ''}`,
+                )
+                .join('\n')
             : 'No mappings yet: onecli-launcher mappings add <host> <op://vault/item/field>',
         );
       }
       case 'add': {
         const m = await ctx.api.call('mappings.add', mappingAddParams(ctx.args.slice(1), ctx.flags, ctx.headerFlags ?? []));
-        return print(ctx, m, () => `Mapped ${m.host} → ${m.reference} (${describeShape(m.rule)}${m.route ? `, base URL /r/${m.route}` : ''}).`);
+        return print(
+          ctx,
+          m,
+          () =>
+            `Mapped ${m.name}${m.methods ? ` for ${m.methods.join(', ')}` : ''} → ${m.reference} (${describeShape(m.rule)}${m.route ? `, base URL /r/${m.route}` : ''}).`,
+        );
       }
       case 'remove': {
-        if (!host) usage('usage: onecli-launcher mappings remove <host>');
+        if (!host) usage('usage: onecli-launcher mappings remove <HOST | HOST/PREFIX>');
         const r = await ctx.api.call('mappings.remove', { host: host as string });
         print(ctx, r, () => (r.removed ? `Removed ${host}.` : `${host} was not mapped.`));
         return r.removed ? EXIT.ok : EXIT.secret;
       }
       case 'test': {
-        if (!host) usage('usage: onecli-launcher mappings test <host>');
+        if (!host) usage('usage: onecli-launcher mappings test <HOST | HOST/PREFIX>');
         const r = await ctx.api.call('mappings.test', { host: host as string });
         print(ctx, r, () => (r.ok ? `✓ ${host}: ${r.header}: ${r.masked}` : `✗ ${host}: ${r.code}: ${r.message}`));
         return r.ok ? EXIT.ok : EXIT.secret;
@@ -179,21 +218,30 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     return usage('usage: onecli-launcher secrets set <name> - | secrets remove <name>');
   },
   async agents(ctx) {
-    const [sub, name] = ctx.args;
+    const [sub, name, ...rest] = ctx.args;
     if (sub === undefined || sub === 'list') {
       const list = await ctx.api.call('agents.list', {});
-      return print(
-        ctx,
-        list,
-        () =>
-          list
-            .map((a) => `${a.name.padEnd(20)} created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`)
-            .join('\n') || 'No agents.',
-      );
+      return print(ctx, list, () => formatAgents(list));
     }
     if (sub === 'create' && name) {
-      const r = await ctx.api.call('agents.create', { name });
-      return print(ctx, { name: r.name }, () => `Created agent "${r.name}". Its environment: onecli-launcher env --agent ${r.name}`);
+      const allow = listFlag(ctx.flags.allow, 'allow');
+      const r = await ctx.api.call('agents.create', { name, ...(allow ? { allow } : {}), ...(ctx.flags.ask ? { policy: 'ask' as const } : {}) });
+      return print(
+        ctx,
+        { name: r.name },
+        () =>
+          `Created agent "${r.name}"${allow ? `, which may use ${allow.join(', ')}` : ''}${ctx.flags.ask ? '; its first use of each mapping waits for your approval' : ''}. Its environment: onecli-launcher env --agent ${r.name}`,
+      );
+    }
+    if ((sub === 'allow' || sub === 'disallow') && name && rest.length) {
+      const a = await ctx.api.call(sub === 'allow' ? 'agents.allow' : 'agents.disallow', { name, mappings: rest.flatMap((m) => m.split(',')).filter(Boolean) });
+      return print(ctx, a, () => `${a.name} ${formatScope(a)}.`);
+    }
+    if (sub === 'policy' && name) {
+      const [policy] = rest;
+      if (policy !== 'ask' && policy !== 'allow') usage('usage: onecli-launcher agents policy <name> ask|allow');
+      const a = await ctx.api.call('agents.update', { name, policy: policy as 'ask' | 'allow' });
+      return print(ctx, a, () => `${a.name} ${formatScope(a)}.`);
     }
     if (sub === 'revoke' && name) {
       const r = await ctx.api.call('agents.revoke', { name });
@@ -202,7 +250,29 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       );
       return r.revoked ? EXIT.ok : EXIT.secret;
     }
-    return usage('usage: onecli-launcher agents [list] | create <name> | revoke <name>');
+    return usage(
+      'usage: onecli-launcher agents [list] | create <name> [--allow M,M] [--ask] | allow <name> M… | disallow <name> M… | policy <name> ask|allow | revoke <name>',
+    );
+  },
+  async approvals(ctx) {
+    const [sub, id, extra] = ctx.args;
+    if (sub === undefined || sub === 'list') {
+      const list = await ctx.api.call('approvals.list', {});
+      return print(ctx, list, () => formatApprovals(list, Date.now()));
+    }
+    if ((sub === 'allow' || sub === 'deny') && id && extra === undefined) {
+      if (sub === 'deny' && ctx.flags.always) usage('--always goes with approvals allow, not deny');
+      const decision = sub === 'deny' ? 'deny' : ctx.flags.always ? 'always' : 'session';
+      const r = await ctx.api.call('approvals.decide', { id, decision });
+      return print(ctx, r, () =>
+        r.decision === 'deny'
+          ? `Denied: ${r.agent} gets 403 denied for ${r.mapping} (and is not asked about it again for 10 minutes).`
+          : r.decision === 'always'
+            ? `Allowed ${r.agent} to use ${r.mapping} always (kept in its settings; change it under Agents).`
+            : `Allowed ${r.agent} to use ${r.mapping} for this session (until 10 minutes without use, 12 hours at most).`,
+      );
+    }
+    return usage('usage: onecli-launcher approvals [list] | allow <id> [--always] | deny <id>');
   },
   async ca(ctx) {
     if (ctx.args[0] !== 'rotate') usage('usage: onecli-launcher ca rotate');

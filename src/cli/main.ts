@@ -19,15 +19,16 @@ Usage: onecli-launcher <command> [options]
   status | doctor               what runs, and what needs fixing
   env [--agent NAME]            shell exports for an agent: eval "$(onecli-launcher env)"
   run [--agent NAME] -- CMD     run a command with that environment
-  mappings [list]               mapped hosts
+  mappings [list]               mappings, named HOST or HOST/PREFIX
   mappings add HOST REF [REF…]  REF is op://vault/item/field or local://name; a known host
                                 gets its catalog preset (providers list), others Bearer
+           [--path PREFIX] [--method GET,POST]  only these requests get it (most specific wins)
            [--header NAME [--template "Bearer {value}"]]…  one header per REF, in order
            [--basic "x-access-token:{value}"]  Basic auth (RFC 7617) from a template
            [--query NAME]               the value in the query parameter NAME (?key=…)
            [--preset ID]                a catalog entry's shape on any host (GitHub Enterprise)
            [--replace]
-  mappings remove|test HOST     remove; resolve and show a masked value
+  mappings remove|test NAME     remove; resolve and show a masked value (NAME: HOST or HOST/PREFIX)
   mappings import               suggestions from 1Password items with URLs
   providers list [--json]       the provider catalog: hosts, shape, route, variables
   pair --service-account -      token on stdin (or a prompt), kept in the keychain
@@ -35,7 +36,15 @@ Usage: onecli-launcher <command> [options]
   pair --disconnect
   secrets set NAME -            a local secret (value on stdin), used as local://NAME
   secrets remove NAME
-  agents [list] | create NAME | revoke NAME
+  agents [list]                 agents, their scope (allow) and policy
+  agents create NAME [--allow M,M] [--ask]
+                                no --allow: every mapping; --ask: approve first uses
+  agents allow|disallow NAME M… change what an agent may use (M: a mapping name)
+  agents policy NAME ask|allow  ask before first uses, or not
+  agents revoke NAME
+  approvals [list]              requests waiting for your approval
+  approvals allow ID [--always] allow for this session (10 min idle, 12 h), or always
+  approvals deny ID
   ca rotate                     a new local CA, same file paths
   gateway restart
   ui [--open]                   a one-time sign-in link for the UI of a running serve
@@ -65,6 +74,11 @@ const OPTIONS = {
   query: { type: 'string' },
   preset: { type: 'string' },
   replace: { type: 'boolean' },
+  path: { type: 'string' },
+  method: { type: 'string' },
+  allow: { type: 'string' },
+  ask: { type: 'boolean' },
+  always: { type: 'boolean' },
   'service-account': { type: 'string' },
   desktop: { type: 'boolean' },
   account: { type: 'string' },

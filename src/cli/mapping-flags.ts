@@ -1,5 +1,6 @@
 import type { ControlParams } from '../shared/control-api.js';
 import { ControlError } from '../core/control-error.js';
+import { listFlag } from './list-flag.js';
 
 /** One `--header NAME [--template T]` pair, in the order given; a `--template` alone has no name (the default header). */
 export interface HeaderFlag {
@@ -37,7 +38,7 @@ function usage(message: string): ControlError {
 }
 
 export const MAPPINGS_ADD_USAGE =
-  'usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [more references…] [--header NAME [--template "Bearer {value}"]]… | --basic "USER:{value}" | --query NAME | --preset ID [--replace]';
+  'usage: onecli-launcher mappings add <host> <op://vault/item/field | local://name> [more references…] [--path PREFIX] [--method GET,POST] [--header NAME [--template "Bearer {value}"]]… | --basic "USER:{value}" | --query NAME | --preset ID [--replace]';
 
 /**
  * `mappings add HOST REF [REF…]` flags as control-API params. What one mapping cannot express is
@@ -69,6 +70,10 @@ export function mappingAddParams(
   if (query !== undefined) params.query = query;
   if (preset !== undefined) params.preset = preset;
   if (references.length) params.references = references;
+  const path = text('path');
+  const methods = listFlag(flags.method, 'method');
+  if (path !== undefined) params.path = path;
+  if (methods) params.methods = methods;
   if (flags.replace) params.replace = true;
   return params;
 }
