@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { DoctorCheck, SettingsView, StatusView } from '../../../src/shared/control-api.js';
+import type { ApprovalView, DoctorCheck, SettingsView, StatusView } from '../../../src/shared/control-api.js';
 import type { ActivityEntry } from '../../../src/shared/gateway-messages.js';
 import { asCallError, type ControlCallError } from '../transport/control-call-error.js';
 import { useApi } from './api-context.js';
@@ -21,6 +21,10 @@ export interface LiveState {
     readonly busy: boolean;
     readonly error: ControlCallError | undefined;
   };
+  /** Requests held for the user's approval, oldest first: the approval cards. */
+  readonly approvals: readonly ApprovalView[];
+  /** Drops a card at once (answered here), before the launcher's event confirms it. */
+  dropApproval(id: string): void;
   runDoctor(): Promise<readonly DoctorCheck[] | undefined>;
   refreshStatus(): void;
   setSettings(settings: SettingsView): void;
@@ -41,6 +45,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [activity, setActivity] = useState<readonly ActivityEntry[]>([]);
   const [activityError, setActivityError] = useState<ControlCallError>();
   const [doctor, setDoctor] = useState<LiveState['doctor']>({ checks: undefined, checkedAt: 0, busy: false, error: undefined });
+  const [approvals, setApprovals] = useState<readonly ApprovalView[]>([]);
+  const dropApproval = useCallback((id: string) => setApprovals((list) => list.filter((a) => a.id !== id)), []);
 
   const refreshStatus = useCallback(() => {
     api.call('status.get', {}).then(
@@ -64,6 +70,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       (recent) => current && setActivity((live) => [...recent.filter((r) => !live.some((l) => sameEntry(l, r))), ...live].slice(-ACTIVITY_SHOWN)),
       (err: unknown) => current && setActivityError(asCallError(err)),
     );
+    // An event may come first; it is the newer list, so the fetched one only fills an empty start.
+    let approvalsEvented = false;
+    api.call('approvals.list', {}).then(
+      (pending) => current && !approvalsEvented && setApprovals(pending),
+      // No cards is the safe fallback: a held request still gives up on its own after 60 s.
+      () => undefined,
+    );
     const unsubscribe = api.subscribe((event) => {
       if (event.type === 'status') {
         setStatus(event.status);
@@ -72,6 +85,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         setActivity((list) => [...list, ...event.entries].slice(-ACTIVITY_SHOWN));
         // Status carries the last errors, but the launcher sends no status event when one is added.
         if (event.entries.some((e) => e.error)) refreshStatus();
+      } else if (event.type === 'approvals') {
+        approvalsEvented = true;
+        setApprovals(event.pending);
       } else setDoctor((d) => ({ ...d, checks: event.checks, checkedAt: Date.now() }));
     });
     return () => {
@@ -93,8 +109,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   const value = useMemo<LiveState>(
-    () => ({ status, statusError, settings, settingsError, activity, activityError, doctor, runDoctor, refreshStatus, setSettings }),
-    [status, statusError, settings, settingsError, activity, activityError, doctor, runDoctor, refreshStatus],
+    () => ({ status, statusError, settings, settingsError, activity, activityError, doctor, approvals, dropApproval, runDoctor, refreshStatus, setSettings }),
+    [status, statusError, settings, settingsError, activity, activityError, doctor, approvals, dropApproval, runDoctor, refreshStatus],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

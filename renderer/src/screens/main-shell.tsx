@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useLive } from '../api/live-state.js';
+import { ApprovalCards } from '../components/approval-cards.js';
 import { StatusDot } from '../components/status-dot.js';
 import { TabBar, panelId, tabId, type TabSpec } from '../components/tab-bar.js';
 import { gatewayHealth } from '../format/gateway-health.js';
@@ -52,6 +53,7 @@ export function MainShell({ onReset }: { onReset(): void }) {
       <NavigationContext.Provider value={setScreen}>
         <RemedySlot.Provider value={remedyAction}>
           <main className="content" id="content">
+            <ApprovalCards />
             <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
               {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
               {screen === 'mappings' && <MappingsScreen />}

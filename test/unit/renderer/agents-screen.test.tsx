@@ -1,11 +1,18 @@
 // @vitest-environment happy-dom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import type { ControlResult } from '../../../src/shared/control-api.js';
+import type { AgentView, ControlResult, MappingView } from '../../../src/shared/control-api.js';
 import { AgentsScreen } from '../../../renderer/src/screens/agents/agents-screen.js';
 import { activityEntry, deferred, refusal, renderScreen } from './support/fake-launcher.js';
 
-const claude = { name: 'claude', createdAt: '2025-03-04T10:00:00.000Z', lastUsed: Date.now() - 5 * 60_000 };
+const claude: AgentView = {
+  name: 'claude',
+  createdAt: '2025-03-04T10:00:00.000Z',
+  lastUsed: Date.now() - 5 * 60_000,
+  allow: 'all',
+  policy: 'allow',
+  approved: [],
+};
 const envFor = (agent: string) => ({
   agent,
   vars: { HTTPS_PROXY: `http://x:tok_${agent}@127.0.0.1:10255`, ANTHROPIC_BASE_URL: 'http://127.0.0.1:10255/r/anthropic' },
@@ -48,7 +55,7 @@ describe('Agents screen', () => {
     const { launcher, user } = renderScreen(<AgentsScreen />, {
       'agents.list': () => [...agents],
       'agents.create': ({ name }) => {
-        agents.push({ name, createdAt: new Date().toISOString(), lastUsed: undefined as never });
+        agents.push({ name, createdAt: new Date().toISOString(), allow: 'all', policy: 'allow', approved: [] });
         return { name, token: 'tok_secret_once' };
       },
       'env.get': ({ agent }) => envFor(agent ?? 'default'),
@@ -133,5 +140,69 @@ describe('Agents screen', () => {
       'agents.list': () => Promise.reject(refusal('no_keychain', 'No keychain is reachable: agent tokens cannot be read. See Doctor.')),
     });
     expect((await screen.findByRole('alert')).textContent).toBe('No keychain is reachable: agent tokens cannot be read. See Doctor.');
+  });
+
+  test('Access: every mapping or only some, ask first, and "always" answers can be taken back', async () => {
+    const ci: AgentView = { ...claude, name: 'ci', allow: 'all', policy: 'ask', approved: ['api.anthropic.com'] };
+    const github: MappingView = {
+      name: 'api.github.com/repos',
+      host: 'api.github.com',
+      path: '/repos',
+      methods: ['GET'],
+      reference: 'local://gh',
+      rule: { type: 'bearer' },
+      header: 'authorization',
+      createdAt: '2025-03-04T10:00:00.000Z',
+    };
+    const anthropic: MappingView = {
+      name: 'api.anthropic.com',
+      host: 'api.anthropic.com',
+      reference: 'local://a',
+      rule: { type: 'x-api-key' },
+      header: 'x-api-key',
+      createdAt: '2025-03-04T10:00:00.000Z',
+    };
+    let current = ci;
+    const { launcher, user } = renderScreen(<AgentsScreen />, {
+      'agents.list': () => [current],
+      'mappings.list': () => [anthropic, github],
+      'agents.update': ({ name, allow, policy, approved }) => {
+        current = { ...current, name, allow: allow ?? current.allow, policy: policy ?? current.policy, approved: approved ?? current.approved };
+        return current;
+      },
+    });
+    const row = within(await screen.findByRole('list', { name: 'Agents' })).getAllByRole('listitem')[0] as HTMLElement;
+    expect(within(row).getByText(/^May use/).textContent).toBe('May use every mapping · asks before first use');
+    await user.click(within(row).getByRole('button', { name: 'Access' }));
+    const form = screen.getByRole('form', { name: 'Access for ci' });
+    expect(within(form).getByRole('switch', { name: 'Ask before its first use of each mapping' })).toHaveProperty('checked', true);
+    await user.click(within(form).getByRole('radio', { name: 'Only these' }));
+    // Nothing chosen: said at the field, nothing sent.
+    await user.click(within(form).getByRole('button', { name: 'Save access' }));
+    expect(within(form).getByText(/^Choose at least one mapping/)).toBeTruthy();
+    expect(launcher.callsOf('agents.update')).toEqual([]);
+    await user.click(within(form).getByRole('checkbox', { name: /api\.github\.com\/repos/ }));
+    await user.click(within(form).getByRole('button', { name: 'Ask again for api.anthropic.com' }));
+    await user.click(within(form).getByRole('button', { name: 'Save access' }));
+    expect(launcher.callsOf('agents.update')).toEqual([{ name: 'ci', allow: ['api.github.com/repos'], policy: 'ask', approved: [] }]);
+    expect(await within(row).findByText('May use api.github.com/repos · asks before first use')).toBeTruthy();
+    expect(screen.queryByRole('form', { name: 'Access for ci' })).toBeNull();
+  });
+
+  test('a new agent can be made to ask first', async () => {
+    const agents: AgentView[] = [];
+    const { launcher, user } = renderScreen(<AgentsScreen />, {
+      'agents.list': () => [...agents],
+      'agents.create': ({ name, policy }) => {
+        agents.push({ ...claude, name, policy: policy ?? 'allow' });
+        return { name, token: 'tok_secret_once' };
+      },
+      'env.get': ({ agent }) => envFor(agent ?? 'default'),
+    });
+    await screen.findByText('No agents yet.');
+    await user.type(screen.getByLabelText('New agent'), 'claude');
+    await user.click(screen.getByRole('switch', { name: 'Ask before its first use of each mapping' }));
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(launcher.callsOf('agents.create')).toEqual([{ name: 'claude', policy: 'ask' }]);
   });
 });

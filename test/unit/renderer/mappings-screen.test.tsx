@@ -6,6 +6,7 @@ import { MappingsScreen } from '../../../renderer/src/screens/mappings/mappings-
 import { deferred, refusal, renderScreen } from './support/fake-launcher.js';
 
 const anthropic: MappingView = {
+  name: 'api.anthropic.com',
   host: 'api.anthropic.com',
   reference: 'op://Dev/Anthropic/credential',
   rule: { type: 'x-api-key' },
@@ -14,6 +15,7 @@ const anthropic: MappingView = {
   createdAt: '2025-03-04T10:00:00.000Z',
 };
 const asView = (p: { host: string; reference: string; header?: string }): MappingView => ({
+  name: p.host,
   host: p.host,
   reference: p.reference,
   rule: { type: 'bearer' },
@@ -216,5 +218,48 @@ describe('Mappings screen', () => {
       'mappings.list': () => Promise.reject(refusal('unavailable', 'Settings are being migrated; reopen this window in a moment.')),
     });
     expect((await screen.findByRole('alert')).textContent).toBe('Settings are being migrated; reopen this window in a moment.');
+  });
+
+  test('a path prefix and methods: sent with the mapping, shown on its row under its HOST/PREFIX name', async () => {
+    const mappings: MappingView[] = [];
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [...mappings],
+      'picker.vaults': () => [],
+      'mappings.add': (p) => {
+        const m: MappingView = {
+          ...asView(p),
+          name: `${p.host}${p.path ?? ''}`,
+          ...(p.path ? { path: p.path } : {}),
+          ...(p.methods ? { methods: p.methods } : {}),
+        };
+        mappings.push(m);
+        return m;
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await user.type(screen.getByLabelText('Host'), 'api.github.com');
+    await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
+    await user.type(screen.getByLabelText('Reference'), 'local://gh-read');
+    await user.click(screen.getByText('Path and methods (optional)'));
+    await user.type(screen.getByLabelText('Path prefix'), '/repos/acme');
+    await user.type(screen.getByLabelText('Methods'), 'get, head');
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.github.com', reference: 'local://gh-read', path: '/repos/acme', methods: ['GET', 'HEAD'] }]);
+    expect(await screen.findByText(/^Mapped api\.github\.com\/repos\/acme/)).toBeTruthy();
+    expect(rowOf('api.github.com/repos/acme').textContent).toMatch(/GET, HEAD only · Header authorization/);
+  });
+
+  test('a path or methods the gateway would refuse are explained at the field, and nothing is sent', async () => {
+    const { launcher, user } = renderScreen(<MappingsScreen />, { 'mappings.list': () => [], 'picker.vaults': () => [] });
+    await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await user.type(screen.getByLabelText('Host'), 'api.github.com');
+    await user.click(screen.getByText('Path and methods (optional)'));
+    await user.type(screen.getByLabelText('Path prefix'), '/repos/../admin');
+    await user.type(screen.getByLabelText('Methods'), 'GET, PO-ST');
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(screen.getByLabelText('Path prefix').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('A path prefix may not contain “.” or “..” segments.')).toBeTruthy();
+    expect(screen.getByText('“PO-ST” is not an HTTP method: use names such as GET, POST.')).toBeTruthy();
+    expect(launcher.callsOf('mappings.add')).toEqual([]);
   });
 });

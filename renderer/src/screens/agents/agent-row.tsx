@@ -1,13 +1,12 @@
 import { useState } from 'react';
-import type { ControlResult } from '../../../../src/shared/control-api.js';
+import type { AgentView, MappingView } from '../../../../src/shared/control-api.js';
 import type { ActivityEntry } from '../../../../src/shared/gateway-messages.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { calendarDay, timeAgo } from '../../format/time.js';
+import { AgentAccess, scopeSummary } from './agent-access.js';
 import { AgentSetup } from './agent-setup.js';
-
-type Agent = ControlResult<'agents.list'>[number];
 
 /** Hosts this agent reached lately, newest first, with how many requests and when. */
 function usage(activity: readonly ActivityEntry[], agent: string) {
@@ -20,10 +19,19 @@ function usage(activity: readonly ActivityEntry[], agent: string) {
   return [...byHost.entries()].sort((a, b) => b[1].last - a[1].last);
 }
 
-export function AgentRow({ agent, activity, onRevoked }: { agent: Agent; activity: readonly ActivityEntry[]; onRevoked(): void }) {
+interface Props {
+  readonly agent: AgentView;
+  readonly mappings: readonly MappingView[] | undefined;
+  readonly activity: readonly ActivityEntry[];
+  onRevoked(): void;
+  onChanged(): void;
+}
+
+export function AgentRow({ agent, mappings, activity, onRevoked, onChanged }: Props) {
   const revoke = useAction('agents.revoke');
   const [confirming, setConfirming] = useState(false);
   const [showSetup, setShowSetup] = useState(false);
+  const [editing, setEditing] = useState(false);
   const used = usage(activity, agent.name);
   return (
     <li className="list-row agent-row">
@@ -31,6 +39,9 @@ export function AgentRow({ agent, activity, onRevoked }: { agent: Agent; activit
         <strong>{agent.name}</strong>
         <span className="small muted">
           Created {calendarDay(agent.createdAt)} · {agent.lastUsed ? `last used ${timeAgo(agent.lastUsed)}` : 'not used yet'}
+        </span>
+        <span className="small">
+          May use {scopeSummary(agent)} · {agent.policy === 'ask' ? 'asks before first use' : 'never asks'}
         </span>
         {used.length > 0 && (
           <ul className="usage" aria-label={`Hosts ${agent.name} used`}>
@@ -44,6 +55,9 @@ export function AgentRow({ agent, activity, onRevoked }: { agent: Agent; activit
         )}
       </div>
       <div className="row-actions" role="group" aria-label={`Actions for ${agent.name}`}>
+        <ActionButton small aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+          Access
+        </ActionButton>
         <ActionButton small aria-expanded={showSetup} onClick={() => setShowSetup((s) => !s)}>
           {showSetup ? 'Hide setup' : 'Setup'}
         </ActionButton>
@@ -51,6 +65,19 @@ export function AgentRow({ agent, activity, onRevoked }: { agent: Agent; activit
           Revoke
         </ActionButton>
       </div>
+      {editing && (
+        <div className="row-result">
+          <AgentAccess
+            agent={agent}
+            mappings={mappings}
+            onCancel={() => setEditing(false)}
+            onSaved={() => {
+              setEditing(false);
+              onChanged();
+            }}
+          />
+        </div>
+      )}
       {showSetup && (
         <div className="row-result">
           <AgentSetup agent={agent.name} />

@@ -15,8 +15,10 @@ export function AgentsScreen() {
   const id = useId();
   const list = useQuery('agents.list', {});
   const { activity } = useLive();
+  const mappings = useQuery('mappings.list', {});
   const create = useAction('agents.create');
   const [name, setName] = useState('');
+  const [ask, setAsk] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [created, setCreated] = useState<string>();
 
@@ -27,9 +29,10 @@ export function AgentsScreen() {
     const bad = AGENT_NAME.test(wanted) ? undefined : 'Use lower-case letters, digits, ".", "_" or "-" (up to 40), such as ci-bot.';
     setProblem(bad);
     if (bad) return;
-    const agent = await create.run({ name: wanted });
+    const agent = await create.run({ name: wanted, ...(ask ? { policy: 'ask' as const } : {}) });
     if (!agent) return;
     setName('');
+    setAsk(false);
     setCreated(agent.name);
     list.reload();
   };
@@ -37,7 +40,9 @@ export function AgentsScreen() {
   return (
     <>
       <ScreenHead title="Agents" />
-      <p className="lead">Each agent gets its own token, so you can see what it used and cut it off alone.</p>
+      <p className="lead">
+        Each agent gets its own token, so you can see what it used and cut it off alone. Under Access, choose what it may use and whether it asks you first.
+      </p>
       <form className="card card-padded" onSubmit={(e) => void submit(e)} noValidate>
         <div className="inline-form">
           <TextField
@@ -53,6 +58,10 @@ export function AgentsScreen() {
           <ActionButton type="submit" variant="primary" busy={create.busy} busyLabel="Creating…">
             Create
           </ActionButton>
+        </div>
+        <div className="toggle-row">
+          <label htmlFor={`${id}-ask`}>Ask before its first use of each mapping</label>
+          <input id={`${id}-ask`} type="checkbox" role="switch" className="switch" checked={ask} onChange={(e) => setAsk(e.target.checked)} />
         </div>
         <ErrorNote error={create.error} />
       </form>
@@ -73,7 +82,9 @@ export function AgentsScreen() {
             <AgentRow
               key={a.name}
               agent={a}
+              mappings={mappings.data}
               activity={activity}
+              onChanged={() => list.reload()}
               onRevoked={() => {
                 if (created === a.name) setCreated(undefined);
                 list.reload();

@@ -7,6 +7,23 @@ import { ErrorNote } from '../../components/notes.js';
 import { SecretPicker } from '../../components/secret-picker.js';
 import { TextField } from '../../components/text-field.js';
 
+/** Methods as typed (`get, POST`): each once, upper-case; a problem sentence for anything else. */
+export function parseMethods(raw: string): { methods: string[] } | { problem: string } {
+  const methods: string[] = [];
+  for (const m of raw.split(/[\s,]+/).filter(Boolean)) {
+    if (!/^[A-Za-z]{1,20}$/.test(m)) return { problem: `“${m.slice(0, 30)}” is not an HTTP method: use names such as GET, POST.` };
+    if (!methods.includes(m.toUpperCase())) methods.push(m.toUpperCase());
+  }
+  return { methods };
+}
+
+/** A path prefix as typed: a plain path, no query, no dot segments; the core has the last word. */
+export function pathProblem(raw: string): string | undefined {
+  if (/[?#\s\\]/.test(raw)) return 'Use a plain path such as /v1/files: no query, fragment, spaces or backslashes.';
+  if (raw.split('/').some((seg) => seg === '.' || seg === '..')) return 'A path prefix may not contain “.” or “..” segments.';
+  return undefined;
+}
+
 /** A shared rule's sentence, as the form shows it: "The header must …". */
 const asSentence = (problem: string) => `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
 
@@ -18,7 +35,7 @@ interface Props {
   onCancel?(): void;
 }
 
-type Problems = Partial<Record<'host' | 'reference' | 'header' | 'template', string>>;
+type Problems = Partial<Record<'host' | 'reference' | 'header' | 'template' | 'path' | 'methods', string>>;
 
 /**
  * Add or edit a mapping: a host, the secret (picked from 1Password or typed as op://… or
@@ -33,6 +50,8 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
   const [typed, setTyped] = useState(editing?.reference ?? '');
   const [header, setHeader] = useState(custom?.header ?? '');
   const [template, setTemplate] = useState(custom?.template ?? '');
+  const [path, setPath] = useState(editing?.path ?? '');
+  const [methods, setMethods] = useState(editing?.methods?.join(', ') ?? '');
   const [problems, setProblems] = useState<Problems>({});
   const save = useAction('mappings.add');
   const reference = how === 'pick' ? picked : typed.trim();
@@ -49,6 +68,10 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
     if (headerProblem) found.header = asSentence(headerProblem);
     const templateProblem = template.trim() ? valueTemplateProblem(template.trim()) : undefined;
     if (templateProblem) found.template = asSentence(templateProblem);
+    const pathFound = path.trim() ? pathProblem(path.trim()) : undefined;
+    if (pathFound) found.path = pathFound;
+    const parsedMethods = parseMethods(methods);
+    if ('problem' in parsedMethods) found.methods = parsedMethods.problem;
     setProblems(found);
     if (Object.keys(found).length) return;
     const saved = await save.run({
@@ -56,6 +79,8 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
       reference,
       ...(header.trim() ? { header: header.trim() } : {}),
       ...(template.trim() ? { template: template.trim() } : {}),
+      ...(path.trim() ? { path: path.trim() } : {}),
+      ...('methods' in parsedMethods && parsedMethods.methods.length ? { methods: parsedMethods.methods } : {}),
       ...(editing ? { replace: true } : {}),
     });
     if (saved) onSaved(saved);
@@ -66,6 +91,11 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
       {editing ? (
         <p className="form-fixed">
           <span className="muted">Host</span> <strong>{editing.host}</strong>
+          {editing.path && (
+            <>
+              <span className="muted">Path</span> <strong>{editing.path}</strong>
+            </>
+          )}
         </p>
       ) : (
         <TextField
@@ -120,6 +150,38 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
           </p>
         )}
       </fieldset>
+
+      <details className="disclosure" open={Boolean(editing?.path ?? editing?.methods)}>
+        <summary>Path and methods (optional)</summary>
+        <p className="hint">
+          Without them, every request to the host gets the secret. With them, only matching requests do; a host can have one mapping per path, and the longest
+          matching path wins.
+        </p>
+        {!editing && (
+          <TextField
+            id={`${id}-path`}
+            label="Path prefix"
+            value={path}
+            onChange={setPath}
+            placeholder="/repos/acme"
+            hint="Requests under this path, such as /repos/acme/… ."
+            problem={problems.path}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+        <TextField
+          id={`${id}-methods`}
+          label="Methods"
+          value={methods}
+          onChange={setMethods}
+          placeholder="GET, HEAD"
+          hint="Only these methods get the secret; leave empty for every method."
+          problem={problems.methods}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </details>
 
       <details className="disclosure" open={Boolean(custom)}>
         <summary>Header (optional)</summary>

@@ -15,9 +15,10 @@ export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingVie
   return (
     <li className="list-row mapping-row">
       <div className="row-main">
-        <strong className="host">{mapping.host}</strong>
+        <strong className="host">{mapping.name}</strong>
         <span className="mono small muted">{mapping.reference}</span>
         <span className="small">
+          {mapping.methods ? <>{mapping.methods.join(', ')} only · </> : null}
           Header <code>{mapping.header}</code>
           {mapping.route ? (
             <>
@@ -27,11 +28,11 @@ export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingVie
           ) : null}
         </span>
       </div>
-      <div className="row-actions" role="group" aria-label={`Actions for ${mapping.host}`}>
-        <ActionButton small busy={test.busy} busyLabel="Testing…" onClick={() => void test.run({ host: mapping.host })}>
+      <div className="row-actions" role="group" aria-label={`Actions for ${mapping.name}`}>
+        <ActionButton small busy={test.busy} busyLabel="Testing…" onClick={() => void test.run({ host: mapping.name })}>
           Test
         </ActionButton>
-        <ActionButton small busy={probe.busy} busyLabel="Sending…" onClick={() => void probe.run({ host: mapping.host })}>
+        <ActionButton small busy={probe.busy} busyLabel="Sending…" onClick={() => void probe.run({ host: mapping.name })}>
           Test a request
         </ActionButton>
         <ActionButton small onClick={onEdit}>
@@ -49,7 +50,7 @@ export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingVie
       </div>
       {confirming && (
         <ConfirmDialog
-          title={`Remove ${mapping.host}?`}
+          title={`Remove ${mapping.name}?`}
           confirmLabel="Remove"
           busyLabel="Removing…"
           busy={remove.busy}
@@ -59,14 +60,16 @@ export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingVie
             setConfirming(false);
           }}
           onConfirm={() =>
-            void remove.run({ host: mapping.host }).then((r) => {
+            void remove.run({ host: mapping.name }).then((r) => {
               if (!r) return;
               setConfirming(false);
               onRemoved();
             })
           }
         >
-          <p>Agents calling {mapping.host} will no longer get a key added. The secret stays in 1Password.</p>
+          <p>
+            Agents calling {mapping.name} will no longer get a key added, and agents allowed to use it lose it from their access. The secret stays in 1Password.
+          </p>
         </ConfirmDialog>
       )}
     </li>

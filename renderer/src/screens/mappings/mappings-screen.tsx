@@ -39,14 +39,14 @@ export function MappingsScreen() {
             <Icon name="back" />
           </button>
           <h1 ref={formHeading} tabIndex={-1}>
-            {editing ? `Edit ${editing.host}` : 'Add a mapping'}
+            {editing ? `Edit ${editing.name}` : 'Add a mapping'}
           </h1>
         </div>
         <MappingForm
-          key={editing?.host ?? 'new'}
+          key={editing?.name ?? 'new'}
           {...(editing ? { editing } : {})}
           submitLabel={editing ? 'Save' : 'Add mapping'}
-          onSaved={(m) => backToList(editing ? `Saved ${m.host}.` : `Mapped ${m.host}: requests to it get the ${m.header} header.`)}
+          onSaved={(m) => backToList(editing ? `Saved ${m.name}.` : `Mapped ${m.name}: requests to it get the ${m.header} header.`)}
           onCancel={() => backToList()}
         />
       </>
@@ -75,7 +75,7 @@ export function MappingsScreen() {
       {list.data && list.data.length > 0 && (
         <ul className="card list" aria-label="Mappings">
           {list.data.map((m) => (
-            <MappingRow key={m.host} mapping={m} onEdit={() => setView({ kind: 'edit', mapping: m })} onRemoved={() => backToList(`Removed ${m.host}.`)} />
+            <MappingRow key={m.name} mapping={m} onEdit={() => setView({ kind: 'edit', mapping: m })} onRemoved={() => backToList(`Removed ${m.name}.`)} />
           ))}
         </ul>
       )}

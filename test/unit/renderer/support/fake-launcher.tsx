@@ -80,6 +80,9 @@ const BASE_ANSWERS: Answers = {
   'settings.get': () => settingsView(),
   'activity.recent': () => [],
   'doctor.run': () => [],
+  'approvals.list': () => [],
+  // The agents screen lists mappings for its access editor.
+  'mappings.list': () => [],
 };
 
 export interface FakeLauncher extends ScriptedControlMain {
