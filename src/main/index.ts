@@ -72,9 +72,9 @@ async function start(): Promise<void> {
   const shellLog = log.child({ component: 'shell' });
 
   // Built below; the notification and dialog hooks need them once they exist.
-  const late: { core?: LauncherCore; popover?: Popover } = {};
+  const late: { core?: LauncherCore; popover?: Popover; showPopover?: () => void } = {};
   let notificationsFailed = false;
-  const notifyUser = (title: string, body: string) => {
+  const notifyUser = (title: string, body: string, opens?: 'popover') => {
     if (!Notification.isSupported()) return;
     showNotification(
       (options) => new Notification(options),
@@ -85,6 +85,7 @@ async function start(): Promise<void> {
         if (!notificationsFailed) late.core?.reportNotice('notifications-failed');
         notificationsFailed = true;
       },
+      opens === 'popover' ? () => late.showPopover?.() : undefined,
     );
   };
   let updater: Updater | undefined;
@@ -169,6 +170,7 @@ async function start(): Promise<void> {
     );
   tray.on('click', (event, bounds) => (trayClickOpensMenu(event) ? showMenu() : shown.toggle(bounds)));
   tray.on('right-click', showMenu);
+  late.showPopover = () => shown.show(tray.getBounds());
   showRequests.attach(() => shown.show(tray.getBounds()), { openedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin });
   let trayTooltip = '';
   core.events.on('event', (event) => {

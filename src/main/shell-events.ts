@@ -65,8 +65,10 @@ export function showNotification(
   create: (options: NotificationConstructorOptions) => Pick<Notification, 'on' | 'show'>,
   options: { title: string; body: string },
   onFailed: (error: string) => void,
+  onClick?: () => void,
 ): void {
   const notification = create(options);
   notification.on('failed', (_event, error) => onFailed(String(error).slice(0, 200)));
+  if (onClick) notification.on('click', onClick);
   notification.show();
 }

@@ -222,8 +222,11 @@ export class Notification extends EventEmitter {
   static isSupported = () => true;
   /** Set to an error text to play macOS refusing notifications: `show()` then emits `failed` (event, error). */
   static failWith: string | undefined;
+  /** Every notification made, to click one as the user would (`emit('click')`). */
+  static readonly created: Notification[] = [];
   constructor(readonly options: { title: string; body: string }) {
     super();
+    Notification.created.push(this);
   }
   show = () => {
     record('Notification.show', this.options);

@@ -217,6 +217,35 @@ describe('the shell booted against the stub', () => {
     Notification.failWith = undefined;
   });
 
+  test('an agent that asks: a notification, a click opens the popover, and the answer reaches the gateway (issue 12)', async () => {
+    const fork = utilityProcess.forks.at(-1)!;
+    expect(await call('mappings.add', { host: 'api.anthropic.com', reference: 'local://anthropic' })).toMatchObject({ ok: true });
+    expect(await call('agents.update', { name: 'default', policy: 'ask' })).toMatchObject({ ok: true, result: { policy: 'ask' } });
+    await until(() => posted('set-agents')(fork).some((m) => JSON.stringify(m).includes('"ask":true')), 'the policy to reach the gateway');
+    popover().hide();
+    const before = Notification.created.length;
+    fork.child.emit('message', { type: 'approval-request', requestId: 7, agent: 'default', mappingId: 'api.anthropic.com' });
+    await until(() => Notification.created.length > before, 'a notification');
+    const notification = Notification.created.at(-1)!;
+    expect(notification.options.title).toBe('default wants to use Anthropic');
+    expect(notification.options.body).not.toMatch(/oc_|sk-/);
+    await until(
+      () =>
+        (popover().webContents.sent as { payload: { type: string; pending?: unknown[] } }[]).some(
+          (m) => m.payload.type === 'approvals' && m.payload.pending?.length === 1,
+        ),
+      'the card to reach the page',
+    );
+    notification.emit('click');
+    expect(popover().visible).toBe(true);
+    const pending = (await call('approvals.list')).result as unknown as { id: string; agent: string }[];
+    expect(pending).toEqual([expect.objectContaining({ agent: 'default', mapping: 'api.anthropic.com', service: 'Anthropic' })]);
+    expect(await call('approvals.decide', { id: pending[0]!.id, decision: 'session' })).toMatchObject({ ok: true, result: { decision: 'session' } });
+    await until(() => posted('approval')(fork).length > 0, 'the answer to reach the gateway');
+    expect(posted('approval')(fork)).toEqual([{ type: 'approval', requestId: 7, decision: 'session', expiresAt: expect.any(Number) }]);
+    expect(await call('agents.update', { name: 'default', policy: 'allow' })).toMatchObject({ ok: true });
+  });
+
   test('quit: the window closes first, the gateway is stopped, and nothing is sent to the destroyed page', async () => {
     const window = popover();
     const fork = utilityProcess.forks.at(-1)!;

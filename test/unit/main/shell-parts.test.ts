@@ -209,6 +209,25 @@ describe('quit, tray, notifications, login item', () => {
     ]);
   });
 
+  test('a request waiting for approval is notified once, and a click opens the popover where its card is', () => {
+    const shown: string[] = [];
+    const notifier = createNotifier((title, body, opens) => shown.push(`${title}|${body}|${opens ?? ''}`));
+    const card = { id: 'k3m9x2p7qa', agent: 'claude', mapping: 'api.anthropic.com', host: 'api.anthropic.com', requestedAt: 0, expiresAt: 60_000 };
+    notifier({ type: 'approvals', pending: [{ ...card, service: 'Anthropic' }] });
+    notifier({
+      type: 'approvals',
+      pending: [
+        { ...card, service: 'Anthropic' },
+        { ...card, id: 'bbbbbbbbbb', agent: 'ci', mapping: 'api.github.com/repos' },
+      ],
+    });
+    notifier({ type: 'approvals', pending: [] });
+    expect(shown).toEqual([
+      'claude wants to use Anthropic|api.anthropic.com: open OneCLI in the menu bar to allow it for this session, always, or deny. Its request waits up to a minute.|popover',
+      'ci wants to use api.github.com/repos|open OneCLI in the menu bar to allow it for this session, always, or deny. Its request waits up to a minute.|popover',
+    ]);
+  });
+
   test('launch at login reports the system status, not our setting: requires-approval is not on', () => {
     const item = (settings: object) => loginItem({ getLoginItemSettings: () => settings as never, setLoginItemSettings: () => undefined }).get();
     expect(item({ openAtLogin: true, status: 'requires-approval' })).toEqual({ enabled: false, status: 'requires-approval' });
