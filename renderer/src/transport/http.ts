@@ -10,7 +10,8 @@ import {
 import { ControlCallError, UNREADABLE_ANSWER } from './control-call-error.js';
 
 const LOGIN_FRAGMENT = /^#login=([A-Za-z0-9_-]{1,200})$/;
-const EVENT_TYPES: readonly ControlEvent['type'][] = ['status', 'activity', 'doctor'];
+/** Every event type the contract has (the SSE `event:` names): from the schema, so a new one is never missed. */
+const EVENT_TYPES: readonly ControlEvent['type'][] = ControlEvent.options.map((o) => o.shape.type.value);
 const RECONNECT_MIN_MS = 1_000;
 const RECONNECT_MAX_MS = 30_000;
 
