@@ -51,7 +51,7 @@ describe('headless UI: the extra upstream CA as a typed path, and where the log 
     await field.press('Enter');
     await trust.getByText(`Using ${pem}: 1 certificate(s): CN=E2E Upstream CA`).waitFor({ timeout: 15_000 });
     await trust.getByText('Saved. The gateway restarted with this CA.').waitFor();
-    expect(JSON.parse(readFileSync(path.join(launcher.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 2, upstream: { extraCaFile: pem } });
+    expect(JSON.parse(readFileSync(path.join(launcher.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 3, upstream: { extraCaFile: pem } });
     await expectAccessibleInBothSchemes(page, 'Settings headless (extra CA kept)');
 
     await page.getByRole('tab', { name: 'Status' }).click();

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
+import { cli } from '../support/cli.js';
+import { run } from '../support/clients.js';
+import { waitFor } from '../support/wait-for.js';
+import { launchChromium, popoverPage } from './support/browser.js';
+import { startHeadlessLauncher, type HeadlessLauncher } from './support/headless-launcher.js';
+import { expectAccessibleInBothSchemes, focused, visibleText } from './support/page-checks.js';
+
+/**
+ * Issue 12 end to end, headless: an agent created with --ask sends a real request (curl through
+ * the proxy door), the web UI shows its approval card, the user answers by keyboard, and the held
+ * request completes with the credential injected upstream (or is refused, on Deny). The CLI's
+ * `approvals` answers the same cards.
+ */
+const VALUE = 'sk-e2e-approval-0123456789abcdef';
+
+let launcher: HeadlessLauncher;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+const ok = async (args: string[], input?: string) => {
+  const r = await cli(args, launcher.env, input);
+  if (r.code !== 0) throw new Error(`onecli-launcher ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+};
+/** curl through the gateway as the agent, as its shell would (its `env`); started, not awaited. */
+const curlAs = async (agent: string, urlPath = '/echo') => {
+  const vars = await launcher.agentEnv(agent);
+  return run('curl', ['-sS', '-w', '\n%{http_code}', '-D', '-', `https://${launcher.upstreamAuthority}${urlPath}`], {
+    env: { PATH: process.env.PATH, ...vars },
+    timeoutMs: 75_000,
+  });
+};
+const card = (agent: string) =>
+  page.getByRole('region', { name: 'Waiting for your approval' }).getByRole('listitem', { name: `${agent} wants to use ${launcher.upstreamAuthority}` });
+
+beforeAll(async () => {
+  [launcher, browser] = await Promise.all([startHeadlessLauncher(), launchChromium()]);
+  ({ page, problems } = await popoverPage(browser, new URL(launcher.signInUrl).origin));
+  page.setDefaultTimeout(10_000);
+  await ok(['secrets', 'set', 'up-key', '-'], VALUE);
+  await ok(['mappings', 'add', launcher.upstreamAuthority, 'local://up-key']);
+  await ok(['agents', 'create', 'asker', '--ask', '--allow', launcher.upstreamAuthority]);
+  await ok(['agents', 'create', 'doubter', '--ask']);
+  await ok(['agents', 'create', 'scripted', '--ask']);
+  // A mapping exists, so the UI opens on the main screens, not onboarding.
+  await page.goto(launcher.signInUrl);
+  await page.getByRole('heading', { name: 'Gateway running' }).waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await launcher?.stop();
+});
+
+function keepScreenshotOnFailure(name: string) {
+  onTestFailed(async () => {
+    await page.screenshot({ path: path.resolve(import.meta.dirname, `../../test-results/e2e-${name}.png`) }).catch(() => undefined);
+  });
+}
+
+describe('approval on first use (issue 12)', () => {
+  test('request → card → Allow for this session by keyboard → the request completes with the credential injected', async () => {
+    keepScreenshotOnFailure('approval-allow');
+    const before = launcher.upstream.requests.length;
+    const request = curlAs('asker');
+    const shown = card('asker');
+    await shown.waitFor();
+    expect(await shown.innerText()).toMatch(/Its request waits for your answer \(\d+ s left\)/);
+    // Held: nothing reached the upstream before the answer.
+    expect(launcher.upstream.requests.length).toBe(before);
+    await expectAccessibleInBothSchemes(page, 'an approval card');
+    // Keyboard: the card's first button, then Enter.
+    await shown.getByRole('button', { name: 'Allow for this session' }).focus();
+    expect(await focused(page)).toEqual({ text: 'Allow for this session', ring: true });
+    await page.keyboard.press('Enter');
+    const r = await request;
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('200');
+    expect(launcher.upstream.requests.slice(before)).toHaveLength(1);
+    expect(launcher.upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${VALUE}`);
+    await shown.waitFor({ state: 'detached' });
+    // The session holds: the next request asks nobody.
+    const again = await curlAs('asker');
+    expect(again.stdout.trim().split('\n').at(-1)).toBe('200');
+    expect(await page.getByRole('region', { name: 'Waiting for your approval' }).getByRole('listitem').count()).toBe(0);
+    // Activity names the agent, the mapping and the decision; never the value.
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
+    expect(await visibleText(page)).not.toContain(VALUE);
+  });
+
+  test('Deny: the held request gets 403 denied, and nothing reaches the upstream', async () => {
+    keepScreenshotOnFailure('approval-deny');
+    const before = launcher.upstream.requests.length;
+    const request = curlAs('doubter');
+    const shown = card('doubter');
+    await shown.waitFor();
+    await shown.getByRole('button', { name: 'Deny' }).focus();
+    await page.keyboard.press('Enter');
+    const r = await request;
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('403');
+    expect(r.stdout.toLowerCase()).toContain('x-onecli-error: denied');
+    expect(launcher.upstream.requests.length).toBe(before);
+    await shown.waitFor({ state: 'detached' });
+  });
+
+  test('the CLI answers the same cards: approvals list --json, approvals allow ID --always (kept in the settings)', async () => {
+    keepScreenshotOnFailure('approval-cli');
+    const request = curlAs('scripted');
+    await card('scripted').waitFor();
+    const pending = await waitFor(
+      async () => {
+        const list = JSON.parse(await ok(['approvals', 'list', '--json'])) as { id: string; agent: string; mapping: string }[];
+        return list.find((a) => a.agent === 'scripted');
+      },
+      10_000,
+      'the approval in approvals list',
+    );
+    expect(pending.mapping).toBe(launcher.upstreamAuthority);
+    expect(await ok(['approvals', 'allow', pending.id, '--always'])).toMatch(/^Allowed scripted to use .* always/);
+    const r = await request;
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('200');
+    await card('scripted').waitFor({ state: 'detached' });
+    const agents = JSON.parse(await ok(['agents', 'list', '--json'])) as { name: string; allow: unknown; policy: string; approved: string[] }[];
+    expect(agents.find((a) => a.name === 'scripted')).toMatchObject({ allow: 'all', policy: 'ask', approved: [launcher.upstreamAuthority] });
+    expect(agents.find((a) => a.name === 'asker')).toMatchObject({ allow: [launcher.upstreamAuthority], policy: 'ask', approved: [] });
+    // A late answer: the CLI says what happened and exits non-zero.
+    const late = await cli(['approvals', 'deny', pending.id], launcher.env);
+    expect(late.code).not.toBe(0);
+    expect(late.stderr).toMatch(/is waiting: it was answered, or its request gave up after 60 s/);
+    expect(problems).toEqual([]);
+  });
+});
