@@ -5,6 +5,7 @@ import type { EgressPolicy, RateLimit } from '../shared/agent-policy.js';
 import { GatewayConfigFile, GatewayRuntimeConfig, GatewayTimeouts, type GatewayMapping } from '../shared/gateway-config.js';
 import { referencesNeeded, shapeFromInput } from '../shared/credential-rule.js';
 import { formatAuthority, isLoopbackHost, parseAuthority } from '../shared/host-authority.js';
+import { mappingName } from '../shared/mapping-path.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
 
 /** A config problem, reported as one line naming the field; the program exits 2. */
@@ -75,7 +76,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     const field = `mappings[${i}]`;
     const authority = parseAuthority(m.host, 443, { allowWildcard: true });
     if (!authority) throw new ConfigError(`${field}.host`, 'expected a host name or IP, optionally with :port, such as "api.anthropic.com"');
-    const id = formatAuthority(authority);
+    // Named as the launcher names mappings (HOST or HOST/PREFIX), and by its methods when two share a path.
+    const prefix = m.path && m.path !== '/' ? m.path : undefined;
+    const methods = m.methods ? [...new Set(m.methods)].sort() : undefined;
+    const id = `${mappingName(formatAuthority(authority), prefix)}${methods ? `#${methods.join(',')}` : ''}`;
     if (seen.has(id)) throw new ConfigError(`${field}.host`, `${id} is mapped twice`);
     seen.add(id);
     if (m.route && authority.host.startsWith('*.')) throw new ConfigError(`${field}.route`, 'a wildcard host cannot have a route: a route needs one host');
@@ -104,6 +108,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
       port: authority.port,
       rule: shape.rule,
       ...(m.route ? { route: m.route } : {}),
+      ...(prefix ? { path: prefix } : {}),
+      ...(methods ? { methods } : {}),
       ...(m.blocks ? { blocks: m.blocks } : {}),
     };
   });

@@ -114,6 +114,10 @@ export const GatewayConfigFile = z
               .array(EnvName)
               .max(MAX_HEADER_PARTS - 1)
               .optional(),
+            /** Only requests under this prefix get the value; a host may have one mapping per path (and methods). */
+            path: PathPrefix.optional(),
+            /** Only these methods get it. */
+            methods: z.array(HttpMethod).min(1).max(20).optional(),
             blocks: z.array(BlockRule).min(1).max(100).optional(),
           })
           .strict(),

@@ -12,8 +12,14 @@ export interface GatewayConfigSpec {
   listenPort: number;
   /** `ip:port` authorities to map (MITM + inject). */
   mappedHosts: readonly string[];
-  /** Extra mappings for hosts nobody calls: only the size of the mapping table changes. */
+  /**
+   * Extra mappings, each with a path rule (half with methods too), for hosts nobody calls; with
+   * any, the called hosts also get path rules that the bench's requests (GET /echo) walk past
+   * before their catch-all mapping matches (issue 12: 10,000 mappings that carry path rules).
+   */
   dummyMappings: number;
+  /** false: the dummies carry no path rules (the pre-issue-12 table), for comparison. Default true. */
+  pathRules?: boolean;
   logLevel: string;
   /** Issue 14: every agent (the bench's token first) gets an allowlist of this many hosts and two limits that never trip. */
   policy?: { egressEntries: number; agents: number };
@@ -24,6 +30,9 @@ export interface WrittenGatewayConfig {
   env: Record<string, string>;
 }
 
+/** Path rules on the called hosts that GET /echo never matches: near misses (`/echo-…`, `/e`) and deeper paths. */
+const CALLED_HOST_PREFIXES = ['/echo/private/admin', '/echo-body/uploads', '/echo-internal', '/v1/messages', '/e', '/sse/private', '/echo/x', '/admin'];
+
 function dummyHost(i: number): string {
   return `svc-${String(i).padStart(5, '0')}.bench.invalid:${443 + (i % 7)}`;
 }
@@ -33,15 +42,21 @@ export function writeGatewayConfig(dir: string, pki: BenchPki, spec: GatewayConf
   writeFileSync(path.join(dir, 'ca.pem'), pki.gatewayCa.certPem);
   writeFileSync(path.join(dir, 'ca-key.pem'), pki.gatewayCa.keyPem, { mode: 0o600 });
   copyFileSync(pki.upstreamCaFile, path.join(dir, 'upstream-ca.pem'));
-  const mapping = (host: string) => ({ host, header: INJECT_HEADER, valueEnv: VALUE_ENV });
-  const dummies = Array.from({ length: spec.dummyMappings }, (_, i) => mapping(dummyHost(i)));
+  const mapping = (host: string, rule: { path?: string; methods?: string[] } = {}) => ({ host, header: INJECT_HEADER, valueEnv: VALUE_ENV, ...rule });
+  const withPathRules = spec.dummyMappings > 0 && spec.pathRules !== false;
+  const dummies = Array.from({ length: spec.dummyMappings }, (_, i) =>
+    mapping(dummyHost(i), withPathRules ? { path: `/v1/svc-${i}/items`, ...(i % 2 ? { methods: ['GET', 'HEAD'] } : {}) } : {}),
+  );
+  // Longer prefixes sort first, so each request checks these before its host's catch-all rule.
+  const calledHostRules = (host: string) =>
+    withPathRules ? CALLED_HOST_PREFIXES.map((prefix, k) => mapping(host, { path: prefix, ...(k % 2 ? { methods: ['POST'] } : {}) })) : [];
   const policy = spec.policy ? policyFor(spec.policy, spec.mappedHosts[0] ?? '', secrets.token) : undefined;
   const config = {
     listen: `127.0.0.1:${spec.listenPort}`,
     ca: { certFile: 'ca.pem', keyFile: 'ca-key.pem' },
     extraCaFile: 'upstream-ca.pem',
     agentTokensEnv: TOKEN_ENV,
-    mappings: [...spec.mappedHosts.map(mapping), ...dummies],
+    mappings: [...spec.mappedHosts.flatMap((h) => [mapping(h), ...calledHostRules(h)]), ...dummies],
     logLevel: spec.logLevel,
     ...(policy ? { agents: policy.agents } : {}),
   };

@@ -296,7 +296,7 @@ export function buildRows(raw: RawResults): {
     infoRow('  proxy CPU per request, c=32', 'ms', pluck(c32, 'cpuMsPerRequest')),
     infoRow('  proxy CPU, c=32', '% of 1 core', pluck(c32, 'cpuPercentOfCore')),
     {
-      metric: 'c=32 with 10,000 mappings',
+      metric: 'c=32 with 10,000 path-rule mappings',
       unit: 'req/s',
       gateway: tenK,
       comparison: 'change-vs-1-mapping',
@@ -304,7 +304,7 @@ export function buildRows(raw: RawResults): {
       target: 'change ≥ −5 %',
       pass: change !== undefined && change >= -0.05,
     },
-    { metric: '  10,000 mappings: CPU per request', unit: 'ms', gateway: tenKCpu, comparison: 'change-vs-1-mapping', gatewayVsDirect: cpuChange },
+    { metric: '  10,000 path-rule mappings: CPU per request', unit: 'ms', gateway: tenKCpu, comparison: 'change-vs-1-mapping', gatewayVsDirect: cpuChange },
   ];
   const cost = scanCost(raw);
   rows.push(...scanCostRows(cost));
