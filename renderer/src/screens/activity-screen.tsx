@@ -1,3 +1,4 @@
+import type { ActivityEntry } from '../../../src/shared/gateway-messages.js';
 import { useLive } from '../api/live-state.js';
 import { ErrorNote } from '../components/notes.js';
 import { fixForGatewayError } from '../format/fixes.js';
@@ -5,6 +6,16 @@ import { clockTime } from '../format/time.js';
 import { ScreenHead } from './screen-head.js';
 
 const DOOR_NOTES = { proxy: '', route: 'base URL', tunnel: 'tunnel, not mapped', http: 'plain HTTP' } as const;
+
+/** What the gateway decided about the credential, in a few words (never a value). */
+const DECISIONS: Record<NonNullable<ActivityEntry['decision']>, string> = {
+  injected: 'injected',
+  no_rule: 'no rule for this path: sent without a credential',
+  not_permitted: 'not permitted',
+  awaiting_approval: 'awaiting approval',
+  denied: 'denied',
+  not_approved: 'not approved in time',
+};
 
 /** Recent requests through the gateway, live: who, where, which mapping, how it went. Never a value. */
 export function ActivityScreen() {
@@ -35,6 +46,7 @@ export function ActivityScreen() {
                 </span>
                 <span className="small muted">
                   {clockTime(e.at)} · {e.agent ?? 'no agent'} · {e.mapping ? `mapping ${e.mapping}` : 'no mapping'}
+                  {e.decision ? ` · ${DECISIONS[e.decision]}` : ''}
                   {DOOR_NOTES[e.door] ? ` · ${DOOR_NOTES[e.door]}` : ''}
                 </span>
                 {e.error && (

@@ -28,6 +28,21 @@ describe('Activity screen', () => {
     expect(screen.getByRole('status').textContent).toBe('2 recent requests');
   });
 
+  test('each row says what was decided about the credential (issue 12), never a value', async () => {
+    renderScreen(<ActivityScreen />, {
+      'activity.recent': () => [
+        activityEntry({ agent: 'ci', mapping: 'api.github.com/repos', status: 403, error: 'not_permitted', decision: 'not_permitted', at: Date.now() - 3_000 }),
+        activityEntry({ agent: 'claude', status: 0, decision: 'awaiting_approval', at: Date.now() - 2_000 }),
+        activityEntry({ agent: 'claude', decision: 'injected', at: Date.now() - 1_000 }),
+      ],
+    });
+    const rows = within(await screen.findByRole('list', { name: 'Recent requests, newest first' })).getAllByRole('listitem');
+    expect(rows[0]?.textContent).toMatch(/claude · mapping api\.anthropic\.com · injected/);
+    expect(rows[1]?.textContent).toMatch(/claude · mapping api\.anthropic\.com · awaiting approval/);
+    expect(rows[2]?.textContent).toMatch(/ci · mapping api\.github\.com\/repos · not permitted/);
+    expect(rows[2]?.textContent).toMatch(/not_permitted: The agent may not use this mapping: allow it under Agents\./);
+  });
+
   test('a failed request says what went wrong and what to do about it', async () => {
     renderScreen(<ActivityScreen />, { 'activity.recent': () => [activityEntry({ status: 502, error: 'auth_required' })] });
     const row = within(await screen.findByRole('list', { name: /Recent requests/ })).getByRole('listitem');
