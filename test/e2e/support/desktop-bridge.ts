@@ -72,6 +72,8 @@ export async function desktopPopover(
       return { ok: true };
     },
     'activity.recent': () => [],
+    // No agent is waiting for approval: the cards' region stays empty.
+    'approvals.list': () => [],
     'doctor.run': () => [opened ? granted : denied],
     'system.openLink': () => {
       opened = true;

@@ -75,7 +75,7 @@ describe('bench: what the response scan costs', () => {
 
   it('adds informational rows after the existing ones, with no target', () => {
     const { rows, scanCost } = buildRows(raw());
-    expect(rows.slice(0, 12).map((r) => r.metric)).toContain('c=32 with 10,000 mappings');
+    expect(rows.slice(0, 12).map((r) => r.metric)).toContain('c=32 with 10,000 path-rule mappings');
     const scanRows = rows.filter((r) => r.comparison === 'change-vs-no-scan' || r.comparison === 'added-vs-no-scan');
     expect(scanRows).toHaveLength(6);
     expect(scanRows.every((r) => r.target === undefined && r.pass === undefined)).toBe(true);
