@@ -71,7 +71,7 @@ describe('scoped access through the CLI (issue 12)', () => {
   test('mappings add --path --method: several per host, named HOST/PREFIX, the most specific wins', async () => {
     await ok(['mappings', 'add', host, 'local://any']);
     expect(await ok(['mappings', 'add', host, 'local://repos', '--path', '/repos/', '--method', 'get,HEAD'])).toBe(
-      `Mapped ${host}/repos for GET, HEAD → local://repos (header authorization).\n`,
+      `Mapped ${host}/repos for GET, HEAD → local://repos (Authorization: Bearer <value>).\n`,
     );
     const list = JSON.parse(await ok(['mappings', 'list', '--json'])) as { name: string; path?: string; methods?: string[] }[];
     expect(list.map((m) => [m.name, m.path, m.methods])).toEqual([

@@ -30,7 +30,7 @@ test('the standalone config file takes path and method rules: several mappings p
     ['api.github.com:443/repos/acme', '/repos/acme', undefined],
     ['api.github.com:443/repos/acme#GET,HEAD', '/repos/acme', ['GET', 'HEAD']],
   ]);
-  expect(values.get('api.github.com:443/repos/acme')).toBe('sk-two-000000000000');
+  expect(values.get('api.github.com:443/repos/acme')).toEqual(['sk-two-000000000000']);
 });
 
 test('the same host, path and methods twice is refused, naming the field', () => {
