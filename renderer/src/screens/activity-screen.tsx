@@ -15,6 +15,9 @@ const DECISIONS: Record<NonNullable<ActivityEntry['decision']>, string> = {
   awaiting_approval: 'awaiting approval',
   denied: 'denied',
   not_approved: 'not approved in time',
+  egress_denied: 'host not allowed for this agent',
+  rate_limited: 'over its rate limit',
+  blocked: 'blocked by a rule of the mapping',
 };
 
 /** Recent requests through the gateway, live: who, where, which mapping, how it went. Never a value. */

@@ -139,7 +139,9 @@ export class AgentRegistry {
     const all = await Promise.all(
       this.list().map(async (a) => {
         const token = await this.secrets.get(agentTokenName(a.name));
-        return token === undefined ? undefined : { name: a.name, token, allow: a.allow, ask: a.policy === 'ask', approved: a.approved };
+        // Egress and rate limits (issue 14) are not settings yet: open, none, as before.
+        const open = { egress: { mode: 'open' as const, hosts: [] }, limits: [] };
+        return token === undefined ? undefined : { name: a.name, token, allow: a.allow, ask: a.policy === 'ask', approved: a.approved, ...open };
       }),
     );
     return all.filter((a) => a !== undefined);

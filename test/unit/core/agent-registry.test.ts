@@ -27,8 +27,8 @@ test('tokens are random, prefixed, kept in the secret store; settings hold only 
   expect(await store.get('agent-token:claude')).toBe(a.token);
   expect(JSON.stringify(agents.list())).not.toContain(a.token);
   expect(await agents.credentials()).toEqual([
-    { name: 'claude', token: a.token, allow: 'all', ask: false, approved: [] },
-    { name: 'codex', token: b.token, allow: 'all', ask: false, approved: [] },
+    { name: 'claude', token: a.token, allow: 'all', ask: false, approved: [], egress: { mode: 'open', hosts: [] }, limits: [] },
+    { name: 'codex', token: b.token, allow: 'all', ask: false, approved: [], egress: { mode: 'open', hosts: [] }, limits: [] },
   ]);
 });
 

@@ -66,6 +66,7 @@ describe('which session approvals end when the agents change (issue 12)', () => 
       ask: p.ask ?? true,
       allow: p.allow ? new Set(p.allow) : undefined,
       approved: new Set(p.approved ?? []),
+      egress: undefined,
     });
     expect(policyNarrowed(policy(before), policy(after))).toBe(narrowed);
   });
