@@ -82,7 +82,7 @@ describe('headless: every command, end to end, with a real keychain and real cli
     expect(ok.code).toBe(0);
     const dup = await onecli(['mappings', 'add', `${UPSTREAM_HOST}:${upstream.port}`, 'local://upstream-key']);
     expect(dup.code).toBe(2);
-    expect(dup.stderr).toMatch(/already mapped; remove it first or pass --replace/);
+    expect(dup.stderr).toMatch(/already mapped: edit that mapping or remove it first.*Run: onecli-launcher mappings add … --replace/);
   });
 
   test('mappings test resolves a local secret and prints it masked', async () => {

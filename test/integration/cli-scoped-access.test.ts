@@ -80,7 +80,9 @@ describe('scoped access through the CLI (issue 12)', () => {
     ]);
     const dup = await onecli(['mappings', 'add', `${host}/repos`, 'local://any']);
     expect(dup.code).toBe(2);
-    expect(dup.stderr).toMatch(new RegExp(`${host.replace(/\./g, '\\.')}/repos is already mapped; remove it first or pass --replace`));
+    expect(dup.stderr).toMatch(
+      new RegExp(`${host.replace(/\./g, '\\.')}/repos is already mapped: edit that mapping or remove it first.*Run: onecli-launcher mappings add … --replace`),
+    );
     expect((await curl('default', 'GET', '/repos/acme')).seen[0]?.headers.authorization).toBe(`Bearer ${VALUES.repos}`);
     expect((await curl('default', 'POST', '/repos/acme')).seen[0]?.headers.authorization).toBe(`Bearer ${VALUES.all}`);
     expect(await ok(['mappings', 'test', `${host}/repos`])).toMatch(/^✓ .*\/repos: authorization: /);

@@ -9,13 +9,16 @@ import { Dialog } from './dialog.js';
 
 /**
  * How the UI says each remedy (src/shared/remedy.ts), where the CLI prints a command: a button
- * that does it here, or a link to the screen where it is done. `choose-op` has none: the app
- * finds op where 1Password installs it, and the failure's own sentence says to install it.
+ * that does it here, or a link to the screen where it is done. `choose-op` has none (the app
+ * finds op where 1Password installs it) and `replace-mapping` none (the form is already open:
+ * its sentence says to edit or remove the existing one).
  */
 const GO_TO: Partial<Record<Remedy, { screen: ScreenId; label: string }>> = {
   'choose-port': { screen: 'settings', label: 'Change the port in Settings' },
   'add-mappings': { screen: 'mappings', label: 'Open Mappings' },
   'open-doctor': { screen: 'doctor', label: 'Open Doctor' },
+  'list-mappings': { screen: 'mappings', label: 'Open Mappings' },
+  'create-agent': { screen: 'agents', label: 'Open Agents' },
 };
 
 /** The UI's own fix for a named remedy. */

@@ -84,7 +84,7 @@ export class AgentService {
     if (!name) await registry.ensureDefault();
     const agent = name ?? registry.list()[0]?.name ?? DEFAULT_AGENT;
     const token = await registry.token(agent);
-    if (!token) throw new ControlError('not_found', `No agent named "${agent}": create one with onecli-launcher agents create ${agent}`);
+    if (!token) throw new ControlError('not_found', `No agent named "${agent}": create it first.`, { remedy: 'create-agent' });
     const ca = await this.deps.ca.ensure();
     return {
       agent,

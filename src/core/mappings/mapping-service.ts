@@ -10,6 +10,7 @@ import type { SettingsRepository } from '../settings/settings-repository.js';
 import { MappingInputError, buildMapping, mappingKey, maskValue, parseMappingName } from './mapping-rules.js';
 import { probeThroughGateway } from './probe.js';
 import type { MappingResolver } from './resolve-mapping.js';
+import type { Remedy } from '../../shared/remedy.js';
 
 export interface MappingServiceDeps {
   readonly settings: SettingsRepository;
@@ -48,7 +49,8 @@ export class MappingService {
     if (exists && !p.replace)
       throw new ControlError(
         'conflict',
-        `${name} is already mapped; remove it first or pass --replace${mapping.path ? '' : ' (or give this one a path prefix with --path)'}.`,
+        `${name} is already mapped: edit that mapping or remove it first${mapping.path ? '' : ', or give this one its own path prefix'}.`,
+        { remedy: 'replace-mapping' },
       );
     this.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => mappingNameOf(m) !== name), mapping] }));
     await this.deps.gateway.sync([name]);
@@ -71,7 +73,7 @@ export class MappingService {
   /** Resolves the value here (never through the gateway) and shows it masked. */
   async test(raw: string): Promise<ControlResult<'mappings.test'>> {
     const key = safeName(raw);
-    const mapping = this.#find(key, `No mapping named ${key}; see onecli-launcher mappings list (mappings are named HOST or HOST/PREFIX).`);
+    const mapping = this.#find(key, `No mapping named ${key} (mappings are named HOST or HOST/PREFIX).`, 'list-mappings');
     const result = await this.deps.resolver.resolve(key);
     if (!result.ok) return result;
     const problem = credentialValueProblem(result.value);
@@ -87,7 +89,7 @@ export class MappingService {
   /** "Test a request": a real request through the gateway, as an agent makes it. */
   async probe(raw: string): Promise<ControlResult<'mappings.probe'>> {
     const key = safeName(raw);
-    const mapping = this.#find(key, `No mapping named ${key}; see onecli-launcher mappings list.`);
+    const mapping = this.#find(key, `No mapping named ${key}.`, 'list-mappings');
     const { host: name, port } = mappingKey(mapping.host);
     if (name.startsWith('*.'))
       throw new ControlError('invalid_params', 'A wildcard mapping has no single host to test; test one of its hosts with curl through the gateway.');
@@ -98,9 +100,9 @@ export class MappingService {
     return { ...outcome, header: ruleHeaderName(mapping.rule) };
   }
 
-  #find(key: string, notMapped: string): Mapping {
+  #find(key: string, notMapped: string, remedy?: Remedy): Mapping {
     const mapping = this.deps.settings.get().mappings.find((m) => mappingNameOf(m) === key);
-    if (!mapping) throw new ControlError('not_found', notMapped);
+    if (!mapping) throw new ControlError('not_found', notMapped, remedy ? { remedy } : undefined);
     return mapping;
   }
 }
