@@ -1,6 +1,7 @@
 import type { GatewayMapping } from '../shared/gateway-config.js';
 import { formatAuthority } from '../shared/host-authority.js';
 import { pathUnder } from '../shared/mapping-path.js';
+import { lenientPath } from './block-rules.js';
 
 /** Same host, port, rule, path and methods: what was decided with the old one still holds for the new. */
 export function sameMapping(a: GatewayMapping | undefined, b: GatewayMapping | undefined): boolean {
@@ -28,9 +29,15 @@ function specificity(m: GatewayMapping): number {
  * whose methods include the method. Undefined: the host is mapped, but not for this request.
  */
 export function matchRule(rules: HostRules, method: string, path: string): GatewayMapping | undefined {
+  let lenient: string | undefined;
   for (const m of rules) {
     if (m.methods && !m.methods.includes(method)) continue;
-    if (pathUnder(path, m.path)) return m;
+    if (!pathUnder(path, m.path)) continue;
+    if (!m.path || m.path === '/') return m;
+    // A path rule grants only if the most lenient upstream reads the path under it too:
+    // `/v1/..%2Fadmin` (nginx decodes, then resolves) or `/v1/..;/admin` (Tomcat) is `/admin`.
+    lenient ??= lenientPath(path);
+    if (pathUnder(lenient, m.path.toLowerCase())) return m;
   }
   return undefined;
 }

@@ -25,7 +25,32 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
     const agents = Array.isArray(raw.agents)
       ? raw.agents.map((a: unknown) => (typeof a === 'object' && a !== null ? { ...a, allow: 'all', policy: 'allow', approved: [] } : a))
       : raw.agents;
-    return { ...raw, ...(agents === undefined ? {} : { agents }), version: 3 };
+    // A v2 host with a path-like suffix (`api.github.com/repos`, hand-edited) was host-wide to the
+    // v2 gateway; in v3 that spelling is the name of a path mapping, so it is stored as its host
+    // (`api.github.com`): every path, as before, and a name that says so. Two mappings of one host
+    // (the v2 gateway refused to start with them) keep the first, as `mappings add` would have.
+    const seen = new Set<string>();
+    const mappings = Array.isArray(raw.mappings)
+      ? raw.mappings
+          .map((m: unknown) => {
+            if (typeof m !== 'object' || m === null || typeof (m as { host?: unknown }).host !== 'string') return m;
+            const host = (m as { host: string }).host;
+            const bare = host
+              .trim()
+              .replace(/^https?:\/\//i, '')
+              .replace(/\/.*$/, '');
+            return bare === host || bare === '' ? m : { ...m, host: bare };
+          })
+          .filter((m: unknown) => {
+            const host = typeof m === 'object' && m !== null ? (m as { host?: unknown }).host : undefined;
+            if (typeof host !== 'string') return true;
+            const key = host.toLowerCase();
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          })
+      : raw.mappings;
+    return { ...raw, ...(agents === undefined ? {} : { agents }), ...(mappings === undefined ? {} : { mappings }), version: 3 };
   },
 };
 
