@@ -4,12 +4,11 @@
  * (how a utility process would run if Electron dropped a bare execArgv flag). Interleaved reps.
  *   npx tsx test/bench/heap-flags-probe.ts [reps] [seconds]
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBenchPki } from './bench-pki.js';
-import { startGateway, startUpstream } from './bench-processes.js';
+import { startGateway } from './bench-processes.js';
+import { startProbeUpstream } from './probe-setup.js';
 import { ChildProcesses } from './child-processes.js';
 import { writeGatewayConfig } from './gateway-config.js';
 import { runHey } from './hey.js';
@@ -23,11 +22,7 @@ const seconds = Number(process.argv[3] ?? 10);
 const children = new ChildProcesses();
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'onecli-heap-'));
 try {
-  const token = randomBytes(24).toString('hex');
-  const value = `bench-${randomBytes(12).toString('hex')}`;
-  const pki = await createBenchPki(workDir, ['127.0.0.1']);
-  const upstream = await startUpstream(children, workDir, pki, ['127.0.0.1'], value);
-  const authority = `${upstream.listeners[0]!.ip}:${upstream.listeners[0]!.port}`;
+  const { token, value, pki, authority } = await startProbeUpstream(children, workDir);
   const ways: Record<string, readonly string[]> = { 'argv flag': GATEWAY_EXEC_ARGV, 'runtime flag only': [] };
   const rows: string[] = [];
   for (let rep = 0; rep < reps; rep++) {

@@ -5,12 +5,11 @@
  * at once, as in `npm run bench`; the ratio is the median of per-rep ratios.
  *   npm run bench:path-rules -- [reps] [seconds]
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBenchPki } from './bench-pki.js';
-import { startGateway, startUpstream } from './bench-processes.js';
+import { startGateway } from './bench-processes.js';
+import { startProbeUpstream } from './probe-setup.js';
 import { ChildProcesses } from './child-processes.js';
 import { writeGatewayConfig } from './gateway-config.js';
 import { runHey } from './hey.js';
@@ -25,11 +24,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const children = new ChildProcesses();
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'onecli-path-rules-'));
 try {
-  const token = randomBytes(24).toString('hex');
-  const value = `bench-${randomBytes(12).toString('hex')}`;
-  const pki = await createBenchPki(workDir, ['127.0.0.1']);
-  const upstream = await startUpstream(children, workDir, pki, ['127.0.0.1'], value);
-  const authority = `${upstream.listeners[0]!.ip}:${upstream.listeners[0]!.port}`;
+  const { token, value, pki, authority } = await startProbeUpstream(children, workDir);
   const start = async (dir: string, dummyMappings: number, pathRules = true) => {
     const port = await freePort();
     const config = writeGatewayConfig(

@@ -33,7 +33,8 @@ async function machineState(): Promise<{ busyPercent: number; loadAverage: numbe
   return { busyPercent: await machineBusyPercent(1_000), loadAverage: os.loadavg() };
 }
 
-async function runBench(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
+/** What every run checks and records first: the programs it needs, its log folder, how busy the machine is. */
+async function prepareRun(): Promise<{ logDir: string; before: Awaited<ReturnType<typeof machineState>> }> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build`);
   if (!existsSync(HEY)) throw new Error(`${HEY} is missing: apt-get install hey`);
   const logDir = path.join(OUT_DIR, 'logs');
@@ -41,6 +42,11 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   const before = await machineState();
   log(`machine before the run: ${before.busyPercent.toFixed(0)} % busy, load average ${before.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
   if (before.busyPercent > BUSY_WARNING_PERCENT) log(`  warning: other processes are using the CPU; figures will be noisier`);
+  return { logDir, before };
+}
+
+async function runBench(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
+  const { logDir, before } = await prepareRun();
 
   const started = performance.now();
   const setup = await setUp(settings, children, workDir, logDir, log);
@@ -99,13 +105,7 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
 
 /** `--scenario policy`: only the issue 14 comparison (policy-scenario.ts). */
 async function runPolicyBench(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
-  if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build`);
-  if (!existsSync(HEY)) throw new Error(`${HEY} is missing: apt-get install hey`);
-  const logDir = path.join(OUT_DIR, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const before = await machineState();
-  log(`machine before the run: ${before.busyPercent.toFixed(0)} % busy, load average ${before.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
-  if (before.busyPercent > BUSY_WARNING_PERCENT) log(`  warning: other processes are using the CPU; figures will be noisier`);
+  const { logDir, before } = await prepareRun();
   const policy = await runPolicyScenario(settings, children, workDir, logDir, log);
   await children.stopAll();
   const after = await machineState();
