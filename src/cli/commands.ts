@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { AgentView, ApprovalView, ControlTransport, DoctorCheck, StatusView } from '../shared/control-api.js';
+import { describeBlock } from '../shared/agent-policy.js';
 import { REMEDY_COMMANDS } from '../shared/remedy.js';
 import { shellExports } from '../core/agents/agent-env.js';
 import { ControlError } from '../core/control-error.js';
@@ -9,6 +10,7 @@ import { listFlag } from './list-flag.js';
 import { doctorEnvironmentNote } from './ignored-flags.js';
 import { mappingAddParams, type HeaderFlag } from './mapping-flags.js';
 import { describeShape } from './providers-command.js';
+import { agentEgress, agentLimit, egressSummary, limitsSummary, mappingBlock } from './policy-commands.js';
 import { readSecret } from './read-secret.js';
 
 export interface CommandContext {
@@ -76,7 +78,7 @@ export function formatAgents(list: readonly AgentView[]): string {
     list
       .map(
         (a) =>
-          `${a.name.padEnd(20)} ${formatScope(a)}\n${' '.repeat(21)}created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`,
+          `${a.name.padEnd(20)} ${formatScope(a)}\n${' '.repeat(21)}${egressSummary(a)}; ${limitsSummary(a)}\n${' '.repeat(21)}created ${a.createdAt.slice(0, 10)}${a.lastUsed ? `, last used ${new Date(a.lastUsed).toISOString()}` : ''}`,
       )
       .join('\n') || 'No agents.'
   );
@@ -137,7 +139,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
             ? list
                 .map(
                   (m) =>
-                    `${m.name.padEnd(28)} ${m.reference}  → ${m.header}${m.methods ? `  [${m.methods.join(',')}]` : ''}${m.route ? `  (/r/${m.route})` : ''}`,
+                    `${m.name.padEnd(28)} ${m.reference}  → ${m.header}${m.methods ? `  [${m.methods.join(',')}]` : ''}${m.route ? `  (/r/${m.route})` : ''}${m.blocks ? `  never: ${m.blocks.map(describeBlock).join('; ')}` : ''}`,
                 )
                 .join('\n')
             : 'No mappings yet: onecli-launcher mappings add <host> <op://vault/item/field>',
@@ -173,8 +175,11 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
             : 'No suggestions: no 1Password login or API credential carries the URL of an unmapped host.',
         );
       }
+      case 'block':
+      case 'unblock':
+        return mappingBlock(ctx, sub, host);
       default:
-        return usage(`unknown subcommand "mappings ${sub}": use list, add, remove, test or import`);
+        return usage(`unknown subcommand "mappings ${sub}": use list, add, remove, test, block, unblock or import`);
     }
   },
   async pair(ctx) {
@@ -225,12 +230,19 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     }
     if (sub === 'create' && name) {
       const allow = listFlag(ctx.flags.allow, 'allow');
-      const r = await ctx.api.call('agents.create', { name, ...(allow ? { allow } : {}), ...(ctx.flags.ask ? { policy: 'ask' as const } : {}) });
+      const egress = ctx.flags.egress;
+      if (egress !== undefined && egress !== 'open' && egress !== 'allowlist') usage('--egress takes open or allowlist');
+      const r = await ctx.api.call('agents.create', {
+        name,
+        ...(allow ? { allow } : {}),
+        ...(ctx.flags.ask ? { policy: 'ask' as const } : {}),
+        ...(egress ? { egress: egress as 'open' | 'allowlist' } : {}),
+      });
       return print(
         ctx,
         { name: r.name },
         () =>
-          `Created agent "${r.name}"${allow ? `, which may use ${allow.join(', ')}` : ''}${ctx.flags.ask ? '; its first use of each mapping waits for your approval' : ''}. Its environment: onecli-launcher env --agent ${r.name}`,
+          `Created agent "${r.name}"${allow ? `, which may use ${allow.join(', ')}` : ''}${ctx.flags.ask ? '; its first use of each mapping waits for your approval' : ''}${egress === 'allowlist' ? '; it reaches only its mappings until you allow hosts (agents egress NAME allow HOST…)' : ''}. Its environment: onecli-launcher env --agent ${r.name}`,
       );
     }
     if ((sub === 'allow' || sub === 'disallow') && name && rest.length) {
@@ -243,6 +255,8 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       const a = await ctx.api.call('agents.update', { name, policy: policy as 'ask' | 'allow' });
       return print(ctx, a, () => `${a.name} ${formatScope(a)}.`);
     }
+    if (sub === 'egress' && name) return agentEgress(ctx, name, rest);
+    if (sub === 'limit' && name) return agentLimit(ctx, name, rest);
     if (sub === 'revoke' && name) {
       const r = await ctx.api.call('agents.revoke', { name });
       print(ctx, r, () =>
@@ -251,7 +265,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
       return r.revoked ? EXIT.ok : EXIT.secret;
     }
     return usage(
-      'usage: onecli-launcher agents [list] | create <name> [--allow M,M] [--ask] | allow <name> M… | disallow <name> M… | policy <name> ask|allow | revoke <name>',
+      'usage: onecli-launcher agents [list] | create <name> [--allow M,M] [--ask] [--egress open|allowlist] | allow <name> M… | disallow <name> M… | policy <name> ask|allow | egress <name> … | limit <name> [M] N/minute|off | revoke <name>',
     );
   },
   async approvals(ctx) {

@@ -29,6 +29,9 @@ Usage: onecli-launcher <command> [options]
            [--preset ID]                a catalog entry's shape on any host (GitHub Enterprise)
            [--replace]
   mappings remove|test NAME     remove; resolve and show a masked value (NAME: HOST or HOST/PREFIX)
+  mappings block NAME [--method M,M] [--path PREFIX]
+                                never use NAME's credential for these requests (403)
+  mappings unblock NAME [--method M,M] [--path PREFIX] | --all
   mappings import               suggestions from 1Password items with URLs
   providers list [--json]       the provider catalog: hosts, shape, route, variables
   pair --service-account -      token on stdin (or a prompt), kept in the keychain
@@ -37,10 +40,13 @@ Usage: onecli-launcher <command> [options]
   secrets set NAME -            a local secret (value on stdin), used as local://NAME
   secrets remove NAME
   agents [list]                 agents, their scope (allow) and policy
-  agents create NAME [--allow M,M] [--ask]
+  agents create NAME [--allow M,M] [--ask] [--egress open|allowlist]
                                 no --allow: every mapping; --ask: approve first uses
   agents allow|disallow NAME M… change what an agent may use (M: a mapping name)
   agents policy NAME ask|allow  ask before first uses, or not
+  agents egress NAME [open|allowlist]   where it may go: any host, or its mappings and a list
+  agents egress NAME allow|remove HOST… [--preset providers,registries,github]
+  agents limit NAME [M] N/minute|N/hour|N/day|off   rate limit, all traffic or mapping M
   agents revoke NAME
   approvals [list]              requests waiting for your approval
   approvals allow ID [--always] allow for this session (10 min idle, 12 h), or always
@@ -84,6 +90,8 @@ const OPTIONS = {
   account: { type: 'string' },
   disconnect: { type: 'boolean' },
   open: { type: 'boolean' },
+  egress: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 function port(raw: string | undefined, flag: string): number | undefined {

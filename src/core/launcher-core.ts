@@ -5,6 +5,7 @@ import type { ActivityEntry } from '../shared/gateway-messages.js';
 import { withRemedyCommand } from '../shared/remedy.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
 import { ActivityLog } from './activity-log.js';
+import { DenialExpiry, recentDenials } from './policy/policy-denials.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { AgentService } from './agents/agent-service.js';
 import { approvalStanding, approvalTarget } from './approvals/approval-targets.js';
@@ -56,12 +57,15 @@ export class LauncherCore {
   readonly #registry: AgentRegistry;
   readonly #resolver: MappingResolver;
   readonly #activity = new ActivityLog();
+  readonly #denialExpiry = new DenialExpiry(() => this.#emitStatus());
+  readonly #now: () => Date;
   #controlUrl: string | undefined;
   #lastExtraCaProblem: string | undefined;
 
   constructor(deps: CoreDeps) {
     this.#deps = deps;
     const now = deps.now ?? (() => new Date());
+    this.#now = now;
     const { settings, secrets } = deps;
     this.browserSessions = new BrowserSessions(() => now().getTime());
     this.#supervisor = new GatewaySupervisor({
@@ -178,6 +182,7 @@ export class LauncherCore {
   }
 
   async stop(): Promise<void> {
+    this.#denialExpiry.stop();
     await this.#supervisor.stop();
   }
 
@@ -230,6 +235,7 @@ export class LauncherCore {
       ...(this.#controlUrl ? { controlUrl: this.#controlUrl } : {}),
       ...(notices.length ? { notices } : {}),
       lastErrors: this.#activity.lastErrors(),
+      policyDenials: recentDenials(this.#activity.recent(500), this.#now().getTime()),
     };
   }
 
@@ -293,6 +299,8 @@ export class LauncherCore {
   }
 
   #emitStatus(): void {
-    this.events.emit('event', { type: 'status', status: this.status() });
+    const status = this.status();
+    this.#denialExpiry.watch(status.policyDenials, this.#now().getTime());
+    this.events.emit('event', { type: 'status', status });
   }
 }

@@ -18,7 +18,9 @@ import { Popover } from './popover-window.js';
 import { holdQuitUntilStopped } from './quit-guard.js';
 import { RendererOutbox } from './renderer-outbox.js';
 import { ifTrayAlive, listenForShowRequests, sendToPage, showNotification, ShowRequests, trayClickOpensMenu } from './shell-events.js';
-import { TRAY_TOOLTIP, trayIconPath, trayStateFor } from './tray-icons.js';
+import { TRAY_TOOLTIP, trayBadge, trayIconPath, trayStateFor } from './tray-icons.js';
+import { invoke } from '../core/control/invoke.js';
+import { policyFixCall, policyFixLabel, type PolicyDenial } from '../shared/policy-api.js';
 import { trayMenuTemplate } from './tray-menu.js';
 import { createUpdater, type Updater } from './updater.js';
 import { utilitySpawner } from './utility-spawner.js';
@@ -157,6 +159,23 @@ async function start(): Promise<void> {
 
   const notify = createNotifier(notifyUser);
   if (app.isPackaged) updater = createUpdater(shellLog, notifyUser);
+  let denials: readonly PolicyDenial[] = [];
+  const fixes = () =>
+    denials.flatMap((d) =>
+      d.fix
+        ? [
+            {
+              label: policyFixLabel(d.fix),
+              run: () => {
+                const call = policyFixCall(d.fix!);
+                void invoke(core, call.method, call.params, 'popover').then((outcome) => {
+                  if (!outcome.ok) shellLog.warn({ code: outcome.error.code }, 'a one-click policy fix failed');
+                });
+              },
+            },
+          ]
+        : [],
+    );
   const showMenu = () =>
     tray.popUpContextMenu(
       Menu.buildFromTemplate(
@@ -165,6 +184,7 @@ async function start(): Promise<void> {
           checkForUpdates: updater ? () => void updater?.checkNow() : undefined,
           restartToUpdate: updater?.downloadedVersion ? () => updater?.installNow() : undefined,
           quit: () => app.quit(),
+          fixes: fixes(),
         }),
       ),
     );
@@ -178,9 +198,12 @@ async function start(): Promise<void> {
     notify(event);
     if (event.type === 'status') {
       const state = trayStateFor(event.status.gateway.state, event.status.lastErrors.filter((e) => Date.now() - e.at < 60_000).length);
+      denials = event.status.policyDenials;
+      const badge = trayBadge(denials);
       ifTrayAlive(tray, () => {
         tray.setImage(nativeImage.createFromPath(trayIconPath(resources, state)));
-        tray.setToolTip((trayTooltip = TRAY_TOOLTIP[state]));
+        tray.setTitle(badge.title);
+        tray.setToolTip((trayTooltip = badge.tooltip ?? TRAY_TOOLTIP[state]));
       });
     }
   });

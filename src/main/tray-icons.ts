@@ -22,3 +22,17 @@ export const TRAY_TOOLTIP: Record<TrayState, string> = {
   degraded: 'OneCLI: needs attention',
   stopped: 'OneCLI: gateway stopped',
 };
+
+/**
+ * The badge beside the icon (macOS shows a tray title as text): how many agents policy refused in
+ * the last minutes, empty when none. The tooltip names the latest.
+ */
+export function trayBadge(denials: readonly { agent: string; host: string }[]): { title: string; tooltip?: string } {
+  if (denials.length === 0) return { title: '' };
+  const agents = new Set(denials.map((d) => d.agent));
+  const latest = denials[0]!;
+  return {
+    title: String(agents.size),
+    tooltip: `OneCLI: ${latest.agent} was refused ${latest.host}${denials.length > 1 ? ` (and ${denials.length - 1} more)` : ''}`,
+  };
+}

@@ -6,6 +6,8 @@ export interface TrayMenuActions {
   /** Set once an update is downloaded. */
   restartToUpdate?: (() => void) | undefined;
   quit(): void;
+  /** One-click fixes for recent policy refusals ("Allow paste.example for claude"). */
+  fixes?: readonly { readonly label: string; run(): void }[] | undefined;
 }
 
 /**
@@ -16,6 +18,13 @@ export function trayMenuTemplate(actions: TrayMenuActions): MenuItemConstructorO
   return [
     { label: 'Open OneCLI', click: actions.open },
     { type: 'separator' },
+    ...(actions.fixes?.length
+      ? [
+          { label: 'Recently refused', enabled: false },
+          ...actions.fixes.map((f): MenuItemConstructorOptions => ({ label: f.label, click: () => f.run() })),
+          { type: 'separator' as const },
+        ]
+      : []),
     ...(actions.restartToUpdate
       ? [{ label: 'Restart to Update', click: actions.restartToUpdate }]
       : actions.checkForUpdates

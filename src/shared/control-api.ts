@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ActivityEntry } from './gateway-messages.js';
+import { BlockRule } from './agent-policy.js';
 import { HeaderRule } from './header-rule.js';
+import { AgentPolicyView, POLICY_PARAMS, PolicyDenial } from './policy-api.js';
 import { Remedy } from './remedy.js';
 import { VaultErrorCode } from './vault-errors.js';
 
@@ -24,6 +26,8 @@ export const MappingView = z.object({
   /** The header the gateway writes, for display ("x-api-key"). */
   header: z.string(),
   route: z.string().optional(),
+  /** Requests its credential is never used for (403 `blocked_by_policy`). */
+  blocks: z.array(BlockRule).optional(),
   createdAt: z.string(),
 });
 export type MappingView = z.infer<typeof MappingView>;
@@ -57,6 +61,8 @@ export const StatusView = z.object({
   /** One-time notices from the shell (notifications refused, …) the user has not dismissed. */
   notices: z.array(z.object({ id: z.string(), title: z.string(), detail: z.string(), fix: z.string(), link: z.string().optional() })).optional(),
   lastErrors: z.array(z.object({ at: z.number(), mapping: z.string().nullable(), code: z.string(), host: z.string() })),
+  /** Agents refused by policy in the last minutes, latest first: the tray's badge, the popover's fixes. */
+  policyDenials: z.array(PolicyDenial),
 });
 export type StatusView = z.infer<typeof StatusView>;
 
@@ -114,6 +120,8 @@ export const AgentView = z.object({
   policy: z.enum(['ask', 'allow']),
   /** Mappings the user allowed "always". */
   approved: z.array(z.string()),
+  /** Where it may go, and how often (issue 14). */
+  ...AgentPolicyView,
 });
 export type AgentView = z.infer<typeof AgentView>;
 
@@ -248,6 +256,8 @@ export const CONTROL_METHODS = {
   },
   'mappings.remove': { params: Host, result: z.object({ removed: z.boolean() }) },
   'mappings.test': { params: Host, result: TestResult },
+  /** Block rules of a mapping: requests its credential is never used for, whichever agent asks. */
+  'mappings.block': { params: POLICY_PARAMS.block, result: MappingView },
   'secrets.set': {
     params: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(65_536) }),
     result: z.object({ reference: z.string(), kept: z.enum(['keychain', 'file', 'memory', 'none']) }),
@@ -256,7 +266,13 @@ export const CONTROL_METHODS = {
   'agents.list': { params: Empty, result: z.array(AgentView) },
   /** The token is returned once, at creation; it is never listed again. No `allow`: every mapping; no `policy`: `allow`. */
   'agents.create': {
-    params: z.object({ name: AgentName, allow: MappingNames.optional(), policy: z.enum(['ask', 'allow']).optional() }),
+    params: z.object({
+      name: AgentName,
+      allow: MappingNames.optional(),
+      policy: z.enum(['ask', 'allow']).optional(),
+      /** `allowlist`: it reaches only its mappings until hosts are added (agents.egress). */
+      egress: z.enum(['open', 'allowlist']).optional(),
+    }),
     result: z.object({ name: z.string(), token: z.string() }),
   },
   /** Adds mappings to an agent's scope (an agent with `all` keeps `all`). */
@@ -275,6 +291,10 @@ export const CONTROL_METHODS = {
       .strict(),
     result: AgentView,
   },
+  /** Egress mode and list (issue 14): a mode, hosts to add or remove, presets to add. */
+  'agents.egress': { params: POLICY_PARAMS.egress, result: AgentView },
+  /** Sets or takes off a rate limit, for all of its traffic or one mapping. */
+  'agents.limit': { params: POLICY_PARAMS.limit, result: AgentView },
   /** Requests held for the user's approval, oldest first. */
   'approvals.list': { params: Empty, result: z.array(ApprovalView) },
   /** Answers one: `always` is kept in the agent's settings; `deny` gets 403 denied. */

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { RouteName } from './gateway-config.js';
+import { BlockRule, EgressPolicy, RateLimit } from './agent-policy.js';
 import { HeaderRule } from './header-rule.js';
 import { HttpMethod, PathPrefix, mappingName } from './mapping-path.js';
 import { DEFAULT_GATEWAY_PORT } from './product.js';
 import { SecretReference } from './secret-reference.js';
 
 /** The current settings schema version. Bump it with a migration in src/core/settings/migrations.ts. */
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 /**
  * A host (and optionally a path prefix and methods) mapped to a secret. `host` is the normalised
@@ -23,6 +24,8 @@ export const Mapping = z.object({
   reference: SecretReference,
   rule: HeaderRule,
   route: RouteName.optional(),
+  /** Requests its credential is never used for, for any agent (403 `blocked_by_policy`); absent: none. */
+  blocks: z.array(BlockRule).min(1).max(100).optional(),
   createdAt: z.string(),
 });
 export type Mapping = z.infer<typeof Mapping>;
@@ -49,9 +52,23 @@ export type AgentAllow = z.infer<typeof AgentAllow>;
 export const AgentPolicy = z.enum(['ask', 'allow']);
 export type AgentPolicy = z.infer<typeof AgentPolicy>;
 
+/** At most one limit per mapping (or the agent's whole traffic) and period. */
+export const AgentLimits = z
+  .array(RateLimit)
+  .max(100)
+  .superRefine((limits, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, l] of limits.entries()) {
+      const key = `${l.mapping ?? ''}\0${l.per}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i], message: `two limits per ${l.per}${l.mapping ? ` on ${l.mapping}` : ''}: keep one` });
+      seen.add(key);
+    }
+  });
+
 /**
- * An agent's name, dates, scope (authority) and policy (consent); its token (identity) lives in
- * the keychain. `approved` holds the mappings the user allowed "always".
+ * An agent's name, dates, scope (authority), policy (consent) and where and how often it may go
+ * (egress and rate limits, issue 14); its token (identity) lives in the keychain. `approved`
+ * holds the mappings the user allowed "always".
  */
 export const AgentRecord = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/),
@@ -59,6 +76,8 @@ export const AgentRecord = z.object({
   allow: AgentAllow.default('all'),
   policy: AgentPolicy.default('allow'),
   approved: z.array(z.string().min(1).max(600)).max(10_000).default([]),
+  egress: EgressPolicy.default({ mode: 'open', hosts: [] }),
+  limits: AgentLimits.default([]),
 });
 export type AgentRecord = z.infer<typeof AgentRecord>;
 

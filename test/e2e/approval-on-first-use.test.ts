@@ -134,4 +134,42 @@ describe('approval on first use (issue 12)', () => {
     expect(late.stderr).toMatch(/is waiting: it was answered, or its request gave up after 60 s/);
     expect(problems).toEqual([]);
   });
+
+  test('policy (issue 14): a refused host shows with its one-click fix, the agent page edits egress and limits, by keyboard, axe 0 in both schemes', async () => {
+    keepScreenshotOnFailure('policy');
+    await ok(['agents', 'create', 'fenced', '--egress', 'allowlist']);
+    const vars = await launcher.agentEnv('fenced');
+    // An unmapped host: the gateway refuses it before opening anything (plain HTTP, so curl shows the JSON).
+    const refused = await run('curl', ['-sS', '-w', '\n%{http_code}', 'http://127.0.0.9:9/upload'], {
+      env: { PATH: process.env.PATH, ...vars },
+      timeoutMs: 20_000,
+    });
+    expect(refused.stdout.trim().split('\n').at(-1)).toBe('403');
+    const region = page.getByRole('region', { name: 'Recently refused by policy' });
+    const fix = region.getByRole('button', { name: 'Allow 127.0.0.9:9 for fenced' });
+    await fix.waitFor();
+    await expectAccessibleInBothSchemes(page, 'a policy refusal card');
+    await fix.focus();
+    await page.keyboard.press('Enter');
+    await region.getByText('Done: its next request goes through.').waitFor();
+    const agents = JSON.parse(await ok(['agents', 'list', '--json'])) as { name: string; egress: { mode: string; hosts: string[] } }[];
+    expect(agents.find((a) => a.name === 'fenced')?.egress).toEqual({ mode: 'allowlist', hosts: ['127.0.0.9:9'] });
+    // The agent's page: Policy, by keyboard.
+    await page.getByRole('tab', { name: 'Agents' }).click();
+    const row = page
+      .getByRole('list', { name: 'Agents' })
+      .getByRole('listitem')
+      .filter({ has: page.getByText('fenced', { exact: true }) });
+    await row.getByRole('button', { name: 'Policy' }).focus();
+    await page.keyboard.press('Enter');
+    await row.getByRole('form', { name: 'Egress for fenced' }).waitFor();
+    await expectAccessibleInBothSchemes(page, "an agent's policy");
+    await row.getByLabel('At most').fill('30');
+    await row.getByRole('button', { name: 'Set limit' }).focus();
+    await page.keyboard.press('Enter');
+    await row.getByRole('button', { name: 'Remove the limit 30/minute' }).waitFor();
+    const after = JSON.parse(await ok(['agents', 'list', '--json'])) as { name: string; limits: unknown[] }[];
+    expect(after.find((a) => a.name === 'fenced')?.limits).toEqual([{ max: 30, per: 'minute' }]);
+    expect(problems).toEqual([]);
+  });
 });

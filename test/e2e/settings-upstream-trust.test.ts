@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, popoverPage } from './support/browser.js';
 import { startHeadlessLauncher, type HeadlessLauncher } from './support/headless-launcher.js';
+import { SETTINGS_VERSION } from '../../src/shared/settings.js';
 import { expectAccessibleInBothSchemes } from './support/page-checks.js';
 
 let launcher: HeadlessLauncher;
@@ -51,7 +52,10 @@ describe('headless UI: the extra upstream CA as a typed path, and where the log 
     await field.press('Enter');
     await trust.getByText(`Using ${pem}: 1 certificate(s): CN=E2E Upstream CA`).waitFor({ timeout: 15_000 });
     await trust.getByText('Saved. The gateway restarted with this CA.').waitFor();
-    expect(JSON.parse(readFileSync(path.join(launcher.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 3, upstream: { extraCaFile: pem } });
+    expect(JSON.parse(readFileSync(path.join(launcher.dataDir, 'settings.json'), 'utf8'))).toMatchObject({
+      version: SETTINGS_VERSION,
+      upstream: { extraCaFile: pem },
+    });
     await expectAccessibleInBothSchemes(page, 'Settings headless (extra CA kept)');
 
     await page.getByRole('tab', { name: 'Status' }).click();

@@ -388,7 +388,11 @@ describe('fuzzing the control API', () => {
       const r = await tcpExchange(ctl.port, [c.bytes], { deadlineMs: 1_500, settleMs: 150 });
       const codes = statuses(r.bytes);
       for (const s of codes) status.set(s, (status.get(s) ?? 0) + 1);
-      for (const s of codes.filter((s) => s >= 500))
+      // A well-formed call that must reach 1Password (pair, picker, import) may answer 503
+      // `unavailable`: op is not installed here, and saying so is the contract, not a crash.
+      const text = r.bytes.toString('latin1');
+      const reachedVault = /^POST \/api\/call\/(pair|picker|import)\./.test(c.bytes.toString('latin1')) && /"code":"unavailable"/.test(text);
+      for (const s of codes.filter((s) => s >= 500 && !(s === 503 && reachedVault)))
         violations.push({
           property: 'control API never answers 5xx',
           where: likelyCause(c.bytes),

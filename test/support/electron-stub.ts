@@ -180,6 +180,12 @@ export class Tray extends EventEmitter {
     if (this.#destroyed) throw destroyedError();
     this.tooltip = t;
   };
+  /** The badge text beside the icon (macOS). */
+  title = '';
+  setTitle = (t: string) => {
+    if (this.#destroyed) throw destroyedError();
+    this.title = t;
+  };
   menus: { template: { label?: string; click?: () => void }[] }[] = [];
   popUpContextMenu = (menu: { template: { label?: string; click?: () => void }[] }) => void this.menus.push(menu);
   getBounds = () => ({ x: 1000, y: 0, width: 22, height: 22 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLive } from '../api/live-state.js';
 import { ApprovalCards } from '../components/approval-cards.js';
+import { PolicyDenials } from '../components/policy-denials.js';
 import { StatusDot } from '../components/status-dot.js';
 import { TabBar, panelId, tabId, type TabSpec } from '../components/tab-bar.js';
 import { gatewayHealth } from '../format/gateway-health.js';
@@ -54,6 +55,7 @@ export function MainShell({ onReset }: { onReset(): void }) {
         <RemedySlot.Provider value={remedyAction}>
           <main className="content" id="content">
             <ApprovalCards />
+            <PolicyDenials />
             <div role="tabpanel" id={panelId(screen)} aria-labelledby={tabId(screen)} className="panel">
               {screen === 'status' && <StatusScreen onNavigate={setScreen} />}
               {screen === 'mappings' && <MappingsScreen />}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { EgressMode, EgressPolicy, RateLimit } from '../../shared/agent-policy.js';
 import type { AgentCredential } from '../../shared/gateway-config.js';
 import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
 import { mappingNameOf, type AgentAllow, type AgentPolicy, type AgentRecord } from '../../shared/settings.js';
@@ -30,7 +31,7 @@ export class AgentRegistry {
   /** No `allow`: every mapping, as before scopes existed; no `policy`: it never asks. */
   async create(
     name: string,
-    access: { allow?: readonly string[] | undefined; policy?: AgentPolicy | undefined } = {},
+    access: { allow?: readonly string[] | undefined; policy?: AgentPolicy | undefined; egress?: EgressMode | undefined } = {},
   ): Promise<{ name: string; token: string }> {
     if (!LOCAL_SECRET_NAME.test(name) || name.length > 40)
       throw new ControlError('invalid_params', 'Agent names are lower-case letters, digits, ".", "_" and "-", such as "claude".');
@@ -39,7 +40,15 @@ export class AgentRegistry {
     const allow: AgentAllow = access.allow === undefined ? 'all' : this.mappingNames(access.allow);
     const token = newAgentToken();
     await this.secrets.set(agentTokenName(name), token);
-    const record: AgentRecord = { name, createdAt: this.now().toISOString(), allow, policy: access.policy ?? 'allow', approved: [] };
+    const record: AgentRecord = {
+      name,
+      createdAt: this.now().toISOString(),
+      allow,
+      policy: access.policy ?? 'allow',
+      approved: [],
+      egress: { mode: access.egress ?? 'open', hosts: [] },
+      limits: [],
+    };
     this.settings.update((s) => ({ ...s, agents: [...s.agents, record] }));
     return { name, token };
   }
@@ -92,6 +101,15 @@ export class AgentRegistry {
     return next;
   }
 
+  /** Sets egress or rate limits (issue 14); a limit on a mapping names one that exists. */
+  setPolicy(name: string, change: { egress?: EgressPolicy | undefined; limits?: readonly RateLimit[] | undefined }): AgentRecord {
+    const current = this.get(name);
+    const limits = change.limits?.map((l) => (l.mapping ? { ...l, mapping: this.mappingNames([l.mapping])[0]! } : l));
+    const next: AgentRecord = { ...current, egress: change.egress ?? current.egress, limits: limits ?? current.limits };
+    this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? next : a)) }));
+    return next;
+  }
+
   /** Adds mappings to the scope; `all` stays `all`. */
   allow(name: string, mappings: readonly string[]): AgentRecord {
     const current = this.get(name);
@@ -115,11 +133,24 @@ export class AgentRegistry {
     this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? { ...a, approved: [...a.approved, mapping] } : a)) }));
   }
 
-  /** A mapping was removed: no scope or "always" keeps naming it (a new mapping of that name is asked about afresh). */
+  /**
+   * A mapping was removed: no scope, "always" or limit keeps naming it (a new mapping of that
+   * name is asked about afresh and starts without a limit).
+   */
   forgetMapping(mapping: string): void {
     const names = (list: AgentAllow) => (list === 'all' ? list : list.filter((m) => m !== mapping));
-    if (!this.list().some((a) => (a.allow !== 'all' && a.allow.includes(mapping)) || a.approved.includes(mapping))) return;
-    this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => ({ ...a, allow: names(a.allow), approved: a.approved.filter((m) => m !== mapping) })) }));
+    const naming = (a: AgentRecord) =>
+      (a.allow !== 'all' && a.allow.includes(mapping)) || a.approved.includes(mapping) || a.limits.some((l) => l.mapping === mapping);
+    if (!this.list().some(naming)) return;
+    this.settings.update((s) => ({
+      ...s,
+      agents: s.agents.map((a) => ({
+        ...a,
+        allow: names(a.allow),
+        approved: a.approved.filter((m) => m !== mapping),
+        limits: a.limits.filter((l) => l.mapping !== mapping),
+      })),
+    }));
   }
 
   async revoke(name: string): Promise<boolean> {
@@ -139,9 +170,9 @@ export class AgentRegistry {
     const all = await Promise.all(
       this.list().map(async (a) => {
         const token = await this.secrets.get(agentTokenName(a.name));
-        // Egress and rate limits (issue 14) are not settings yet: open, none, as before.
-        const open = { egress: { mode: 'open' as const, hosts: [] }, limits: [] };
-        return token === undefined ? undefined : { name: a.name, token, allow: a.allow, ask: a.policy === 'ask', approved: a.approved, ...open };
+        return token === undefined
+          ? undefined
+          : { name: a.name, token, allow: a.allow, ask: a.policy === 'ask', approved: a.approved, egress: a.egress, limits: a.limits };
       }),
     );
     return all.filter((a) => a !== undefined);

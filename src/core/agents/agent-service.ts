@@ -8,6 +8,7 @@ import { ControlError } from '../control-error.js';
 import type { GatewayHandle } from '../core-deps.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
 import { agentEnv } from './agent-env.js';
+import { editEgress, editLimits } from '../policy/policy-edits.js';
 import { DEFAULT_AGENT, type AgentRegistry } from './agent-registry.js';
 
 export interface AgentServiceDeps {
@@ -33,7 +34,7 @@ export class AgentService {
   }
 
   async create(p: ControlParams<'agents.create'>): Promise<{ name: string; token: string }> {
-    const created = await this.deps.registry.create(p.name, { allow: p.allow, policy: p.policy });
+    const created = await this.deps.registry.create(p.name, { allow: p.allow, policy: p.policy, egress: p.egress });
     await this.deps.gateway.sync();
     return created;
   }
@@ -58,6 +59,20 @@ export class AgentService {
   /** Scope, policy and the "always" list at once (the agents screen). */
   update(p: ControlParams<'agents.update'>): Promise<AgentView> {
     return this.#changed(this.deps.registry.update(p.name, { allow: p.allow, policy: p.policy, approved: p.approved }));
+  }
+
+  /** Egress mode and list (issue 14): the gateway applies it to the agent's next connection and request. */
+  egress(p: ControlParams<'agents.egress'>): Promise<AgentView> {
+    const current = this.deps.registry.get(p.name);
+    return this.#changed(this.deps.registry.setPolicy(p.name, { egress: editEgress(current.egress, p, p.name) }));
+  }
+
+  /** Sets or takes off a rate limit, for all of the agent's traffic or one mapping. */
+  limit(p: ControlParams<'agents.limit'>): Promise<AgentView> {
+    const current = this.deps.registry.get(p.name);
+    const mapping = p.mapping === undefined ? undefined : this.deps.registry.mappingNames([p.mapping])[0];
+    const change = p.off ? { mapping, off: true as const, per: p.per } : { mapping, max: p.max ?? 0, per: p.per ?? 'minute' };
+    return this.#changed(this.deps.registry.setPolicy(p.name, { limits: editLimits(current.limits, change, p.name) }));
   }
 
   /** A mapping was removed: out of every scope and "always", and its waiting approvals end. */

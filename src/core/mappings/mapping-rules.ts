@@ -136,6 +136,7 @@ export function toGatewayMapping(mapping: Mapping): GatewayMapping {
     ...(mapping.route ? { route: mapping.route } : {}),
     ...(mapping.path ? { path: mapping.path } : {}),
     ...(mapping.methods ? { methods: mapping.methods } : {}),
+    ...(mapping.blocks ? { blocks: mapping.blocks } : {}),
   };
 }
 

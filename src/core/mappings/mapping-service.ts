@@ -9,6 +9,7 @@ import type { GatewayHandle } from '../core-deps.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
 import { MappingInputError, buildMapping, mappingKey, maskValue, parseMappingName } from './mapping-rules.js';
 import { probeThroughGateway } from './probe.js';
+import { editBlocks } from '../policy/policy-edits.js';
 import type { MappingResolver } from './resolve-mapping.js';
 import type { Remedy } from '../../shared/remedy.js';
 
@@ -52,9 +53,13 @@ export class MappingService {
         `${name} is already mapped: edit that mapping or remove it first${mapping.path ? '' : ', or give this one its own path prefix'}.`,
         { remedy: 'replace-mapping' },
       );
-    this.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => mappingNameOf(m) !== name), mapping] }));
+    // A replaced mapping keeps its block rules: a new key for a host must not quietly lift a
+    // "never DELETE" the user set on the old one.
+    const blocks = this.deps.settings.get().mappings.find((m) => mappingNameOf(m) === name)?.blocks;
+    const stored: Mapping = blocks ? { ...mapping, blocks } : mapping;
+    this.deps.settings.update((s) => ({ ...s, mappings: [...s.mappings.filter((m) => mappingNameOf(m) !== name), stored] }));
     await this.deps.gateway.sync([name]);
-    return view(mapping);
+    return view(stored);
   }
 
   /** Removes a mapping by name; no agent's scope or "always" keeps naming it, and its waiting approvals end. */
@@ -68,6 +73,18 @@ export class MappingService {
       await this.deps.gateway.sync([name]);
     }
     return { removed };
+  }
+
+  /** Adds or removes block rules (issue 14): requests the credential is never used for, whichever agent asks. */
+  async block(p: ControlParams<'mappings.block'>): Promise<MappingView> {
+    const name = safeName(p.host);
+    const current = this.#find(name, `No mapping named ${name} (mappings are named HOST or HOST/PREFIX).`, 'list-mappings');
+    const blocks = editBlocks(current.blocks, p, name);
+    const { blocks: _old, ...rest } = current;
+    const next: Mapping = { ...rest, ...(blocks ? { blocks } : {}) };
+    this.deps.settings.update((s) => ({ ...s, mappings: s.mappings.map((m) => (mappingNameOf(m) === name ? next : m)) }));
+    await this.deps.gateway.sync(); // the value is unchanged: its cache stays
+    return view(next);
   }
 
   /** Resolves the value here (never through the gateway) and shows it masked. */

@@ -52,6 +52,17 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
       : raw.mappings;
     return { ...raw, ...(agents === undefined ? {} : { agents }), ...(mappings === undefined ? {} : { mappings }), version: 3 };
   },
+  // Version 3 → 4: policy (issue 14). Agents carry egress (open: every host, as before) and rate
+  // limits (none); mappings may carry block rules (a v3 mapping has none). Meaning unchanged. The
+  // version goes up although the new fields have defaults, so that an older OneCLI refuses the
+  // file ("written by a newer OneCLI") rather than dropping an allowlist it does not know, which
+  // would open an agent's egress without a word.
+  3: (raw) => {
+    const agents = Array.isArray(raw.agents)
+      ? raw.agents.map((a: unknown) => (typeof a === 'object' && a !== null ? { ...a, egress: { mode: 'open', hosts: [] }, limits: [] } : a))
+      : raw.agents;
+    return { ...raw, ...(agents === undefined ? {} : { agents }), version: 4 };
+  },
 };
 
 export type MigrationOutcome = { ok: true; raw: Record<string, unknown>; from: number } | { ok: false; reason: string };

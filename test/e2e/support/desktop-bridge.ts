@@ -32,6 +32,7 @@ export async function desktopPopover(
     mappings: 0,
     agents: 1,
     lastErrors: [],
+    policyDenials: [],
     ...(options.notices ? { notices: [{ id: 'notifications-failed', ...NOTICES['notifications-failed'] }] } : {}),
   };
   const settings: SettingsView = {

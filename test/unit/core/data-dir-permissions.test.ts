@@ -129,6 +129,7 @@ describe('doctor: datadir.permissions', () => {
       mappings: 0,
       agents: 1,
       lastErrors: [],
+      policyDenials: [],
     },
     op: { searchDirs: [], installs: [], chosenBecause: 'none' },
     canRead: () => false,

@@ -10,6 +10,7 @@ const status = (over: Partial<StatusView> = {}): StatusView => ({
   mappings: 1,
   agents: 1,
   lastErrors: [],
+  policyDenials: [],
   ...over,
 });
 

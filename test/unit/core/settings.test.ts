@@ -142,20 +142,20 @@ describe('settings version 3 (issue 12: path rules, agent scopes, approval on fi
     const repo = new SettingsRepository({ dataDir: dir });
     expect(repo.health).toEqual({ state: 'migrated' });
     const s = repo.get();
-    expect(s.version).toBe(3);
+    expect(s.version).toBe(SETTINGS_VERSION);
     // Mappings: byte for byte what they were (no path, no methods: every request to the host).
     expect(s.mappings).toEqual(v2.mappings);
-    expect(s.agents).toEqual(v2.agents.map((a) => ({ ...a, allow: 'all', policy: 'allow', approved: [] })));
+    expect(s.agents).toEqual(v2.agents.map((a) => ({ ...a, allow: 'all', policy: 'allow', approved: [], egress: { mode: 'open', hosts: [] }, limits: [] })));
     const onDisk = JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'));
-    expect(onDisk.version).toBe(3);
+    expect(onDisk.version).toBe(SETTINGS_VERSION);
     expect(onDisk.agents[0]).toMatchObject({ name: 'claude', allow: 'all', policy: 'allow' });
     // And the file reads back as it was written: no second migration.
     expect(new SettingsRepository({ dataDir: dir }).health).toEqual({ state: 'ok' });
   });
 
   test('the 2 → 3 step is pure and leaves a file without agents alone', () => {
-    expect(migrateSettings({ version: 2 })).toEqual({ ok: true, raw: { version: 3 }, from: 2 });
-    expect(migrateSettings({ version: 2, agents: [{ name: 'a', createdAt: 'x' }] })).toEqual({
+    expect(migrateSettings({ version: 2 }, 3)).toEqual({ ok: true, raw: { version: 3 }, from: 2 });
+    expect(migrateSettings({ version: 2, agents: [{ name: 'a', createdAt: 'x' }] }, 3)).toEqual({
       ok: true,
       raw: { version: 3, agents: [{ name: 'a', createdAt: 'x', allow: 'all', policy: 'allow', approved: [] }] },
       from: 2,
@@ -175,9 +175,57 @@ describe('settings version 3 (issue 12: path rules, agent scopes, approval on fi
 
   test('an agent scope is "all" or a list of mapping names; a policy is ask or allow', () => {
     const repo = new SettingsRepository({ dataDir: fresh() });
-    repo.update((s) => ({ ...s, agents: [{ name: 'ci', createdAt: 'x', allow: ['api.github.com/repos'], policy: 'ask', approved: [] }] }));
+    repo.update((s) => ({
+      ...s,
+      agents: [{ name: 'ci', createdAt: 'x', allow: ['api.github.com/repos'], policy: 'ask', approved: [], egress: { mode: 'open', hosts: [] }, limits: [] }],
+    }));
     expect(repo.get().agents[0]).toMatchObject({ allow: ['api.github.com/repos'], policy: 'ask' });
     expect(() => repo.update((s) => ({ ...s, agents: [{ ...s.agents[0]!, policy: 'sometimes' as never }] }))).toThrow();
     expect(() => repo.update((s) => ({ ...s, agents: [{ ...s.agents[0]!, allow: 'some' as never }] }))).toThrow();
+  });
+});
+
+describe('settings version 4 (issue 14: egress, rate limits, block rules)', () => {
+  const v3 = {
+    version: 3,
+    mappings: [{ host: 'api.github.com', reference: 'op://Dev/GitHub/token', rule: { type: 'bearer' }, createdAt: '2026-11-30T10:00:00.000Z' }],
+    agents: [
+      { name: 'claude', createdAt: '2026-11-30T10:00:00.000Z', allow: 'all', policy: 'allow', approved: [] },
+      { name: 'ci', createdAt: '2026-11-30T10:01:00.000Z', allow: ['api.github.com'], policy: 'ask', approved: ['api.github.com'] },
+    ],
+  };
+
+  test('a v3 file migrates unchanged in meaning: open egress, no limits, no block rules; scopes and policies kept', () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(v3));
+    const repo = new SettingsRepository({ dataDir: dir });
+    expect(repo.health).toEqual({ state: 'migrated' });
+    const s = repo.get();
+    expect(s.version).toBe(4);
+    expect(s.mappings).toEqual(v3.mappings);
+    expect(s.agents).toEqual(v3.agents.map((a) => ({ ...a, egress: { mode: 'open', hosts: [] }, limits: [] })));
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')).version).toBe(4);
+  });
+
+  test('an older OneCLI refuses a v4 file instead of dropping an allowlist it cannot read', () => {
+    expect(migrateSettings({ version: 4 }, 3)).toMatchObject({ ok: false, reason: expect.stringMatching(/newer OneCLI/) });
+  });
+
+  test('egress entries are stored canonical, bad ones and duplicate limits are refused', () => {
+    const repo = new SettingsRepository({ dataDir: fresh() });
+    const agent = { name: 'ci', createdAt: 'x', allow: 'all' as const, policy: 'allow' as const, approved: [] };
+    repo.update((s) => ({
+      ...s,
+      agents: [{ ...agent, egress: { mode: 'allowlist', hosts: ['Registry.NPMJS.org.', '*.GitHubUserContent.com'] }, limits: [] }],
+    }));
+    expect(repo.get().agents[0]!.egress).toEqual({ mode: 'allowlist', hosts: ['registry.npmjs.org', '*.githubusercontent.com'] });
+    expect(() => repo.update((s) => ({ ...s, agents: [{ ...agent, egress: { mode: 'allowlist', hosts: ['paste.example/x'] }, limits: [] }] }))).toThrow(
+      /must be a host/,
+    );
+    const twice = [
+      { max: 10, per: 'minute' as const },
+      { max: 20, per: 'minute' as const },
+    ];
+    expect(() => repo.update((s) => ({ ...s, agents: [{ ...agent, egress: { mode: 'open', hosts: [] }, limits: twice }] }))).toThrow(/two limits per minute/);
   });
 });

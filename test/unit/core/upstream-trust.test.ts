@@ -223,6 +223,7 @@ describe('doctor: upstream.extra-ca', () => {
         mappings: 0,
         agents: 0,
         lastErrors: [],
+        policyDenials: [],
       },
       op: { searchDirs: [], installs: [], chosenBecause: 'none' },
       canRead: () => false,

@@ -246,6 +246,29 @@ describe('the shell booted against the stub', () => {
     expect(await call('agents.update', { name: 'default', policy: 'allow' })).toMatchObject({ ok: true });
   });
 
+  test('an agent refused by egress policy: a badge on the tray, and its fix one click away in the tray menu (issue 14)', async () => {
+    const fork = utilityProcess.forks.at(-1)!;
+    expect(await call('agents.egress', { name: 'default', mode: 'allowlist' })).toMatchObject({ ok: true });
+    const refusal = { agent: 'default', door: 'tunnel', method: 'CONNECT', host: 'paste.example', mapping: null, status: 403, ms: 1 };
+    fork.child.emit('message', {
+      type: 'activity',
+      entries: [{ ...refusal, at: Date.now(), error: 'egress_denied', decision: 'egress_denied', rule: 'egress allowlist' }],
+    });
+    await until(() => tray().title === '1', 'the badge');
+    expect(tray().tooltip).toBe('OneCLI: default was refused paste.example');
+    tray().emit('right-click');
+    const menu = tray().menus.at(-1)!.template;
+    const fix = menu.find((item) => item.label === 'Allow paste.example for default');
+    expect(fix).toBeDefined();
+    fix!.click!();
+    await until(() => posted('set-agents')(fork).some((m) => JSON.stringify(m).includes('"paste.example"')), 'the allowed host to reach the gateway');
+    expect(((await call('agents.list')).result as unknown as { name: string; egress: unknown }[]).find((a) => a.name === 'default')?.egress).toEqual({
+      mode: 'allowlist',
+      hosts: ['paste.example'],
+    });
+    expect(await call('agents.egress', { name: 'default', mode: 'open', remove: ['paste.example'] })).toMatchObject({ ok: true });
+  });
+
   test('quit: the window closes first, the gateway is stopped, and nothing is sent to the destroyed page', async () => {
     const window = popover();
     const fork = utilityProcess.forks.at(-1)!;

@@ -24,6 +24,7 @@ const status = (state: StatusView['gateway']['state'], reason?: string): Control
     mappings: 0,
     agents: 1,
     lastErrors: [],
+    policyDenials: [],
   },
 });
 

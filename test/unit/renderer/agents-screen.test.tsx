@@ -12,6 +12,8 @@ const claude: AgentView = {
   allow: 'all',
   policy: 'allow',
   approved: [],
+  egress: { mode: 'open', hosts: [] },
+  limits: [],
 };
 const envFor = (agent: string) => ({
   agent,
@@ -55,7 +57,15 @@ describe('Agents screen', () => {
     const { launcher, user } = renderScreen(<AgentsScreen />, {
       'agents.list': () => [...agents],
       'agents.create': ({ name }) => {
-        agents.push({ name, createdAt: new Date().toISOString(), allow: 'all', policy: 'allow', approved: [] });
+        agents.push({
+          name,
+          createdAt: new Date().toISOString(),
+          allow: 'all',
+          policy: 'allow',
+          approved: [],
+          egress: { mode: 'open', hosts: [] },
+          limits: [],
+        });
         return { name, token: 'tok_secret_once' };
       },
       'env.get': ({ agent }) => envFor(agent ?? 'default'),

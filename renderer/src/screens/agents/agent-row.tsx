@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import type { AgentView, MappingView } from '../../../../src/shared/control-api.js';
+import { describeLimit } from '../../../../src/shared/agent-policy.js';
 import type { ActivityEntry } from '../../../../src/shared/gateway-messages.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { calendarDay, timeAgo } from '../../format/time.js';
 import { AgentAccess, scopeSummary } from './agent-access.js';
+import { AgentPolicy, egressSummary } from './agent-policy.js';
 import { AgentSetup } from './agent-setup.js';
 
 /** Hosts this agent reached lately, newest first, with how many requests and when. */
@@ -32,6 +34,7 @@ export function AgentRow({ agent, mappings, activity, onRevoked, onChanged }: Pr
   const [confirming, setConfirming] = useState(false);
   const [showSetup, setShowSetup] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [policy, setPolicy] = useState(false);
   const used = usage(activity, agent.name);
   return (
     <li className="list-row agent-row">
@@ -42,6 +45,10 @@ export function AgentRow({ agent, mappings, activity, onRevoked, onChanged }: Pr
         </span>
         <span className="small">
           May use {scopeSummary(agent)} · {agent.policy === 'ask' ? 'asks before first use' : 'never asks'}
+        </span>
+        <span className="small">
+          {egressSummary(agent).replace(/^./, (c) => c.toUpperCase())} ·{' '}
+          {agent.limits.length ? `at most ${agent.limits.map(describeLimit).join(', ')}` : 'no rate limits'}
         </span>
         {used.length > 0 && (
           <ul className="usage" aria-label={`Hosts ${agent.name} used`}>
@@ -57,6 +64,9 @@ export function AgentRow({ agent, mappings, activity, onRevoked, onChanged }: Pr
       <div className="row-actions" role="group" aria-label={`Actions for ${agent.name}`}>
         <ActionButton small aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
           Access
+        </ActionButton>
+        <ActionButton small aria-expanded={policy} onClick={() => setPolicy((p) => !p)}>
+          Policy
         </ActionButton>
         <ActionButton small aria-expanded={showSetup} onClick={() => setShowSetup((s) => !s)}>
           {showSetup ? 'Hide setup' : 'Setup'}
@@ -76,6 +86,11 @@ export function AgentRow({ agent, mappings, activity, onRevoked, onChanged }: Pr
               onChanged();
             }}
           />
+        </div>
+      )}
+      {policy && (
+        <div className="row-result">
+          <AgentPolicy agent={agent} mappings={mappings} onChanged={() => onChanged()} />
         </div>
       )}
       {showSetup && (

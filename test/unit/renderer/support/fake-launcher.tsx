@@ -31,6 +31,7 @@ export function statusView(over: DeepPartial<StatusView> = {}): StatusView {
     mappings: over.mappings ?? 1,
     agents: over.agents ?? 1,
     lastErrors: over.lastErrors ?? [],
+    policyDenials: over.policyDenials ?? [],
   } as StatusView;
 }
 
