@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BenchPki } from './bench-pki.js';
 import type { ChildProcesses } from './child-processes.js';
 import type { WrittenGatewayConfig } from './gateway-config.js';
-import type { GatewayTargetName, TargetName } from './targets.js';
+import type { GatewayTargetName, TargetName } from './routes.js';
 import type { UpstreamCounters, UpstreamListener, UpstreamReady, UpstreamServerConfig } from './upstream-protocol.js';
 import { freePort, waitForPort } from './wait.js';
 import { GATEWAY_EXEC_ARGV } from '../../src/core/supervisor/spawner.js';

@@ -8,7 +8,7 @@ import type { ChildProcesses } from './child-processes.js';
 import { writeGatewayConfig } from './gateway-config.js';
 import { freePort } from './wait.js';
 import type { BenchSettings } from './settings.js';
-import { proxyUrl, type GatewayTargetName, type Target, type TargetName } from './targets.js';
+import { proxyUrl, type GatewayTargetName, type Target, type TargetName } from './routes.js';
 
 /** The standalone gateway's bench-only switch: relay responses from mapped hosts unscanned. */
 export const NO_SCAN_ENV = 'ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN';

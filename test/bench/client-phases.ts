@@ -2,7 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { rotated } from './load-phase.js';
 import { dispatcherFor, firstRequestMs, getEcho, postEchoMiBps, sseFirstEventMs } from './node-client.js';
-import type { Target, TargetName } from './targets.js';
+import type { Target, TargetName } from './routes.js';
 
 export interface ClientContext {
   upstreamCaPem: string;

@@ -1,5 +1,10 @@
-/** Runs `hey` (the HTTP load generator) and parses its summary. */
+/**
+ * Runs `hey` (the HTTP load generator) and parses its summary. The bench uses it only for the
+ * connection-churn figure (`-disable-keepalive`: a new TCP and TLS connection per request):
+ * hey cannot hold a fixed set of keep-alive connections (see keepalive-client.ts).
+ */
 import { runCommand, type ChildProcesses } from './child-processes.js';
+import type { LoadRunResult } from './load-client-protocol.js';
 
 export const HEY = '/usr/bin/hey';
 
@@ -9,19 +14,12 @@ export interface HeyRun {
   durationS: number;
   /** `http://user:pass@host:port`; hey sends CONNECT with Proxy-Authorization from it. */
   proxyUrl?: string;
+  /** A new connection (through a proxy: a new CONNECT tunnel) for every request. */
+  disableKeepAlive?: boolean;
 }
 
-export interface HeyResult {
-  reqPerSec: number;
-  p50Ms?: number;
-  p99Ms?: number;
-  /** Status code → responses, e.g. { "200": 51234 }. */
-  statusCodes: Record<string, number>;
-  /** hey's "Error distribution" lines, e.g. "[3] Get ...: EOF". */
-  errors: string[];
-  /** Responses of any status plus errors. */
-  completed: number;
-}
+/** `errors` are hey's "Error distribution" lines, e.g. "[3] Get ...: EOF". */
+export type HeyResult = LoadRunResult;
 
 function secondsToMs(text: string | undefined): number | undefined {
   return text === undefined ? undefined : Number(text) * 1000;
@@ -53,16 +51,24 @@ export function parseHeyOutput(out: string): HeyResult {
 const HANG_MARGIN_S = 30;
 
 /**
- * `-t 0` (no per-request timeout) is deliberate. With a timeout, Go 1.19's client ties the
- * dial it starts for a request (when no idle connection is free at that instant) to the
- * request's context, and cancels it when the request completes on a connection freed in the
- * meantime. At c=32 a run can lock into doing that for nearly every request: thousands of
- * TCP connections and half-done TLS handshakes a second next to the keep-alive ones, and the
- * run no longer measures keep-alive. Without the timeout those dials complete and stay as
- * spare connections.
+ * `-t 0` (no per-request timeout): with a timeout, Go 1.19's client ties the dial it starts
+ * for a request to the request's context and abandons it half-done when another connection
+ * frees up first; at c=32 keep-alive that became thousands of half-done TLS handshakes a second.
+ * Even without it, hey's keep-alive runs open 40–230 surplus connections per 3 s at c=32 (no
+ * per-host connection cap in its transport), which is why keep-alive phases use our client.
  */
 export async function runHey(children: ChildProcesses, run: HeyRun): Promise<HeyResult> {
-  const args = ['-z', `${run.durationS}s`, '-c', String(run.concurrency), '-t', '0', ...(run.proxyUrl ? ['-x', run.proxyUrl] : []), run.url];
+  const args = [
+    '-z',
+    `${run.durationS}s`,
+    '-c',
+    String(run.concurrency),
+    '-t',
+    '0',
+    ...(run.disableKeepAlive ? ['-disable-keepalive'] : []),
+    ...(run.proxyUrl ? ['-x', run.proxyUrl] : []),
+    run.url,
+  ];
   const result = await runCommand(children, HEY, args, (run.durationS + HANG_MARGIN_S) * 1000);
   if (result.code === null)
     throw new Error(`hey did not finish within ${HANG_MARGIN_S} s of its ${run.durationS} s run: a request hung (${run.proxyUrl ? 'via proxy' : 'direct'})`);

@@ -6,7 +6,7 @@ import { runLoadPhase, type LoadContext } from './load-phase.js';
 import { clockTicksPerSecond, peakRssMiB, rssMiB } from './proc-stats.js';
 import type { RawResults } from './results.js';
 import type { BenchSettings } from './settings.js';
-import type { Target, TargetName } from './targets.js';
+import type { Target, TargetName } from './routes.js';
 
 function pickTargets(all: Map<TargetName, Target>, names: readonly TargetName[]): Target[] {
   return names.flatMap((n) => all.get(n) ?? []);
@@ -19,11 +19,20 @@ export async function measure(
   exits: RawResults['exits'],
   log: (line: string) => void,
 ): Promise<RawResults> {
-  const loadCtx: LoadContext = { children, upstream: setup.upstream, origin: setup.origin, ticksPerSecond: await clockTicksPerSecond(), log };
+  const loadCtx: LoadContext = {
+    children,
+    upstream: setup.upstream,
+    origin: setup.origin,
+    upstreamCaPem: setup.pki.upstreamCaPem,
+    ticksPerSecond: await clockTicksPerSecond(),
+    clientThreads: settings.clientThreads,
+    log,
+  };
   const clientCtx = { upstreamCaPem: setup.pki.upstreamCaPem, origin: setup.origin, log };
   // The variants of the gateway run in the same interleaved reps as the gateway they are paired
   // with, next to it in the (rotating) order. gateway-noscan is left out of the new-host phase,
-  // where the scan has nothing to do, and gateway-10k out of all but c=32.
+  // where the scan has nothing to do, and gateway-10k out of all but c=32. c=128 and the churn
+  // phase compare the gateway with direct and mitmproxy only.
   const main = pickTargets(setup.targets, ['direct', 'gateway', 'mitmproxy']);
   const withNoScan = pickTargets(setup.targets, ['direct', 'gateway', 'gateway-noscan', 'mitmproxy']);
   const all = pickTargets(setup.targets, ['direct', 'gateway-10k', 'gateway', 'gateway-noscan', 'mitmproxy']);
@@ -42,6 +51,13 @@ export async function measure(
   log(`small GET, c=32: ${settings.c32.reps} reps × ${settings.c32.durationS} s`);
   const c32 = await runLoadPhase(loadCtx, all, { label: 'c=32', concurrency: 32, ...settings.c32 });
   phaseDone('c=32');
+  log(`small GET, c=128: ${settings.c128.reps} reps × ${settings.c128.durationS} s`);
+  const c128 = await runLoadPhase(loadCtx, main, { label: 'c=128', concurrency: 128, ...settings.c128 });
+  phaseDone('c=128');
+  const { concurrency: churnC, ...churnRuns } = settings.churn;
+  log(`new connection per request (hey -disable-keepalive), c=${churnC}: ${churnRuns.reps} reps × ${churnRuns.durationS} s`);
+  const churn = await runLoadPhase(loadCtx, main, { label: 'churn', concurrency: churnC, ...churnRuns, driver: 'new-connection' });
+  phaseDone('churn');
   log(`SSE first event: ${settings.sseSamples} samples per target`);
   const sse = await runSsePhase(clientCtx, withNoScan, settings.sseSamples);
   phaseDone('sse');
@@ -54,5 +70,5 @@ export async function measure(
 
   const memory: RawResults['memory'] = {};
   for (const proxy of running()) memory[proxy.name] = { peakRssMiB: peakRssMiB(proxy.pid), rssMiB: rssMiB(proxy.pid) };
-  return { targets: all.map((t) => t.name), c1, c32, sse, postEcho, newHost, memory, peakRssByPhase, logs: {}, exits };
+  return { targets: all.map((t) => t.name), c1, c32, c128, churn, sse, postEcho, newHost, memory, peakRssByPhase, logs: {}, exits };
 }

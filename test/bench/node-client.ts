@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import type { Target } from './targets.js';
+import type { Target } from './routes.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const MIB = 1024 * 1024;

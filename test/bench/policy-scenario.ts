@@ -2,23 +2,15 @@
  * `npm run bench -- --scenario policy` (issue 14, item 6): c=32 small GETs through the gateway
  * without policy and through the same gateway with 1,000 egress entries per agent and 100
  * rate-limited agents, in interleaved reps (the order rotates), paired rep by rep. The target is
- * a change within 5 %. Writes .bench/policy-results.json.
+ * a change within 5 % (targets.ts).
  */
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { createBenchPki } from './bench-pki.js';
-import { startGateway, startUpstream } from './bench-processes.js';
-import type { ChildProcesses } from './child-processes.js';
-import { writeGatewayConfig } from './gateway-config.js';
-import { runLoadPhase, type LoadContext, type LoadSample } from './load-phase.js';
-import { clockTicksPerSecond } from './proc-stats.js';
-import type { BenchSettings } from './settings.js';
+import { cpuUsPerRequest, pairedChange } from './load-figures.js';
+import { runLoadPhase, type LoadSample } from './load-phase.js';
+import { startScenarioGateway, startScenarioUpstream, type ScenarioContext } from './scenario-setup.js';
 import { median } from './stats.js';
-import { proxyUrl, type GatewayTargetName, type Target } from './targets.js';
-import { freePort } from './wait.js';
+import { describeTarget, meets, TARGETS } from './targets.js';
 
 export const POLICY_SHAPE = { egressEntries: 1_000, agents: 100 } as const;
-const TARGET_CHANGE = 0.05;
 
 export interface PolicyResults {
   shape: typeof POLICY_SHAPE;
@@ -28,77 +20,62 @@ export interface PolicyResults {
   /** Per rep, policy over none. */
   pairedRatios: number[];
   medianRatio: number;
-  cpuUsPerRequest: { gateway: number; 'gateway-policy': number };
+  cpuUsPerRequest: { gateway?: number; 'gateway-policy'?: number };
+  /** Median over reps of the paired change in CPU per request. */
+  cpuChange?: number;
   nonOk: { gateway: Record<string, number>; 'gateway-policy': Record<string, number> };
-  withinTarget: boolean;
-}
-
-function cpuUsPerRequest(samples: readonly LoadSample[]): number {
-  return median(samples.map((s) => ((s.proxyCpuMs ?? 0) * 1000) / Math.max(1, s.hey.completed)));
+  target: string;
+  withinTarget?: boolean;
 }
 
 function nonOk(samples: readonly LoadSample[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of samples) for (const [code, n] of Object.entries(s.hey.statusCodes)) if (code !== '200') out[code] = (out[code] ?? 0) + n;
+  for (const s of samples) for (const [code, n] of Object.entries(s.run.statusCodes)) if (code !== '200') out[code] = (out[code] ?? 0) + n;
   return out;
 }
 
-export async function runPolicyScenario(
-  settings: BenchSettings,
-  children: ChildProcesses,
-  workDir: string,
-  logDir: string,
-  log: (line: string) => void,
-): Promise<PolicyResults> {
-  const token = randomBytes(24).toString('hex');
-  const value = `bench-${randomBytes(12).toString('hex')}`;
-  const pki = await createBenchPki(workDir, ['127.0.0.1']);
-  const upstream = await startUpstream(children, workDir, pki, ['127.0.0.1'], value);
-  const listener = upstream.listeners[0];
-  if (!listener) throw new Error('the upstream has no listener');
-  const authority = `${listener.ip}:${listener.port}`;
-  const start = async (name: GatewayTargetName, policy?: typeof POLICY_SHAPE) => {
-    const listenPort = await freePort();
-    const config = writeGatewayConfig(
-      path.join(workDir, name),
-      pki,
-      { listenPort, mappedHosts: [authority], dummyMappings: 0, logLevel: settings.logLevel, ...(policy ? { policy } : {}) },
-      { token, value },
-    );
-    const proc = await startGateway(children, name, config, listenPort, path.join(logDir, `${name}.log`));
-    return { name, proxy: { url: proxyUrl(token, listenPort), caPem: pki.gatewayCa.certPem, process: proc } } satisfies Target;
-  };
-  const targets = [await start('gateway'), await start('gateway-policy', POLICY_SHAPE)];
+export async function runPolicyScenario(ctx: ScenarioContext): Promise<PolicyResults> {
+  const { settings, log } = ctx;
+  const up = await startScenarioUpstream(ctx);
+  const targets = [
+    await startScenarioGateway(ctx, up, 'gateway', 'gateway', { dummyMappings: 0 }),
+    await startScenarioGateway(ctx, up, 'gateway-policy', 'gateway-policy', { dummyMappings: 0, policy: POLICY_SHAPE }),
+  ];
   log(
-    `policy scenario: upstream https://${authority}; gateway-policy has ${POLICY_SHAPE.egressEntries} egress entries × ${POLICY_SHAPE.agents} agents, 2 limits each`,
+    `policy scenario: upstream https://${up.authority}; gateway-policy has ${POLICY_SHAPE.egressEntries} egress entries × ${POLICY_SHAPE.agents} agents, 2 limits each`,
   );
-
-  const ctx: LoadContext = { children, upstream, origin: `https://${authority}`, ticksPerSecond: await clockTicksPerSecond(), log };
   log(`warm-up: ${settings.warmupS} s at c=8 per target`);
-  await runLoadPhase(ctx, targets, { label: 'warm-up', concurrency: 8, durationS: settings.warmupS, reps: 1 });
-  log(`small GET, c=32: ${settings.c32.reps} reps × ${settings.c32.durationS} s`);
-  const c32 = await runLoadPhase(ctx, targets, { label: 'c=32', concurrency: 32, ...settings.c32 });
+  await runLoadPhase(up.load, targets, { label: 'warm-up', concurrency: 8, durationS: settings.warmupS, reps: 1 });
+  const { reps, durationS } = settings.scenarioLoad;
+  log(`small GET, c=32: ${reps} reps × ${durationS} s`);
+  const c32 = await runLoadPhase(up.load, targets, { label: 'c=32', concurrency: 32, reps, durationS });
   const none = c32.get('gateway') ?? [];
   const policy = c32.get('gateway-policy') ?? [];
-  const pairedRatios = none.map((s, i) => (policy[i]?.hey.reqPerSec ?? 0) / s.hey.reqPerSec);
+  const pairedRatios = none.map((s, i) => (policy[i]?.run.reqPerSec ?? 0) / s.run.reqPerSec);
   const medianRatio = median(pairedRatios);
+  const cpu = (samples: readonly LoadSample[]) => {
+    const values = samples.map(cpuUsPerRequest).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  const rule = TARGETS.policyC32;
   const results: PolicyResults = {
     shape: POLICY_SHAPE,
-    reps: settings.c32.reps,
-    durationS: settings.c32.durationS,
-    reqPerSec: { gateway: none.map((s) => s.hey.reqPerSec), 'gateway-policy': policy.map((s) => s.hey.reqPerSec) },
+    reps,
+    durationS,
+    reqPerSec: { gateway: none.map((s) => s.run.reqPerSec), 'gateway-policy': policy.map((s) => s.run.reqPerSec) },
     pairedRatios,
     medianRatio,
-    cpuUsPerRequest: { gateway: cpuUsPerRequest(none), 'gateway-policy': cpuUsPerRequest(policy) },
+    cpuUsPerRequest: { gateway: cpu(none), 'gateway-policy': cpu(policy) },
+    cpuChange: pairedChange(policy, none, cpuUsPerRequest),
     nonOk: { gateway: nonOk(none), 'gateway-policy': nonOk(policy) },
-    withinTarget: Math.abs(1 - medianRatio) <= TARGET_CHANGE,
+    target: describeTarget(rule),
+    withinTarget: meets(rule, medianRatio - 1),
   };
   log('');
   log(`c=32 req/s, median: gateway ${median(results.reqPerSec.gateway).toFixed(0)}, gateway-policy ${median(results.reqPerSec['gateway-policy']).toFixed(0)}`);
-  log(`policy / none, per rep: ${pairedRatios.map((r) => r.toFixed(3)).join(' ')}; median ${medianRatio.toFixed(3)} (target: within ${TARGET_CHANGE * 100} %)`);
-  log(
-    `gateway CPU per request, median: ${results.cpuUsPerRequest.gateway.toFixed(0)} µs without policy, ${results.cpuUsPerRequest['gateway-policy'].toFixed(0)} µs with`,
-  );
+  log(`policy / none, per rep: ${pairedRatios.map((r) => r.toFixed(3)).join(' ')}; median ${medianRatio.toFixed(3)} (target: ${results.target})`);
+  const us = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)} µs`);
+  log(`gateway CPU per request, median: ${us(results.cpuUsPerRequest.gateway)} without policy, ${us(results.cpuUsPerRequest['gateway-policy'])} with`);
   log(`non-200 answers: ${JSON.stringify(results.nonOk)}`);
   return results;
 }

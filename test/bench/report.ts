@@ -1,13 +1,14 @@
 /** Prints the target table and the anomalies seen during the run. */
-import type { LoadFigures, RawResults, Row } from './results.js';
-import type { TargetName } from './targets.js';
+import type { LoadFigures } from './load-figures.js';
+import type { BuiltResults, RawResults, Row } from './results.js';
+import type { TargetName } from './routes.js';
 
 /** Part of the warning the standalone gateway logs when started with the no-scan switch. */
 export const NO_SCAN_LOG_MARK = 'responses are NOT scanned';
 
 function formatValue(value: number | undefined, unit: string): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
-  if (unit === 'req/s') return value.toFixed(0);
+  if (unit === 'req/s' || unit === 'conn/s' || unit === 'µs') return value.toFixed(0);
   if (unit === 'MiB/s' || unit === 'MiB' || unit.startsWith('%')) return value.toFixed(1);
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
 }
@@ -33,9 +34,10 @@ function formatComparison(row: Row, value: number | undefined): string {
     case 'change-vs-no-scan':
       return `scan ${signedPercent(value)}`;
     case 'added-vs-no-scan': {
-      const ms = `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(Math.abs(value) < 0.1 ? 3 : 2)} ms`;
+      const digits = row.unit === 'µs' ? 0 : Math.abs(value) < 0.1 ? 3 : 2;
+      const added = `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)} ${row.unit}`;
       const relative = row.gatewayChange === undefined || !Number.isFinite(row.gatewayChange) ? '' : ` (${signedPercent(row.gatewayChange)})`;
-      return `scan ${ms}${relative}`;
+      return `scan ${added}${relative}`;
     }
     case 'none':
       return '';
@@ -43,7 +45,8 @@ function formatComparison(row: Row, value: number | undefined): string {
 }
 
 function resultCell(row: Row): string {
-  if (row.pass === undefined) return '';
+  if (!row.target) return '';
+  if (row.pass === undefined) return 'n/a';
   return row.pass ? 'PASS' : 'MISS';
 }
 
@@ -56,7 +59,7 @@ export function formatTable(rows: readonly Row[], hasMitm: boolean): string {
     formatValue(row.gateway, row.unit),
     formatComparison(row, row.gatewayVsDirect),
     ...(hasMitm ? [formatValue(row.mitmproxy, row.unit), gatewayOnly(row) ? '' : formatComparison(row, row.mitmproxyVsDirect)] : []),
-    row.target ?? '',
+    row.target?.text ?? '',
     resultCell(row),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
@@ -73,17 +76,27 @@ function statusSummary(figures: LoadFigures): string {
   return `${codes}; errors ${figures.errors.length ? figures.errors.join(' / ') : 'none'}`;
 }
 
-/** Lines describing anything off: non-2xx, hey errors, missing injection, log warnings, exits. */
-export function formatAnomalies(
-  raw: RawResults,
-  load: { c1: Partial<Record<TargetName, LoadFigures>>; c32: Partial<Record<TargetName, LoadFigures>> },
-): string[] {
+/**
+ * One line per load phase and target. "TCP opens" is machine-wide over each whole run, set-up
+ * included: about the concurrency direct and twice it through a proxy (its upstream leg) when
+ * connections are held; "in window per request" is ~0 for keep-alive and ~1 for the churn phase.
+ */
+function loadLine(phase: string, name: string, f: LoadFigures): string {
+  const reps = f.repsReqPerSec.map((r, i) => `${r.toFixed(0)}/${f.repsTcpOpens[i]}`).join(' ');
+  const reopened = f.repsWithReopens ? `; ! ${f.repsWithReopens} reps reopened connections in the window` : '';
+  const client =
+    f.clientCpuUsPerRequest === undefined
+      ? ''
+      : `; client connections ${f.repsClientConnections.join(' ')}, client CPU ${f.clientCpuUsPerRequest.toFixed(0)} µs/request`;
+  return `${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}; in window per request ${f.tcpOpensPerRequest.toFixed(3)}${client}${reopened}`;
+}
+
+/** Lines describing anything off: non-2xx, load errors, missing injection, log warnings, exits. */
+export function formatAnomalies(raw: RawResults, load: BuiltResults['load']): string[] {
   const lines: string[] = [];
   for (const [phase, figures] of Object.entries(load)) {
     for (const [name, f] of Object.entries(figures)) {
-      const reps = f.repsReqPerSec.map((r, i) => `${r.toFixed(0)}/${f.repsTcpOpens[i]}`).join(' ');
-      const churn = f.churnedRetries || f.churnedKept ? `; churned runs discarded ${f.churnedRetries}, kept ${f.churnedKept}` : '';
-      lines.push(`hey ${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}${churn}`);
+      lines.push(loadLine(phase, name, f));
       const proxied = name !== 'direct';
       const missing = proxied ? f.upstreamRequests - f.upstreamInjected : f.upstreamInjected;
       if (missing !== 0)

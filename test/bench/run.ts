@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: direct vs the gateway (MITM + injection) vs mitmproxy, against an HTTPS
  * upstream on loopback, all in one run; also the gateway with 10,000 mappings, and without its
- * response scan, each paired with the gateway rep by rep. Prints the target table and writes
- * .bench/results.json. Options: --quick (smoke run), --log-level warn (gateway log level),
- * --scenario policy (only the issue 14 comparison: policy-scenario.ts).
+ * response scan, each paired with the gateway rep by rep. Prints every figure against its
+ * target (targets.ts) and writes the results as JSON (.bench/results.json, or --json FILE).
+ * `--scenario heap-flags|path-rules|policy` runs one comparison alone (scenarios.ts);
+ * `--quick` is a smoke run of the harness. Options: settings.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,11 +16,12 @@ import { ChildProcesses } from './child-processes.js';
 import { HEY } from './hey.js';
 import { scanLog } from './log-scan.js';
 import { measure } from './measure.js';
-import { runPolicyScenario } from './policy-scenario.js';
 import { machineBusyPercent } from './proc-stats.js';
 import { formatAnomalies, formatTable } from './report.js';
 import { buildRows, type RawResults } from './results.js';
+import { SCENARIO_RUNNERS } from './scenarios.js';
 import { settingsFromArgv, type BenchSettings } from './settings.js';
+import { TARGETS } from './targets.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT_DIR = path.join(REPO_ROOT, '.bench');
@@ -31,6 +33,19 @@ const log = (line: string) => console.log(line);
 
 async function machineState(): Promise<{ busyPercent: number; loadAverage: number[] }> {
   return { busyPercent: await machineBusyPercent(1_000), loadAverage: os.loadavg() };
+}
+
+function machine(before: Awaited<ReturnType<typeof machineState>>, after: Awaited<ReturnType<typeof machineState>>) {
+  return { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), before, after };
+}
+
+/** --json FILE, or the default file in .bench/. */
+function writeResults(settings: BenchSettings, defaultName: string, results: object): void {
+  const file = settings.jsonFile ? path.resolve(process.env.INIT_CWD ?? process.cwd(), settings.jsonFile) : path.join(OUT_DIR, defaultName);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const shown = path.relative(process.env.INIT_CWD ?? process.cwd(), file);
+  log(`results: ${shown.startsWith('..') ? file : shown}`);
 }
 
 /** What every run checks and records first: the programs it needs, its log folder, how busy the machine is. */
@@ -64,11 +79,13 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   const wallSeconds = (performance.now() - started) / 1000;
   const after = await machineState();
 
-  const { rows, load, scanCost } = buildRows(raw);
+  const { rows, load, scanCost } = buildRows(raw, settings.churn.concurrency);
   log('');
   log(formatTable(rows, setup.targets.has('mitmproxy')));
   log('');
   log('Ratios are to direct in the same run; each figure is the median of interleaved reps or samples.');
+  log('Keep-alive rows: our client holding exactly c connections (keepalive-client.ts); "new connection per request": hey -disable-keepalive.');
+  log('Proxy CPU per request: utime + stime of the proxy process over the measured window, per response.');
   log('The 10,000-mapping changes are medians of per-rep ratios to the 1-mapping gateway (paired reps).');
   log('"no response scan" rows: the same gateway and config started with ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1;');
   log('"scan" is what scanning changes: medians of per-rep (per-sample for SSE) differences and ratios, gateway vs no scan.');
@@ -80,10 +97,12 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
 
   const results = {
     generatedAt: new Date().toISOString(),
-    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), before, after },
+    machine: machine(before, after),
     settings,
     wallSeconds,
+    /** Every printed figure: direct, gateway, mitmproxy, the ratios or differences to direct, its target and verdict. */
     rows,
+    targets: TARGETS,
     load,
     /** The gateway against gateway-noscan, paired per rep; the pairs are in here too. */
     responseScan: scanCost,
@@ -98,21 +117,28 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
     exits: raw.exits,
     newHostNotInjected: raw.newHost.notInjected,
   };
-  const file = path.join(OUT_DIR, 'results.json');
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results: ${path.relative(REPO_ROOT, file)}`);
+  writeResults(settings, 'results.json', results);
 }
 
-/** `--scenario policy`: only the issue 14 comparison (policy-scenario.ts). */
-async function runPolicyBench(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
+/** `--scenario NAME`: one comparison alone (scenarios.ts). */
+async function runScenario(settings: BenchSettings, children: ChildProcesses, workDir: string): Promise<void> {
+  if (settings.scenario === 'all') throw new Error('runScenario: no scenario');
   const { logDir, before } = await prepareRun();
-  const policy = await runPolicyScenario(settings, children, workDir, logDir, log);
+  const started = performance.now();
+  const results = await SCENARIO_RUNNERS[settings.scenario]({ settings, children, workDir, logDir, log });
   await children.stopAll();
   const after = await machineState();
-  const file = path.join(OUT_DIR, 'policy-results.json');
-  const results = { generatedAt: new Date().toISOString(), machine: { node: process.version, cpus: os.cpus().length, before, after }, settings, policy };
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results: ${path.relative(REPO_ROOT, file)}`);
+  const wallSeconds = (performance.now() - started) / 1000;
+  log(`\nwall time ${wallSeconds.toFixed(0)} s; load average at the end ${after.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+  const file = `${settings.scenario}-results.json`;
+  writeResults(settings, file, {
+    generatedAt: new Date().toISOString(),
+    machine: machine(before, after),
+    settings,
+    wallSeconds,
+    scenario: settings.scenario,
+    results,
+  });
 }
 
 async function main(): Promise<void> {
@@ -132,8 +158,8 @@ async function main(): Promise<void> {
   watchdog.unref();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'onecli-bench-'));
   try {
-    if (settings.scenario === 'policy') await runPolicyBench(settings, children, workDir);
-    else await runBench(settings, children, workDir);
+    if (settings.scenario === 'all') await runBench(settings, children, workDir);
+    else await runScenario(settings, children, workDir);
   } finally {
     await children.stopAll();
     rmSync(workDir, { recursive: true, force: true });

@@ -1,37 +1,58 @@
-/** How long and how often each measurement runs; `--quick` shortens everything for a smoke run. */
+/** How long and how often each measurement runs, from the command line; `--quick` shortens everything for a smoke run. */
+import { DEFAULT_CLIENT_THREADS } from './load-client.js';
+
+/** `all`: the whole bench. The others run one comparison alone (scenarios.ts). */
+export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface LoadRuns {
+  reps: number;
+  durationS: number;
+}
 
 export interface BenchSettings {
   logLevel: 'info' | 'warn';
   warmupS: number;
-  c1: { reps: number; durationS: number };
-  c32: { reps: number; durationS: number };
+  c1: LoadRuns;
+  c32: LoadRuns;
+  c128: LoadRuns;
+  /** hey -disable-keepalive: a new connection per request, at this concurrency. */
+  churn: LoadRuns & { concurrency: number };
   sseSamples: number;
   postEcho: { reps: number; requestsPerRep: number };
   /** New hosts 127.0.0.2 … 127.0.0.(newHosts + 1). */
   newHosts: number;
   dummyMappings: number;
+  /** Worker threads of the keep-alive load client. */
+  clientThreads: number;
   quick: boolean;
-  /** `all`: every phase. `policy`: only the issue 14 scenario (c=32, gateway with and without policy). */
-  scenario: 'all' | 'policy';
+  scenario: Scenario;
+  /** The scenario's reps and seconds per run (its defaults, or --reps / --seconds). */
+  scenarioLoad: LoadRuns;
+  /** Where the results go as JSON; default .bench/results.json (.bench/SCENARIO-results.json). */
+  jsonFile?: string;
 }
 
-const FULL: BenchSettings = {
-  logLevel: 'info',
+const FULL = {
   warmupS: 2,
   c1: { reps: 3, durationS: 4 },
   c32: { reps: 7, durationS: 3 },
+  c128: { reps: 3, durationS: 3 },
+  // c=8: enough handshakes in flight to keep both cores busy, without queueing hundreds.
+  churn: { reps: 3, durationS: 3, concurrency: 8 },
   sseSamples: 15,
   postEcho: { reps: 3, requestsPerRep: 16 },
   newHosts: 20,
   dummyMappings: 10_000,
   quick: false,
-  scenario: 'all',
 };
 
-const QUICK: Omit<BenchSettings, 'logLevel' | 'scenario'> = {
+const QUICK: typeof FULL = {
   warmupS: 1,
   c1: { reps: 1, durationS: 1 },
   c32: { reps: 1, durationS: 1 },
+  c128: { reps: 1, durationS: 1 },
+  churn: { reps: 1, durationS: 1, concurrency: 8 },
   sseSamples: 3,
   postEcho: { reps: 1, requestsPerRep: 4 },
   newHosts: 3,
@@ -39,18 +60,50 @@ const QUICK: Omit<BenchSettings, 'logLevel' | 'scenario'> = {
   quick: true,
 };
 
-const USAGE = 'usage: tsx test/bench/run.ts [--quick] [--log-level info|warn] [--scenario all|policy]';
+/** Each scenario's runs (the reps are interleaved across its gateways). */
+const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
+  all: FULL.c32,
+  // 10 s runs: the peak RSS needs time under load to settle.
+  'heap-flags': { reps: 3, durationS: 10 },
+  'path-rules': { reps: 5, durationS: 3 },
+  policy: { reps: 7, durationS: 3 },
+};
+
+export const USAGE = [
+  'usage: npm run bench -- [--quick] [--json FILE] [--log-level info|warn] [--client-threads N]',
+  '                        [--scenario all|heap-flags|path-rules|policy] [--reps N] [--seconds S]',
+  '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy).',
+].join('\n');
+
+function positiveInt(text: string | undefined, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive integer, not ${text}\n${USAGE}`);
+  return n;
+}
 
 export function settingsFromArgv(argv: readonly string[]): BenchSettings {
   let logLevel: BenchSettings['logLevel'] = 'info';
   let quick = false;
-  let scenario: BenchSettings['scenario'] = 'all';
+  let scenario: Scenario = 'all';
+  let jsonFile: string | undefined;
+  let clientThreads = DEFAULT_CLIENT_THREADS;
+  let reps: number | undefined;
+  let seconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const next = argv[i + 1];
     if (arg === '--quick') quick = true;
-    else if (arg === '--scenario' && (argv[i + 1] === 'all' || argv[i + 1] === 'policy')) scenario = argv[++i] as BenchSettings['scenario'];
-    else if (arg === '--log-level' && (argv[i + 1] === 'info' || argv[i + 1] === 'warn')) logLevel = argv[++i] as BenchSettings['logLevel'];
-    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+    else if (arg === '--scenario' && SCENARIOS.includes(next as Scenario)) scenario = argv[++i] as Scenario;
+    else if (arg === '--log-level' && (next === 'info' || next === 'warn')) logLevel = argv[++i] as BenchSettings['logLevel'];
+    else if (arg === '--json' && next && !next.startsWith('--')) jsonFile = argv[++i];
+    else if (arg === '--client-threads') clientThreads = positiveInt(argv[++i], arg);
+    else if (arg === '--reps') reps = positiveInt(argv[++i], arg);
+    else if (arg === '--seconds') seconds = positiveInt(argv[++i], arg);
+    else throw new Error(`unknown argument ${arg}${next && arg?.startsWith('--') ? ` ${next}` : ''}\n${USAGE}`);
   }
-  return quick ? { ...QUICK, logLevel, scenario } : { ...FULL, logLevel, scenario };
+  if (scenario === 'all' && (reps !== undefined || seconds !== undefined)) throw new Error(`--reps and --seconds go with --scenario\n${USAGE}`);
+  const base = quick ? QUICK : FULL;
+  const defaults = quick ? { reps: 1, durationS: 1 } : SCENARIO_LOAD[scenario];
+  const scenarioLoad = { reps: reps ?? defaults.reps, durationS: seconds ?? defaults.durationS };
+  return { ...base, logLevel, clientThreads, scenario, scenarioLoad, ...(jsonFile ? { jsonFile } : {}) };
 }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadSample } from '../../bench/load-phase.js';
 import { formatAnomalies, formatTable } from '../../bench/report.js';
-import { buildRows, scanCostFigure, type RawResults } from '../../bench/results.js';
+import { buildRows, type RawResults } from '../../bench/results.js';
+import { scanCostFigure } from '../../bench/scan-cost.js';
 
 function sample(reqPerSec: number, proxyCpuMs?: number): LoadSample {
   const responses = Math.round(reqPerSec);
   return {
-    hey: { reqPerSec, statusCodes: { '200': responses }, errors: [], completed: responses },
+    run: { reqPerSec, statusCodes: { '200': responses }, errors: [], completed: responses },
     wallMs: 1000,
     proxyCpuMs,
-    upstream: { type: 'counters', requests: responses, injected: responses, connections: 1 },
+    upstream: { type: 'counters', requests: responses, injected: responses, connections: 0 },
     tcpOpens: 2,
-    churnedRetries: 0,
-    churned: false,
+    tcpOpensInWindow: 0,
   };
 }
 
@@ -30,6 +30,8 @@ function raw(): RawResults {
       ['gateway-10k', [sample(3000, 600)]],
       ['gateway-noscan', [sample(4000, 600)]],
     ]),
+    c128: new Map(),
+    churn: new Map(),
     sse: new Map([
       ['direct', [1, 1]],
       ['gateway', [2, 2.5]],
@@ -74,25 +76,28 @@ describe('bench: what the response scan costs', () => {
   });
 
   it('adds informational rows after the existing ones, with no target', () => {
-    const { rows, scanCost } = buildRows(raw());
-    expect(rows.slice(0, 12).map((r) => r.metric)).toContain('c=32 with 10,000 path-rule mappings');
+    const { rows, scanCost } = buildRows(raw(), 8);
+    const metrics = rows.map((r) => r.metric);
+    const tenK = metrics.indexOf('c=32 with 10,000 path-rule mappings');
+    expect(tenK).toBeGreaterThan(-1);
+    expect(metrics.findIndex((m) => m.startsWith('no response scan'))).toBeGreaterThan(tenK);
     const scanRows = rows.filter((r) => r.comparison === 'change-vs-no-scan' || r.comparison === 'added-vs-no-scan');
     expect(scanRows).toHaveLength(6);
     expect(scanRows.every((r) => r.target === undefined && r.pass === undefined)).toBe(true);
     expect(scanCost.c1ReqPerSec.change).toBeCloseTo(-0.1); // pairs: 0.9, 1.0, 0.8
-    // CPU ms per request: 0.3 vs 0.25, 0.3 vs 0.25, 0.32 vs 0.2
-    expect(scanCost.c1CpuMsPerRequest.added).toBeCloseTo(0.05);
+    // CPU µs per request: 300 vs 250, 300 vs 250, 320 vs 200
+    expect(scanCost.c1CpuUsPerRequest.added).toBeCloseTo(50);
     expect(scanCost.c32ReqPerSec.change).toBeCloseTo(-0.25);
     expect(scanCost.postEchoMiBps.change).toBeCloseTo(-0.25);
     expect(scanCost.sseFirstEventMs.added).toBeCloseTo(0.25);
   });
 
   it('prints the change against no scan, and nothing in the mitmproxy columns', () => {
-    const table = formatTable(buildRows(raw()).rows, true);
+    const table = formatTable(buildRows(raw(), 8).rows, true);
     const c1 = table.split('\n').find((l) => l.includes('no response scan: c=1')) ?? '';
     expect(c1).toContain('scan −10.0 %');
     const cpu = table.split('\n').find((l) => l.includes('no scan: CPU per request, c=1')) ?? '';
-    expect(cpu).toContain('scan +0.050 ms (+20.0 %)');
+    expect(cpu).toContain('scan +50 µs (+20.0 %)');
     const sse = table.split('\n').find((l) => l.includes('no response scan: SSE')) ?? '';
     expect(sse).toContain('scan +0.25 ms');
     const cells = sse.split('|').map((cell) => cell.trim());
@@ -101,7 +106,7 @@ describe('bench: what the response scan costs', () => {
 
   it('flags a no-scan gateway that did not announce the switch', () => {
     const r = raw();
-    const { load } = buildRows(r);
+    const { load } = buildRows(r, 8);
     expect(formatAnomalies(r, load).some((l) => l.includes('gateway-noscan did not'))).toBe(false);
     r.logs['gateway-noscan'] = { lines: 2, levels: { info: 2 }, notable: {} };
     expect(formatAnomalies(r, load).some((l) => l.includes('gateway-noscan did not'))).toBe(true);

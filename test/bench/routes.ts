@@ -1,0 +1,36 @@
+/**
+ * The ways a request reaches the upstream, directly or through one of the proxies: what the
+ * bench measures (a "target" in its logs). What each figure is held to is in targets.ts.
+ */
+import type { ProxyProcess } from './bench-processes.js';
+
+/**
+ * `gateway-10k`: the gateway with 10,000 extra mappings. `gateway-noscan`: the gateway (1 mapping)
+ * relaying responses unscanned (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1), the baseline for what
+ * the response scan costs. `gateway-policy` (`--scenario policy`): the gateway with 1,000 egress
+ * entries for the agent and 100 rate-limited agents, against the gateway without policy.
+ * `gateway-10k-hostonly` (`--scenario path-rules`): 10,000 mappings without path rules, the
+ * table before issue 12.
+ */
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | GatewayTargetName;
+
+/** The gateways the bench starts from dist/gateway/main.js. */
+export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy' | 'gateway-10k-hostonly';
+
+export interface ProxyTarget {
+  /** `http://x:TOKEN@127.0.0.1:PORT` */
+  url: string;
+  /** The CA the proxy mints its leaf certificates from: what a client must trust through it. */
+  caPem: string;
+  process: ProxyProcess;
+}
+
+export interface Target {
+  name: TargetName;
+  /** Absent for direct. */
+  proxy?: ProxyTarget;
+}
+
+export function proxyUrl(token: string, port: number): string {
+  return `http://x:${encodeURIComponent(token)}@127.0.0.1:${port}`;
+}

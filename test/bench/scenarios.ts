@@ -1,0 +1,15 @@
+/**
+ * `npm run bench -- --scenario NAME`: one comparison alone, with the bench's processes, load
+ * client and reporting. Each returns what goes into its JSON file under `results`.
+ */
+import { runHeapFlagsScenario } from './heap-flags-scenario.js';
+import { runPathRulesScenario } from './path-rules-scenario.js';
+import { runPolicyScenario } from './policy-scenario.js';
+import type { ScenarioContext } from './scenario-setup.js';
+import type { Scenario } from './settings.js';
+
+export const SCENARIO_RUNNERS: Record<Exclude<Scenario, 'all'>, (ctx: ScenarioContext) => Promise<unknown>> = {
+  'heap-flags': runHeapFlagsScenario,
+  'path-rules': runPathRulesScenario,
+  policy: runPolicyScenario,
+};
