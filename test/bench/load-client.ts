@@ -12,9 +12,9 @@ const READY_TIMEOUT_MS = 60_000;
 const HANG_MARGIN_S = 30;
 /**
  * One thread by default. Measured side by side on this 2-core machine (c=32, 3 interleaved
- * reps): two threads cost the client 24–29 µs of CPU per request direct (one: 20–22 µs) and
+ * reps): two threads cost the client 28–29 µs of CPU per request direct (one: 22 µs) and
  * 65–83 µs through the gateway (one: 43–55 µs), CPU taken from the proxy being measured, for
- * no more requests per second. One thread caps the client near one core (~50,000 req/s
+ * no more requests per second. One thread caps the client near one core (52,000–57,000 req/s
  * direct on a quiet machine, where hey reached 55,000–62,000), so direct is slightly low at
  * c≥32 on a quiet machine: `--client-threads 2` trades that for a heavier client.
  */

@@ -80,6 +80,8 @@ function statusSummary(figures: LoadFigures): string {
  * One line per load phase and target. "TCP opens" is machine-wide over each whole run, set-up
  * included: about the concurrency direct and twice it through a proxy (its upstream leg) when
  * connections are held; "in window per request" is ~0 for keep-alive and ~1 for the churn phase.
+ * Machine-wide counts include other processes' connections, so on a shared machine the clean
+ * evidence is the client's own count and the upstream's ("upstream connections in windows").
  */
 function loadLine(phase: string, name: string, f: LoadFigures): string {
   const reps = f.repsReqPerSec.map((r, i) => `${r.toFixed(0)}/${f.repsTcpOpens[i]}`).join(' ');
@@ -88,7 +90,8 @@ function loadLine(phase: string, name: string, f: LoadFigures): string {
     f.clientCpuUsPerRequest === undefined
       ? ''
       : `; client connections ${f.repsClientConnections.join(' ')}, client CPU ${f.clientCpuUsPerRequest.toFixed(0)} µs/request`;
-  return `${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}; in window per request ${f.tcpOpensPerRequest.toFixed(3)}${client}${reopened}`;
+  const upstream = `upstream connections in windows ${f.upstreamConnections}`;
+  return `${phase} ${name}: ${statusSummary(f)}; reps req/s/TCP opens: ${reps}; in window per request ${f.tcpOpensPerRequest.toFixed(3)}; ${upstream}${client}${reopened}`;
 }
 
 /** Lines describing anything off: non-2xx, load errors, missing injection, log warnings, exits. */
