@@ -9,7 +9,7 @@ import { EXIT } from './exit-codes.js';
 import { listFlag } from './list-flag.js';
 import { doctorEnvironmentNote } from './ignored-flags.js';
 import { mappingAddParams, type HeaderFlag } from './mapping-flags.js';
-import { describeShape } from './providers-command.js';
+import { describeRule } from '../shared/header-rule.js';
 import { agentEgress, agentLimit, egressSummary, limitsSummary, mappingBlock } from './policy-commands.js';
 import { readSecret } from './read-secret.js';
 
@@ -151,7 +151,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
           ctx,
           m,
           () =>
-            `Mapped ${m.name}${m.methods ? ` for ${m.methods.join(', ')}` : ''} → ${m.reference} (${describeShape(m.rule)}${m.route ? `, base URL /r/${m.route}` : ''}).`,
+            `Mapped ${m.name}${m.methods ? ` for ${m.methods.join(', ')}` : ''} → ${m.reference} (${describeRule(m.rule)}${m.route ? `, base URL /r/${m.route}` : ''}).`,
         );
       }
       case 'remove': {

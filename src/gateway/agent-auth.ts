@@ -120,12 +120,14 @@ export class AgentAuth {
   }
 
   /** The base-URL door: the token rides where the SDK puts its API key. */
-  fromApiKeyHeaders(xApiKey: string | undefined, authorization: string | undefined): string | undefined {
-    return this.identifyApiKey(xApiKey, authorization)?.name;
+  fromApiKeyHeaders(xApiKey: string | undefined, authorization: string | undefined, xGoogApiKey?: string): string | undefined {
+    return this.identifyApiKey(xApiKey, authorization, xGoogApiKey)?.name;
   }
 
-  identifyApiKey(xApiKey: string | undefined, authorization: string | undefined): AgentIdentity | undefined {
+  /** `x-api-key` (Anthropic's SDKs), `x-goog-api-key` (@google/genai), else `Authorization: Bearer` (OpenAI's and most others). */
+  identifyApiKey(xApiKey: string | undefined, authorization: string | undefined, xGoogApiKey?: string): AgentIdentity | undefined {
     if (xApiKey) return this.identify(xApiKey);
+    if (xGoogApiKey) return this.identify(xGoogApiKey);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     return this.identify(bearer?.[1]);
   }

@@ -83,7 +83,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Standalone
     if (seen.has(id)) throw new ConfigError(`${field}.host`, `${id} is mapped twice`);
     seen.add(id);
     if (m.route && authority.host.startsWith('*.')) throw new ConfigError(`${field}.route`, 'a wildcard host cannot have a route: a route needs one host');
-    const shape = shapeFromInput(authority.host, m);
+    const shape = shapeFromInput(authority.host, m, prefix);
     if (!shape.ok) throw new ConfigError(`${field}.${shape.field}`, shape.message);
     const envNames = [m.valueEnv, ...(m.valueEnvs ?? [])];
     const needed = referencesNeeded(shape.rule);

@@ -43,5 +43,6 @@ export function writeCredential(rule: HeaderRule, values: Values): WrittenCreden
 /**
  * Credentials a client may send to a mapped host (a phantom key, a stale token). The gateway
  * owns authentication for mapped hosts, so all of them are dropped before injecting.
+ * `x-goog-api-key` is where @google/genai puts its key (the base-URL door's phantom key for Gemini).
  */
-export const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'proxy-authorization']);
+export const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'proxy-authorization']);

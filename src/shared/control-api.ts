@@ -32,6 +32,23 @@ export const MappingView = z.object({
 });
 export type MappingView = z.infer<typeof MappingView>;
 
+/** A 1Password item whose website is an unmapped host; a catalog host brings its service's preset (`preset`, the shape `rule`, `route`). */
+export const ImportSuggestion = z.object({
+  host: z.string(),
+  /** The mapping's path prefix, when the catalog lists the service on one. */
+  path: z.string().optional(),
+  reference: z.string(),
+  item: z.string(),
+  vault: z.string(),
+  /** The catalog entry (its id, for `mappings.add`'s `preset`) and its name. */
+  preset: z.string().optional(),
+  service: z.string().optional(),
+  /** The shape the mapping would get, and its base-URL route. */
+  rule: HeaderRule,
+  route: z.string().optional(),
+});
+export type ImportSuggestion = z.infer<typeof ImportSuggestion>;
+
 /** How the settings file was found at start: `set-aside` means a corrupt file was moved to `movedTo` and defaults are in use. */
 export const SettingsHealth = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['ok', 'created', 'migrated']) }),
@@ -246,6 +263,8 @@ export const CONTROL_METHODS = {
       references: z.array(z.string().min(1).max(500)).max(7).optional(),
       /** A catalog entry (src/shared/providers.ts) applied to this host, such as "github". */
       preset: z.string().max(64).optional(),
+      /** The shape as data, as `mappings.list` shows it (the UI's form); a several-header rule carries its other headers' references. */
+      rule: HeaderRule.optional(),
       /** Only requests under this path prefix get the credential (`/repos/acme`); absent or `/`: every path. */
       path: z.string().max(500).optional(),
       /** Only these methods get it (`["GET", "HEAD"]`); absent or empty: every method. */
@@ -317,7 +336,7 @@ export const CONTROL_METHODS = {
     params: z.object({ vaultId: z.string().min(1), itemId: z.string().min(1) }),
     result: z.array(z.object({ id: z.string(), label: z.string(), type: z.string(), section: z.string().optional(), reference: z.string() })),
   },
-  'import.suggestions': { params: Empty, result: z.array(z.object({ host: z.string(), reference: z.string(), item: z.string(), vault: z.string() })) },
+  'import.suggestions': { params: Empty, result: z.array(ImportSuggestion) },
   'activity.recent': { params: z.object({ limit: z.number().int().min(1).max(1000).optional() }), result: z.array(ActivityEntry) },
   /** Every check, or only those whose id starts with one of `only` (the real-client CA probe is slow). */
   'doctor.run': { params: z.object({ only: z.array(z.string().max(64)).max(32).optional() }).strict(), result: z.array(DoctorCheck) },

@@ -11,11 +11,20 @@ export interface ShapeInput {
   readonly query?: string | undefined;
   readonly headers?: readonly { readonly header: string; readonly template?: string | undefined }[] | undefined;
   readonly preset?: string | undefined;
+  /** The shape as data, as settings and `mappings.list` hold it (the UI's form sends it whole). */
+  readonly rule?: HeaderRule | undefined;
 }
 
 export type ShapeChoice = { readonly ok: true; readonly rule: HeaderRule } | { readonly ok: false; readonly field: string; readonly message: string };
 
-const KIND_NAMES = { header: 'a header (--header/--template)', basic: '--basic', query: '--query', headers: 'several headers', preset: '--preset' } as const;
+const KIND_NAMES = {
+  header: 'a header (--header/--template)',
+  basic: '--basic',
+  query: '--query',
+  headers: 'several headers',
+  preset: '--preset',
+  rule: 'a rule',
+} as const;
 
 function check<T>(schema: z.ZodType<T>, text: string, field: string, subject: string): { ok: true; value: T } | { ok: false; field: string; message: string } {
   const parsed = schema.safeParse(text);
@@ -24,11 +33,12 @@ function check<T>(schema: z.ZodType<T>, text: string, field: string, subject: st
 }
 
 /**
- * The rule for `host` from what the user gave: one shape at most; none picks the catalog's shape
- * for a known host, else OneCLI's default. A several-header rule comes back without references
- * beyond the first (the caller attaches them). Messages are sentences naming the problem.
+ * The rule for `host` (a mapping on `path`) from what the user gave: one shape at most; none
+ * picks the catalog's shape for a known host, else OneCLI's default. A several-header rule comes
+ * back without references beyond the first (the caller attaches them), except a `rule` given
+ * whole, which keeps its own. Messages are sentences naming the problem.
  */
-export function shapeFromInput(host: string, input: ShapeInput): ShapeChoice {
+export function shapeFromInput(host: string, input: ShapeInput, path?: string): ShapeChoice {
   const given = (
     [
       ['header', input.header !== undefined || input.template !== undefined],
@@ -36,6 +46,7 @@ export function shapeFromInput(host: string, input: ShapeInput): ShapeChoice {
       ['query', input.query !== undefined],
       ['headers', input.headers !== undefined],
       ['preset', input.preset !== undefined],
+      ['rule', input.rule !== undefined],
     ] as const
   ).flatMap(([kind, set]) => (set ? [kind] : []));
   if (given.length > 1)
@@ -44,6 +55,11 @@ export function shapeFromInput(host: string, input: ShapeInput): ShapeChoice {
       field: given[1] ?? 'shape',
       message: `one credential shape per mapping: ${given.map((k) => KIND_NAMES[k]).join(' and ')} were given together`,
     };
+  if (input.rule !== undefined) {
+    const rule = HeaderRule.safeParse(input.rule);
+    if (!rule.success) return { ok: false, field: 'rule', message: `the rule ${rule.error.issues[0]?.message ?? 'is not valid'}` };
+    return { ok: true, rule: rule.data };
+  }
   if (input.preset !== undefined) {
     const entry = providerById(input.preset);
     if (!entry)
@@ -82,7 +98,7 @@ export function shapeFromInput(host: string, input: ShapeInput): ShapeChoice {
     }
     return { ok: true, rule: headerRuleFrom(host, input.header, input.template) };
   }
-  return { ok: true, rule: presetForHost(host)?.credential ?? defaultHeaderRule(host) };
+  return { ok: true, rule: presetForHost(host, path)?.credential ?? defaultHeaderRule(host) };
 }
 
 /** How many values (references) a rule takes: one, or one per header. */

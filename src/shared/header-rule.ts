@@ -136,3 +136,21 @@ export function ruleHeaderName(rule: HeaderRule): string {
       return rule.headers.map((p) => p.header).join(', ');
   }
 }
+
+/** A rule in words, as `providers list`, `mappings add` and the UI show it: `Basic x-access-token:<value>`, `?key=<value>`. */
+export function describeRule(rule: HeaderRule): string {
+  switch (rule.type) {
+    case 'x-api-key':
+      return 'x-api-key: <value>';
+    case 'bearer':
+      return 'Authorization: Bearer <value>';
+    case 'custom':
+      return `${rule.header}: ${rule.template.replaceAll('{value}', '<value>')}`;
+    case 'basic':
+      return `Basic ${rule.template.replaceAll('{value}', '<value>')}`;
+    case 'query':
+      return `?${rule.param}=<value>`;
+    case 'headers':
+      return rule.headers.map((p, i) => `${p.header}: ${p.template.replaceAll('{value}', `<value ${i + 1}>`)}`).join(' + ');
+  }
+}

@@ -1,4 +1,5 @@
 import type { HeaderRule } from './header-rule.js';
+import { pathUnder } from './mapping-path.js';
 
 /**
  * The provider catalog: the services agents call, how each takes its credential, which hosts it
@@ -27,6 +28,8 @@ export interface ProviderEnvVar {
 
 export interface ProviderHost {
   readonly host: string;
+  /** The path prefix this listing is for (GitLab's API under `/api` on the host that serves git); absent: the whole host. */
+  readonly path?: string;
   /** This host's shape, when it is not the entry's. */
   readonly credential?: CredentialShape;
 }
@@ -108,6 +111,15 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
     name: 'Google Gemini',
     credential: { type: 'custom', header: 'x-goog-api-key', template: '{value}' },
     hosts: [{ host: 'generativelanguage.googleapis.com' }],
+    // @google/genai appends `/<apiVersion>/…` to GOOGLE_GEMINI_BASE_URL (src/_api_client.ts) and sends
+    // the key as x-goog-api-key (src/node/_node_auth.ts), where the base-URL door looks for the agent token.
+    route: {
+      name: 'gemini',
+      host: 'generativelanguage.googleapis.com',
+      basePath: '',
+      baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
+      apiKeyEnv: ['GEMINI_API_KEY'],
+    },
     env: [
       { name: 'GEMINI_API_KEY', role: 'api-key', client: '@google/genai', source: GENAI_SDK },
       { name: 'GOOGLE_API_KEY', role: 'api-key', client: '@google/genai', source: GENAI_SDK },
@@ -115,8 +127,6 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
       { name: 'GOOGLE_GENERATIVE_AI_API_KEY', role: 'api-key', client: '@ai-sdk/google', source: AI_SDK('google') },
     ],
     docs: 'https://ai.google.dev/gemini-api/docs/api-key',
-    // No route: @google/genai sends its key as x-goog-api-key (src/node/_node_auth.ts), and the
-    // base-URL door knows an agent by x-api-key or Authorization only. Use the proxy door.
   },
   {
     id: 'google-api-key',
@@ -333,14 +343,15 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
     env: [],
     docs: 'https://docs.gitlab.com/api/oauth2/#access-git-over-https-with-access-token',
     unverified:
-      "The REST API (/api/v4) on the same host refuses Basic: map it with --preset gitlab-api once mappings take a path. glab's variables are left out: its source lives on gitlab.com and could not be read here.",
+      "The REST API (/api/v4) on the same host refuses Basic: it is the gitlab-api entry, on the path /api. glab's variables are left out: its source lives on gitlab.com and could not be read here.",
   },
   {
     id: 'gitlab-api',
     name: 'GitLab API',
     // PRIVATE-TOKEN, not Bearer: glab sends its token there, and the agent's copy must be replaced.
     credential: { type: 'custom', header: 'private-token', template: '{value}' },
-    hosts: [],
+    // Next to git over HTTPS on the same host: a mapping gitlab.com/api (the REST API is /api/v4, GraphQL /api/graphql).
+    hosts: [{ host: 'gitlab.com', path: '/api' }],
     env: [],
     docs: 'https://docs.gitlab.com/api/rest/authentication/',
     unverified: "glab's variables are left out: its source lives on gitlab.com and could not be read here.",
@@ -467,13 +478,21 @@ export function providerById(id: string): ProviderEntry | undefined {
   return PROVIDER_CATALOG.find((p) => p.id === id);
 }
 
-/** The entry that lists `host` (lower-case, no port), and the shape that host takes. */
-export function presetForHost(host: string): { readonly entry: ProviderEntry; readonly credential: CredentialShape } | undefined {
-  for (const entry of PROVIDER_CATALOG) {
-    const listed = entry.hosts.find((h) => h.host === host);
-    if (listed) return { entry, credential: listed.credential ?? entry.credential };
-  }
-  return undefined;
+/**
+ * The entry that lists `host` (lower-case, no port) for a mapping on `path`, and the shape it
+ * takes: a listing with a path covers mappings at or under it (`gitlab.com` on `/api/v4` is the
+ * GitLab API); otherwise the host's listing without a path (`gitlab.com`: git over HTTPS).
+ */
+export function presetForHost(
+  host: string,
+  path?: string,
+): { readonly entry: ProviderEntry; readonly credential: CredentialShape; readonly path?: string } | undefined {
+  const listings = PROVIDER_CATALOG.flatMap((entry) => entry.hosts.filter((h) => h.host === host).map((listed) => ({ entry, listed })));
+  const hit =
+    (path === undefined ? undefined : listings.find((l) => l.listed.path !== undefined && pathUnder(path, l.listed.path))) ??
+    listings.find((l) => l.listed.path === undefined);
+  if (!hit) return undefined;
+  return { entry: hit.entry, credential: hit.listed.credential ?? hit.entry.credential, ...(hit.listed.path ? { path: hit.listed.path } : {}) };
 }
 
 /** The shape an entry gives `host`: the host's own if the entry lists it, else the entry's. */

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { HeaderRule } from '../../src/shared/header-rule.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { httpTransport } from '../../src/cli/control-client.js';
 import { serveControlApi, type ControlServer } from '../../src/core/control/control-server.js';
@@ -161,6 +162,31 @@ describe('control API: what it does', () => {
     const suggestions = await api().call('import.suggestions', {});
     expect(suggestions.map((s) => s.host)).toContain('api.anthropic.com');
     expect(suggestions.map((s) => s.host)).not.toContain('api.openai.com');
+  });
+
+  test('a suggestion for a catalog host carries its preset, and adding it as shown stores that shape', async () => {
+    const anthropic = (await api().call('import.suggestions', {})).find((s) => s.host === 'api.anthropic.com');
+    expect(anthropic).toMatchObject({ preset: 'anthropic', service: 'Anthropic', rule: { type: 'x-api-key' }, route: 'anthropic' });
+    const added = await api().call('mappings.add', { host: anthropic!.host, reference: anthropic!.reference, rule: anthropic!.rule });
+    expect(added).toMatchObject({ name: 'api.anthropic.com', rule: { type: 'x-api-key' }, route: 'anthropic' });
+    await api().call('mappings.remove', { host: 'api.anthropic.com' });
+  });
+
+  test('mappings.add takes the shape as data (the UI form) and keeps it; a rule the schema refuses says what is wrong', async () => {
+    const rule: HeaderRule = {
+      type: 'headers',
+      headers: [
+        { header: 'cf-access-client-id', template: '{value}' },
+        { header: 'cf-access-client-secret', template: '{value}', reference: 'local://cf-secret' },
+      ],
+    };
+    await api().call('mappings.add', { host: 'app.corp.example', reference: 'local://cf-id', rule });
+    expect((await api().call('mappings.list', {})).find((m) => m.name === 'app.corp.example')?.rule).toEqual(rule);
+    const refused = await api()
+      .call('mappings.add', { host: 'b.corp.example', reference: 'local://k', rule: { type: 'basic', template: 'no-colon-{value}' } })
+      .catch((e: unknown) => e as { code: string; message: string });
+    expect(refused).toMatchObject({ code: 'invalid_params', message: expect.stringMatching(/must separate the user name and the password with ":"/) });
+    await api().call('mappings.remove', { host: 'app.corp.example' });
   });
 
   test('ca rotate: a new CA, the gateway restarted with it, same file paths', async () => {

@@ -6,7 +6,7 @@ import { mappingKey } from '../mappings/mapping-rules.js';
 export function approvalTarget(settings: Settings, mappingId: string): { host: string; service?: string } | undefined {
   const mapping = settings.mappings.find((m) => mappingNameOf(m) === mappingId);
   if (!mapping) return undefined;
-  const service = presetForHost(mappingKey(mapping.host).host)?.entry.name;
+  const service = presetForHost(mappingKey(mapping.host).host, mapping.path)?.entry.name;
   return { host: mapping.host, ...(service ? { service } : {}) };
 }
 

@@ -1,6 +1,6 @@
 import type { GatewayMapping } from '../../shared/gateway-config.js';
 import { referencesNeeded, shapeFromInput, type ShapeInput } from '../../shared/credential-rule.js';
-import { withoutReferences, type HeaderRule } from '../../shared/header-rule.js';
+import { extraReferences, withoutReferences, type HeaderRule } from '../../shared/header-rule.js';
 import { formatAuthority, parseAuthority } from '../../shared/host-authority.js';
 import { providerForHost } from '../../shared/providers.js';
 import { parseSecretReference } from '../../shared/secret-reference.js';
@@ -94,6 +94,18 @@ function withReferences(rule: HeaderRule, extra: readonly string[]): HeaderRule 
   };
 }
 
+/** The references a rule given whole carries for its headers after the first: each header needs its own. */
+function ruleReferences(rule: HeaderRule | undefined): string[] {
+  if (!rule) return [];
+  return extraReferences(rule).map((r, i) => {
+    if (r === undefined && rule.type === 'headers')
+      throw new MappingInputError(
+        `header ${i + 2} (${rule.headers[i + 1]?.header ?? '?'}) needs its own reference, such as op://vault/item/field or local://name`,
+      );
+    return r ?? '';
+  });
+}
+
 /**
  * Validates a new mapping before anything is saved: host, path, methods, references, credential
  * shape, route. No shape given: a host in the provider catalog gets its preset, any other OneCLI's default.
@@ -109,9 +121,10 @@ export function buildMapping(input: MappingInput, now: Date): Mapping {
   const path = given ?? named;
   const methods = methodList(input.methods);
   const reference = checkedReference(input.reference, 'the reference');
-  const extra = (input.references ?? []).map((r, i) => checkedReference(r, `reference ${i + 2}`));
-  const shape = shapeFromInput(host, input);
+  const shape = shapeFromInput(host, input, path);
   if (!shape.ok) throw new MappingInputError(shape.message);
+  if (input.rule && input.references) throw new MappingInputError("give a rule's references once: in its headers (after the first), not also as references");
+  const extra = (input.references ?? ruleReferences(input.rule)).map((r, i) => checkedReference(r, `reference ${i + 2}`));
   const rule = withReferences(shape.rule, extra);
   const provider = providerForHost(host);
   return {

@@ -69,7 +69,7 @@ export class VaultService {
 
   /** Logins and API credentials in 1Password whose URL names a host not mapped yet. */
   async importSuggestions(): Promise<ControlResult<'import.suggestions'>> {
-    return importSuggestions(await this.source(), new Set(this.deps.settings.get().mappings.map((m) => m.host)));
+    return importSuggestions(await this.source(), new Set(this.deps.settings.get().mappings.map(mappingNameOf)));
   }
 
   /** Another source answers for every mapping now: the gateway forgets what it cached. */

@@ -69,7 +69,11 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
     reject('unknown_route', null, `No mapping has the route "${m[1].slice(0, 64)}". Add "route" to a mapping, or check the base URL.`);
     return undefined;
   }
-  const agent = state.auth.identifyApiKey(req.headers['x-api-key'] as string | undefined, req.headers.authorization);
+  const agent = state.auth.identifyApiKey(
+    req.headers['x-api-key'] as string | undefined,
+    req.headers.authorization,
+    req.headers['x-goog-api-key'] as string | undefined,
+  );
   activity.identify(agent?.name ?? null, mapping.id, formatAuthority(mapping));
   if (!agent) {
     reject('agent_auth_required', mapping, AGENT_AUTH_MESSAGE, agentAuthBody(mapping));

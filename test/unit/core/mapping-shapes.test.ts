@@ -1,3 +1,4 @@
+import type { HeaderRule } from '../../../src/shared/header-rule.js';
 import { describe, expect, test } from 'vitest';
 import { buildMapping, toGatewayMapping } from '../../../src/core/mappings/mapping-rules.js';
 import { headerFlags, mappingAddParams } from '../../../src/cli/mapping-flags.js';
@@ -20,7 +21,48 @@ describe('mappings add picks the catalog preset for a known host', () => {
   test('a routed provider gets its route', () => {
     expect(add({ host: 'api.groq.com', reference: 'local://k' }).route).toBe('groq');
     expect(add({ host: 'api.cloudflare.com', reference: 'local://k' }).route).toBe('cloudflare');
-    expect(add({ host: 'generativelanguage.googleapis.com', reference: 'local://k' }).route).toBeUndefined();
+    expect(add({ host: 'generativelanguage.googleapis.com', reference: 'local://k' }).route).toBe('gemini');
+    expect(add({ host: 'api.mistral.ai', reference: 'local://k' }).route).toBeUndefined();
+  });
+
+  test('a host listed on a path: gitlab.com is git over HTTPS (Basic), gitlab.com/api the REST API (PRIVATE-TOKEN)', () => {
+    const privateToken = { type: 'custom', header: 'private-token', template: '{value}' };
+    expect(add({ host: 'gitlab.com', reference: 'local://k' }).rule).toEqual({ type: 'basic', template: 'oauth2:{value}' });
+    expect(add({ host: 'gitlab.com', reference: 'local://k', path: '/api' }).rule).toEqual(privateToken);
+    expect(add({ host: 'gitlab.com/api/v4', reference: 'local://k' }).rule).toEqual(privateToken);
+    expect(add({ host: 'gitlab.com', reference: 'local://k', path: '/apix' }).rule).toEqual({ type: 'basic', template: 'oauth2:{value}' });
+    expect(add({ host: 'gitlab.corp.example', reference: 'local://k', path: '/api', preset: 'gitlab-api' }).rule).toEqual(privateToken);
+  });
+});
+
+describe('a rule given whole (the UI form sends the shape as data)', () => {
+  test('is kept as given, whatever the host’s preset', () => {
+    expect(add({ host: 'api.anthropic.com', reference: 'local://k', rule: { type: 'bearer' } }).rule).toEqual({ type: 'bearer' });
+    expect(add({ host: 'github.com', reference: 'local://k', rule: { type: 'query', param: 'key' } }).rule).toEqual({ type: 'query', param: 'key' });
+  });
+
+  test('several headers carry their own references, one per header after the first', () => {
+    const rule: HeaderRule = {
+      type: 'headers',
+      headers: [
+        { header: 'cf-access-client-id', template: '{value}' },
+        { header: 'cf-access-client-secret', template: '{value}', reference: 'local://cf-secret' },
+      ],
+    };
+    expect(add({ host: 'app.example.com', reference: 'local://cf-id', rule }).rule).toEqual(rule);
+    const unreferenced: HeaderRule = {
+      type: 'headers',
+      headers: [
+        { header: 'a', template: '{value}' },
+        { header: 'b', template: '{value}' },
+      ],
+    };
+    expect(() => add({ host: 'app.example.com', reference: 'local://cf-id', rule: unreferenced })).toThrow(/header 2 \(b\) needs its own reference/);
+    expect(() => add({ host: 'app.example.com', reference: 'local://cf-id', rule, references: ['local://x'] })).toThrow(/give a rule's references once/);
+    expect(() => add({ host: 'h.example', reference: 'local://k', rule: { type: 'basic', template: 'nocolon{value}' } })).toThrow(/the rule must separate/);
+    expect(() => add({ host: 'h.example', reference: 'local://k', rule: { type: 'bearer' }, basic: 'u:{value}' })).toThrow(
+      /one credential shape per mapping: --basic and a rule/,
+    );
   });
 });
 

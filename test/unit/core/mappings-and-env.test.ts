@@ -81,6 +81,18 @@ describe('agent env', () => {
     });
   });
 
+  test('Gemini mapped: @google/genai gets its base URL and the agent token as GEMINI_API_KEY', () => {
+    const gemini = agentEnv({
+      port: 10255,
+      token: 'tok-agent-0123456789',
+      caFile: 'c',
+      bundleFile: 'b',
+      mappings: [buildMapping({ host: 'generativelanguage.googleapis.com', reference: 'local://g' }, now)],
+    });
+    expect(gemini).toMatchObject({ GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:10255/r/gemini', GEMINI_API_KEY: 'tok-agent-0123456789' });
+    expect(gemini).not.toHaveProperty('GOOGLE_API_KEY');
+  });
+
   test('no mapped loopback host: loopback is direct, and plain HTTP is not proxied', () => {
     expect(vars).not.toHaveProperty('HTTP_PROXY');
     expect(vars).not.toHaveProperty('http_proxy');
@@ -136,6 +148,8 @@ describe('import suggestions', () => {
       { id: 'i2', title: 'GitHub', category: 'LOGIN', urls: ['https://github.com/login', 'http://insecure.example'] },
       { id: 'i3', title: 'Wifi', category: 'PASSWORD', urls: ['https://router.local'] },
       { id: 'i4', title: 'OpenAI', category: 'LOGIN', urls: ['api.openai.com'] },
+      { id: 'i5', title: 'GitLab', category: 'API_CREDENTIAL', urls: ['https://gitlab.com/api/v4/projects'] },
+      { id: 'i6', title: 'Internal', category: 'API_CREDENTIAL', urls: ['https://api.internal.example:8443/v1'] },
     ],
     listFields: async (_v, itemId) => [
       { id: 'u', label: 'username', type: 'STRING', reference: `op://API Keys/${itemId}/username` },
@@ -144,11 +158,46 @@ describe('import suggestions', () => {
     ],
   };
 
-  test('suggests hosts from LOGIN and API_CREDENTIAL items, https only, never an existing mapping', async () => {
+  test('suggests hosts from LOGIN and API_CREDENTIAL items, https only, never an existing mapping; a catalog host brings its preset', async () => {
     expect(await importSuggestions(source, new Set(['api.openai.com']))).toEqual([
-      { host: 'api.anthropic.com', reference: 'op://API Keys/i1/credential', item: 'Anthropic', vault: 'API Keys' },
-      { host: 'github.com', reference: 'op://API Keys/i2/credential', item: 'GitHub', vault: 'API Keys' },
+      {
+        host: 'api.anthropic.com',
+        reference: 'op://API Keys/i1/credential',
+        item: 'Anthropic',
+        vault: 'API Keys',
+        preset: 'anthropic',
+        service: 'Anthropic',
+        rule: { type: 'x-api-key' },
+        route: 'anthropic',
+      },
+      {
+        host: 'github.com',
+        reference: 'op://API Keys/i2/credential',
+        item: 'GitHub',
+        vault: 'API Keys',
+        preset: 'github',
+        service: 'GitHub',
+        rule: { type: 'basic', template: 'x-access-token:{value}' },
+      },
+      // The URL lies under the catalog's path for the GitLab API: that mapping, on that path.
+      {
+        host: 'gitlab.com',
+        path: '/api',
+        reference: 'op://API Keys/i5/credential',
+        item: 'GitLab',
+        vault: 'API Keys',
+        preset: 'gitlab-api',
+        service: 'GitLab API',
+        rule: { type: 'custom', header: 'private-token', template: '{value}' },
+      },
+      // Not in the catalog: OneCLI's default, on the host and port.
+      { host: 'api.internal.example:8443', reference: 'op://API Keys/i6/credential', item: 'Internal', vault: 'API Keys', rule: { type: 'bearer' } },
     ]);
+  });
+
+  test('an existing mapping is known by its name, HOST or HOST/PREFIX: gitlab.com/api mapped, the GitLab item suggests nothing', async () => {
+    const hosts = (await importSuggestions(source, new Set(['gitlab.com/api', 'api.anthropic.com', 'github.com']))).map((s) => `${s.host}${s.path ?? ''}`);
+    expect(hosts).toEqual(['api.openai.com', 'api.internal.example:8443']);
   });
 
   test('the key field: credential over password; none when nothing is concealed', () => {

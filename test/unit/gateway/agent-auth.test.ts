@@ -24,11 +24,13 @@ test.each([undefined, '', 'Bearer tok-codex-0123456789', basic('x:wrong'), basic
   },
 );
 
-test('the base-URL door takes x-api-key or Authorization: Bearer', () => {
+test('the base-URL door takes x-api-key, x-goog-api-key (@google/genai) or Authorization: Bearer', () => {
   expect(auth.fromApiKeyHeaders('tok-claude-0123456789', undefined)).toBe('claude');
   expect(auth.fromApiKeyHeaders(undefined, 'Bearer tok-codex-0123456789')).toBe('codex');
+  expect(auth.fromApiKeyHeaders(undefined, undefined, 'tok-codex-0123456789')).toBe('codex');
   expect(auth.fromApiKeyHeaders(undefined, 'Basic tok-codex-0123456789')).toBeUndefined();
   expect(auth.fromApiKeyHeaders('sk-ant-real-key', undefined)).toBeUndefined();
+  expect(auth.fromApiKeyHeaders(undefined, undefined, 'AIza-real-google-key')).toBeUndefined();
 });
 
 test('revoking an agent takes effect at once', () => {

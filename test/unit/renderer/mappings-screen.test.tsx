@@ -204,7 +204,7 @@ describe('Mappings screen', () => {
   test('suggestions from 1Password map a host in one click', async () => {
     const { launcher, user } = renderScreen(<MappingsScreen />, {
       'mappings.list': () => [],
-      'import.suggestions': () => [{ host: 'api.github.com', reference: 'op://Dev/GitHub/token', item: 'GitHub', vault: 'Dev' }],
+      'import.suggestions': () => [{ host: 'api.github.com', reference: 'op://Dev/GitHub/token', item: 'GitHub', vault: 'Dev', rule: { type: 'bearer' } }],
       'mappings.add': (p) => asView(p),
     });
     await user.click(await screen.findByRole('button', { name: 'Find' }));

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { HeaderRule } from '../../../src/shared/header-rule.js';
 import { parseAuthority } from '../../../src/shared/host-authority.js';
 import { RouteName } from '../../../src/shared/gateway-config.js';
+import { PathPrefix } from '../../../src/shared/mapping-path.js';
 import { PROVIDERS, PROVIDER_CATALOG, presetCredential, presetForHost, providerById, providerForHost } from '../../../src/shared/providers.js';
 
 /** `owner/repo@<40 hex> path` of a source file, `owner/repo path (node_modules/… version)`, or an https URL. */
@@ -45,11 +46,12 @@ describe.each(PROVIDER_CATALOG.map((p) => [p.id, p] as const))('%s', (_, entry) 
     expect(entry.docs).toMatch(/^https:\/\/\S+$/);
   });
 
-  test('hosts are lower-case host names without a port', () => {
-    for (const { host } of entry.hosts) {
+  test('hosts are lower-case host names without a port; a path is a mapping path prefix', () => {
+    for (const { host, path } of entry.hosts) {
       const parsed = parseAuthority(host, 443);
       expect(parsed, host).toEqual({ host, port: 443 });
       expect(host).toMatch(/^[a-z0-9.-]+$/);
+      if (path !== undefined) expect(PathPrefix.parse(path)).toBe(path);
     }
     // An entry with no hosts is a preset for --preset only; it must be something else than the default.
     if (entry.hosts.length === 0) expect(entry.credential.type).not.toBe('bearer');
@@ -80,13 +82,14 @@ describe.each(PROVIDER_CATALOG.map((p) => [p.id, p] as const))('%s', (_, entry) 
         entry.env.some((v) => v.name === name && v.role === 'api-key'),
         name,
       ).toBe(true);
-    // The base-URL door knows an agent by x-api-key or Authorization: the route's shape must replace one of them.
-    expect(['x-api-key', 'bearer']).toContain(presetCredential(entry, entry.route.host).type);
+    // The base-URL door knows an agent by x-api-key, x-goog-api-key or Authorization: the route's shape must replace the one its SDK sends.
+    const shape = presetCredential(entry, entry.route.host);
+    expect(shape.type === 'x-api-key' || shape.type === 'bearer' || (shape.type === 'custom' && shape.header === 'x-goog-api-key')).toBe(true);
   });
 });
 
-test('no host, preset id or route is listed twice', () => {
-  const hosts = PROVIDER_CATALOG.flatMap((p) => p.hosts.map((h) => h.host));
+test('no host (on one path), preset id or route is listed twice', () => {
+  const hosts = PROVIDER_CATALOG.flatMap((p) => p.hosts.map((h) => `${h.host}${h.path ?? ''}`));
   expect(new Set(hosts).size).toBe(hosts.length);
   const ids = PROVIDER_CATALOG.map((p) => p.id);
   expect(new Set(ids).size).toBe(ids.length);
@@ -108,6 +111,27 @@ test('the base-URL door and agent env keep working: anthropic and openai routes 
     errorShape: 'openai',
     baseUrlEnv: ['OPENAI_BASE_URL'],
     apiKeyEnv: ['OPENAI_API_KEY'],
+  });
+});
+
+test('the GitLab API sits next to git over HTTPS on gitlab.com, under /api', () => {
+  expect(presetForHost('gitlab.com')).toMatchObject({ entry: { id: 'gitlab' }, credential: { type: 'basic', template: 'oauth2:{value}' } });
+  expect(presetForHost('gitlab.com', '/')).toMatchObject({ entry: { id: 'gitlab' } });
+  expect(presetForHost('gitlab.com', '/api')).toMatchObject({
+    entry: { id: 'gitlab-api' },
+    path: '/api',
+    credential: { type: 'custom', header: 'private-token' },
+  });
+  expect(presetForHost('gitlab.com', '/api/v4/projects')).toMatchObject({ entry: { id: 'gitlab-api' }, path: '/api' });
+  expect(presetForHost('gitlab.com', '/apis')).toMatchObject({ entry: { id: 'gitlab' } });
+});
+
+test('Gemini has a base-URL route: @google/genai reads GOOGLE_GEMINI_BASE_URL and sends its key as x-goog-api-key', () => {
+  expect(providerForHost('generativelanguage.googleapis.com')).toMatchObject({
+    route: 'gemini',
+    basePath: '',
+    baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
+    apiKeyEnv: ['GEMINI_API_KEY'],
   });
 });
 
