@@ -1,8 +1,9 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ControlCallError } from '../transport/control-call-error.js';
 import { ActionButton } from './action-button.js';
 import { Dialog } from './dialog.js';
 import { ErrorNote } from './notes.js';
+import { TextField } from './text-field.js';
 
 interface Props {
   readonly title: string;
@@ -20,7 +21,6 @@ interface Props {
 /** "Are you sure?" for destructive actions. The safe choice (Cancel) comes first and has focus. */
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, error, typeToConfirm, onConfirm, onClose }: Props) {
   const [typed, setTyped] = useState('');
-  const inputId = useId();
   const allowed = typeToConfirm === undefined || typed.trim() === typeToConfirm;
   return (
     <Dialog title={title} onClose={onClose}>
@@ -32,12 +32,17 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, 
         }}
       >
         {typeToConfirm !== undefined && (
-          <div className="field">
-            <label htmlFor={inputId}>
-              Type <strong>{typeToConfirm}</strong> to confirm
-            </label>
-            <input id={inputId} className="input" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} autoFocus />
-          </div>
+          <TextField
+            label={
+              <>
+                Type <strong>{typeToConfirm}</strong> to confirm
+              </>
+            }
+            value={typed}
+            onChange={setTyped}
+            verbatim
+            autoFocus
+          />
         )}
         <ErrorNote error={error} />
         <div className="dialog-actions">

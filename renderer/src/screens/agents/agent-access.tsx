@@ -2,7 +2,9 @@ import { useId, useState, type FormEvent } from 'react';
 import type { AgentView, MappingView } from '../../../../src/shared/control-api.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
+import { FieldProblem } from '../../components/field.js';
 import { ErrorNote } from '../../components/notes.js';
+import { SwitchField } from '../../components/switch-field.js';
 
 /** "every mapping", "api.anthropic.com", "2 mappings": what an agent may use, in a few words. */
 export function scopeSummary(agent: Pick<AgentView, 'allow'>): string {
@@ -68,16 +70,9 @@ export function AgentAccess({ agent, mappings, onSaved, onCancel }: Props) {
             {mappings && mappings.length === 0 && <li className="small muted">No mappings yet: add one under Mappings.</li>}
           </ul>
         )}
-        {problem && (
-          <p className="problem" id={`${id}-problem`}>
-            {problem}
-          </p>
-        )}
+        <FieldProblem id={`${id}-problem`} problem={problem} />
       </fieldset>
-      <div className="toggle-row">
-        <label htmlFor={`${id}-ask`}>Ask before its first use of each mapping</label>
-        <input id={`${id}-ask`} type="checkbox" role="switch" className="switch" checked={ask} onChange={(e) => setAsk(e.target.checked)} />
-      </div>
+      <SwitchField label="Ask before its first use of each mapping" checked={ask} onChange={setAsk} />
       {ask && approved.length > 0 && (
         <div className="fieldset">
           <p className="small">Allowed always, without asking:</p>

@@ -3,6 +3,7 @@ import { useLive } from '../../api/live-state.js';
 import { useAction, useQuery } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { BusyNote, ErrorNote } from '../../components/notes.js';
+import { SwitchField } from '../../components/switch-field.js';
 import { TextField } from '../../components/text-field.js';
 import { ScreenHead } from '../screen-head.js';
 import { AgentRow } from './agent-row.js';
@@ -45,24 +46,12 @@ export function AgentsScreen() {
       </p>
       <form className="card card-padded" onSubmit={(e) => void submit(e)} noValidate>
         <div className="inline-form">
-          <TextField
-            id={`${id}-name`}
-            label="New agent"
-            value={name}
-            onChange={setName}
-            placeholder="ci-bot"
-            problem={problem}
-            autoComplete="off"
-            spellCheck={false}
-          />
+          <TextField id={`${id}-name`} label="New agent" value={name} onChange={setName} placeholder="ci-bot" problem={problem} verbatim />
           <ActionButton type="submit" variant="primary" busy={create.busy} busyLabel="Creating…">
             Create
           </ActionButton>
         </div>
-        <div className="toggle-row">
-          <label htmlFor={`${id}-ask`}>Ask before its first use of each mapping</label>
-          <input id={`${id}-ask`} type="checkbox" role="switch" className="switch" checked={ask} onChange={(e) => setAsk(e.target.checked)} />
-        </div>
+        <SwitchField label="Ask before its first use of each mapping" checked={ask} onChange={setAsk} />
         <ErrorNote error={create.error} />
       </form>
       {created && (

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type RefObject } from 'react';
+import { useState, type FormEvent, type RefObject } from 'react';
 import { useLive } from '../../api/live-state.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
@@ -25,7 +25,6 @@ export function useConnectForms() {
 
 /** The desktop app (through op) or a service-account token, checked before it is kept. */
 export function ConnectForms({ forms }: { forms: ReturnType<typeof useConnectForms> }) {
-  const id = useId();
   const { desktop, account, token, setToken, connected } = forms;
 
   const submitToken = async (e: FormEvent) => {
@@ -58,15 +57,13 @@ export function ConnectForms({ forms }: { forms: ReturnType<typeof useConnectFor
       <form className="card card-padded" onSubmit={(e) => void submitToken(e)}>
         <h2>A service account</h2>
         <TextField
-          id={`${id}-token`}
           type="password"
           label="Service-account token"
           value={token}
           onChange={setToken}
           placeholder="ops_…"
           hint="Kept in the keychain, never shown again."
-          autoComplete="off"
-          spellCheck={false}
+          verbatim
         />
         <ActionButton type="submit" busy={account.busy} busyLabel="Checking…" aria-disabled={!token.trim() || undefined}>
           Connect

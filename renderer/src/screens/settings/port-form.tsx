@@ -28,16 +28,7 @@ export function PortForm({ settings, runningPort }: { settings: SettingsView; ru
     <form className="card card-padded" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Gateway</h2>
       <div className="inline-form">
-        <TextField
-          id={`${id}-port`}
-          label="Port"
-          inputMode="numeric"
-          value={port}
-          onChange={setPort}
-          problem={problem}
-          autoComplete="off"
-          className="field-narrow"
-        />
+        <TextField label="Port" inputMode="numeric" value={port} onChange={setPort} problem={problem} autoComplete="off" className="field-narrow" />
         <ActionButton type="submit" busy={update.busy} busyLabel="Restarting…">
           Save
         </ActionButton>

@@ -4,6 +4,7 @@ import { useLive } from '../../api/live-state.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { ErrorNote } from '../../components/notes.js';
+import { SwitchField } from '../../components/switch-field.js';
 
 /** Launch at login and updates: switches the shell may not support (headless has neither). */
 export function PreferenceToggles({ settings }: { settings: SettingsView }) {
@@ -23,19 +24,13 @@ export function PreferenceToggles({ settings }: { settings: SettingsView }) {
   return (
     <section className="card card-padded" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>App</h2>
-      <div className="toggle-row">
-        <label htmlFor={`${id}-login`}>Launch at login</label>
-        <input
-          id={`${id}-login`}
-          type="checkbox"
-          role="switch"
-          className="switch"
-          checked={settings.launchAtLogin || pending}
-          disabled={!caps.launchAtLogin || update.busy}
-          aria-describedby={loginNote}
-          onChange={(e) => void set({ launchAtLogin: e.target.checked })}
-        />
-      </div>
+      <SwitchField
+        label="Launch at login"
+        checked={settings.launchAtLogin || pending}
+        disabled={!caps.launchAtLogin || update.busy}
+        describedBy={loginNote}
+        onChange={(on) => void set({ launchAtLogin: on })}
+      />
       {pending && (
         <div className="note note-warn" id={`${id}-login-status`}>
           <p>Waiting for your approval: macOS will not open OneCLI at login until you allow it. In System Settings → General → Login Items, turn on OneCLI.</p>
@@ -56,19 +51,13 @@ export function PreferenceToggles({ settings }: { settings: SettingsView }) {
           Only the menu-bar app can start at login. Headless, use your service manager (systemd, launchd).
         </p>
       )}
-      <div className="toggle-row">
-        <label htmlFor={`${id}-updates`}>Check for updates</label>
-        <input
-          id={`${id}-updates`}
-          type="checkbox"
-          role="switch"
-          className="switch"
-          checked={settings.checkForUpdates}
-          disabled={!caps.updates || update.busy}
-          aria-describedby={caps.updates ? undefined : `${id}-updates-note`}
-          onChange={(e) => void set({ checkForUpdates: e.target.checked })}
-        />
-      </div>
+      <SwitchField
+        label="Check for updates"
+        checked={settings.checkForUpdates}
+        disabled={!caps.updates || update.busy}
+        describedBy={caps.updates ? undefined : `${id}-updates-note`}
+        onChange={(on) => void set({ checkForUpdates: on })}
+      />
       {!caps.updates && (
         <p className="hint" id={`${id}-updates-note`}>
           This install cannot update itself: update it the way you installed it (npm, Homebrew).

@@ -68,14 +68,12 @@ export function UpstreamTrust({ settings }: { settings: SettingsView }) {
       ) : (
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <TextField
-            id={`${id}-path`}
             label="PEM file"
             value={typed}
             onChange={setTyped}
             problem={problem}
             placeholder="/etc/ssl/certs/corp-ca.pem"
-            autoComplete="off"
-            spellCheck={false}
+            verbatim
             hint="The full path on the machine that runs the launcher."
           />
           <div className="form-actions form-actions-start">
