@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, cliOk } from '../support/cli.js';
 import { run } from '../support/clients.js';
 import { waitFor } from '../support/wait-for.js';
 import { launchChromium, popoverPage } from './support/browser.js';
@@ -21,11 +21,7 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 
-const ok = async (args: string[], input?: string) => {
-  const r = await cli(args, launcher.env, input);
-  if (r.code !== 0) throw new Error(`onecli-launcher ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-};
+const ok = (args: string[], input?: string) => cliOk(args, launcher.env, input);
 /** curl through the gateway as the agent, as its shell would (its `env`); started, not awaited. */
 const curlAs = async (agent: string, urlPath = '/echo') => {
   const vars = await launcher.agentEnv(agent);

@@ -89,8 +89,11 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
     await page.getByLabel('Vault').selectOption({ label: 'API Keys' });
     await page.getByLabel('Item').selectOption({ label: 'Anthropic (api.anthropic.com)' });
     await page.getByLabel('Field').selectOption({ label: 'Admin › credential (concealed)' });
+    // The item's website names a catalog service: it is chosen, with its host.
+    expect(await page.getByRole('radio', { name: 'Anthropic' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'api.anthropic.com' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'Other / custom host' }).check();
     const host = page.getByRole('textbox', { name: 'Host' });
-    expect(await host.inputValue()).toBe('api.anthropic.com'); // suggested from the item's website
     await host.fill(launcher.upstreamAuthority);
     await page.getByText(REFERENCE).waitFor();
     await expectAccessibleInBothSchemes(page, 'onboarding: first mapping');
@@ -167,7 +170,7 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
     await tab('Mappings').click();
     await mappingRow().getByRole('button', { name: 'Edit' }).click();
     await heading(`Edit ${launcher.upstreamAuthority}`).waitFor();
-    await page.getByText('Header (optional)').click();
+    await page.getByLabel('Sent as').selectOption({ label: 'A header, from a template' });
     await page.getByLabel('Header name').fill('x-api-key');
     await page.getByLabel('Value template').fill('Key');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -176,7 +179,7 @@ describe('headless UI: onboarding → first mapping → agent setup → a live r
     await page.getByLabel('Value template').fill('{value}');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText(`Saved ${launcher.upstreamAuthority}.`).waitFor();
-    await mappingRow().getByText('x-api-key', { exact: true }).waitFor(); // the list reloads after the save
+    await mappingRow().getByText('x-api-key: <value>', { exact: true }).waitFor(); // the list reloads after the save
 
     await mappingRow().getByRole('button', { name: 'Test a request' }).click();
     const outcome = mappingRow()

@@ -10,6 +10,13 @@ export function cli(args: readonly string[], env: NodeJS.ProcessEnv, input?: str
   return run(process.execPath, [CLI, ...args], { env, timeoutMs: 30_000, ...(input !== undefined ? { input } : {}) });
 }
 
+/** `cli`, for setup steps that must work: throws with the command's stderr when it exits non-zero, else gives its stdout. */
+export async function cliOk(args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
+  const r = await cli(args, env, input);
+  if (r.code !== 0) throw new Error(`onecli-launcher ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   gatewayPort: number;

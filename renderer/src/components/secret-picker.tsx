@@ -1,22 +1,28 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from '../api/use-call.js';
 import type { ControlCallError } from '../transport/control-call-error.js';
 import { ActionButton } from './action-button.js';
 import { BusyNote, ErrorNote } from './notes.js';
+import { SelectField } from './select-field.js';
+
+/** Where an item's website points: its host (with a port other than 443) and path, to prefill the mapping. */
+export interface ItemSite {
+  readonly host: string;
+  readonly path: string;
+}
 
 interface Props {
   /** The reference picked so far ('' until a field is chosen). */
   readonly reference: string;
-  /** A field was chosen; `host` is suggested from the item's website when it has one. */
-  onPick(reference: string, host: string | undefined): void;
+  /** A field was chosen; `site` is the item's website when it has one. */
+  onPick(reference: string, site: ItemSite | undefined): void;
 }
 
-/** The host (with a port other than 443) an item's website points at, to prefill the mapping. */
-function hostOf(url: string | undefined): string | undefined {
+function siteOf(url: string | undefined): ItemSite | undefined {
   if (!url) return undefined;
   try {
     const u = new URL(url.includes('://') ? url : `https://${url}`);
-    return u.port && u.port !== '443' ? `${u.hostname}:${u.port}` : u.hostname;
+    return { host: u.port && u.port !== '443' ? `${u.hostname}:${u.port}` : u.hostname, path: u.pathname };
   } catch {
     return undefined;
   }
@@ -24,7 +30,6 @@ function hostOf(url: string | undefined): string | undefined {
 
 /** Vault → item → field from 1Password; the field's op:// reference is what a mapping stores. */
 export function SecretPicker({ reference, onPick }: Props) {
-  const id = useId();
   const [vaultId, setVaultId] = useState('');
   const [itemId, setItemId] = useState('');
   const vaults = useQuery('picker.vaults', {});
@@ -34,66 +39,58 @@ export function SecretPicker({ reference, onPick }: Props) {
 
   return (
     <div className="picker">
-      <div className="field">
-        <label htmlFor={`${id}-vault`}>Vault</label>
-        <select
-          id={`${id}-vault`}
-          className="input"
-          value={vaultId}
-          onChange={(e) => {
-            setVaultId(e.target.value);
-            setItemId('');
-            onPick('', undefined);
-          }}
-        >
-          <option value="">{vaults.loading ? 'Loading vaults…' : 'Choose a vault…'}</option>
-          {vaults.data?.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        label="Vault"
+        value={vaultId}
+        onChange={(v) => {
+          setVaultId(v);
+          setItemId('');
+          onPick('', undefined);
+        }}
+      >
+        <option value="">{vaults.loading ? 'Loading vaults…' : 'Choose a vault…'}</option>
+        {vaults.data?.map((v) => (
+          <option key={v.id} value={v.id}>
+            {v.name}
+          </option>
+        ))}
+      </SelectField>
       {vaults.error && <Retry error={vaults.error} onRetry={vaults.reload} />}
 
       {vaultId !== '' && (
-        <div className="field">
-          <label htmlFor={`${id}-item`}>Item</label>
-          <select
-            id={`${id}-item`}
-            className="input"
-            value={itemId}
-            onChange={(e) => {
-              setItemId(e.target.value);
-              onPick('', undefined);
-            }}
-          >
-            <option value="">{items.loading ? 'Loading items…' : items.data?.length === 0 ? 'This vault has no items' : 'Choose an item…'}</option>
-            {items.data?.map((i) => (
+        <SelectField
+          label="Item"
+          value={itemId}
+          onChange={(i) => {
+            setItemId(i);
+            onPick('', undefined);
+          }}
+        >
+          <option value="">{items.loading ? 'Loading items…' : items.data?.length === 0 ? 'This vault has no items' : 'Choose an item…'}</option>
+          {items.data?.map((i) => {
+            const site = siteOf(i.urls[0]);
+            return (
               <option key={i.id} value={i.id}>
                 {i.title}
-                {i.urls[0] ? ` (${hostOf(i.urls[0])})` : ''}
+                {site ? ` (${site.host})` : ''}
               </option>
-            ))}
-          </select>
-        </div>
+            );
+          })}
+        </SelectField>
       )}
       {items.error && <Retry error={items.error} onRetry={items.reload} />}
 
       {itemId !== '' && (
-        <div className="field">
-          <label htmlFor={`${id}-field`}>Field</label>
-          <select id={`${id}-field`} className="input" value={reference} onChange={(e) => onPick(e.target.value, hostOf(item?.urls[0]))}>
-            <option value="">{fields.loading ? 'Loading fields…' : 'Choose a field…'}</option>
-            {fields.data?.map((f) => (
-              <option key={f.id} value={f.reference}>
-                {f.section ? `${f.section} › ` : ''}
-                {f.label}
-                {f.type === 'CONCEALED' ? ' (concealed)' : ''}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Field" value={reference} onChange={(ref) => onPick(ref, siteOf(item?.urls[0]))}>
+          <option value="">{fields.loading ? 'Loading fields…' : 'Choose a field…'}</option>
+          {fields.data?.map((f) => (
+            <option key={f.id} value={f.reference}>
+              {f.section ? `${f.section} › ` : ''}
+              {f.label}
+              {f.type === 'CONCEALED' ? ' (concealed)' : ''}
+            </option>
+          ))}
+        </SelectField>
       )}
       {fields.error && <Retry error={fields.error} onRetry={fields.reload} />}
       {(items.loading || fields.loading) && <BusyNote>Asking 1Password…</BusyNote>}

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import type { ControlResult, MappingView } from '../../../src/shared/control-api.js';
+import userEvent from '@testing-library/user-event';
+import type { ControlParams, ControlResult, MappingView } from '../../../src/shared/control-api.js';
 import { MappingsScreen } from '../../../renderer/src/screens/mappings/mappings-screen.js';
 import { deferred, refusal, renderScreen } from './support/fake-launcher.js';
 
@@ -14,14 +15,27 @@ const anthropic: MappingView = {
   route: 'anthropic',
   createdAt: '2025-03-04T10:00:00.000Z',
 };
-const asView = (p: { host: string; reference: string; header?: string }): MappingView => ({
+const asView = (p: ControlParams<'mappings.add'>): MappingView => ({
   name: p.host,
   host: p.host,
   reference: p.reference,
-  rule: { type: 'bearer' },
-  header: p.header ?? 'authorization',
+  rule: p.rule ?? { type: 'bearer' },
+  header: 'authorization',
   createdAt: new Date().toISOString(),
 });
+const BEARER = { type: 'bearer' } as const;
+const GITLAB_API: ControlResult<'import.suggestions'>[number] = {
+  host: 'gitlab.com',
+  path: '/api',
+  reference: 'op://Dev/GitLab/token',
+  item: 'GitLab',
+  vault: 'Dev',
+  preset: 'gitlab-api',
+  service: 'GitLab API',
+  rule: { type: 'custom', header: 'private-token', template: '{value}' },
+};
+/** "Other / custom host": the form asks for a host. */
+const chooseOther = (user: ReturnType<typeof userEvent.setup>) => user.click(screen.getByRole('radio', { name: 'Other / custom host' }));
 
 const rowOf = (host: string) => {
   const item = within(screen.getByRole('list', { name: 'Mappings' }))
@@ -32,13 +46,13 @@ const rowOf = (host: string) => {
 };
 
 describe('Mappings screen', () => {
-  test('loading, then each mapping with its reference, header and base URL', async () => {
+  test('loading, then each mapping with its reference, shape and base URL', async () => {
     const list = deferred<ControlResult<'mappings.list'>>();
     renderScreen(<MappingsScreen />, { 'mappings.list': () => list.promise });
     expect(screen.getByText('Loading mappings…')).toBeTruthy();
     list.resolve([anthropic]);
     await screen.findByRole('list', { name: 'Mappings' });
-    expect(rowOf('api.anthropic.com').textContent).toMatch(/op:\/\/Dev\/Anthropic\/credentialHeader x-api-key · base URL \/r\/anthropic/);
+    expect(rowOf('api.anthropic.com').textContent).toMatch(/op:\/\/Dev\/Anthropic\/credentialSent as x-api-key: <value> · base URL \/r\/anthropic/);
   });
 
   test('none yet says how to add one', async () => {
@@ -46,7 +60,7 @@ describe('Mappings screen', () => {
     expect(await screen.findByText('No mappings yet. Add one, or pick from the suggestions below.')).toBeTruthy();
   });
 
-  test('adding with a typed reference sends it, returns to the list and says which header the host gets', async () => {
+  test('adding with a typed reference sends it with its shape, returns to the list and says what the host gets', async () => {
     const mappings: MappingView[] = [];
     const { launcher, user } = renderScreen(<MappingsScreen />, {
       'mappings.list': () => [...mappings],
@@ -59,23 +73,28 @@ describe('Mappings screen', () => {
     });
     await user.click(await screen.findByRole('button', { name: 'Add' }));
     expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Add a mapping', level: 1 }));
+    await chooseOther(user);
     await user.type(screen.getByLabelText('Host'), 'api.openai.com');
     await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
     await user.type(screen.getByLabelText('Reference'), 'op://Dev/OpenAI/credential');
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
-    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential' }]);
-    expect((await screen.findByText(/^Mapped api\.openai\.com/)).textContent).toBe('Mapped api.openai.com: requests to it get the authorization header.');
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential', rule: BEARER }]);
+    expect((await screen.findByText(/^Mapped api\.openai\.com/)).textContent).toBe('Mapped api.openai.com: requests to it get Authorization: Bearer <value>.');
     expect(rowOf('api.openai.com')).toBeTruthy();
   });
 
   test('what the form can tell on its own is said at each field, and nothing is sent', async () => {
     const { launcher, user } = renderScreen(<MappingsScreen />, { 'mappings.list': () => [], 'picker.vaults': () => [] });
     await user.click(await screen.findByRole('button', { name: 'Add' }));
-    await user.click(screen.getByText('Header (optional)'));
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(screen.getByText('Choose a service, or Other / custom host.')).toBeTruthy();
+    await chooseOther(user);
+    await user.selectOptions(screen.getByLabelText('Sent as'), 'A header, from a template');
     await user.type(screen.getByLabelText('Header name'), 'x api key');
+    await user.clear(screen.getByLabelText('Value template'));
     await user.type(screen.getByLabelText('Value template'), 'Bearer');
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
-    expect(screen.getByText('Enter the host agents call, such as api.anthropic.com.')).toBeTruthy();
+    expect(screen.getByText('Enter the host agents call, such as api.example.com.')).toBeTruthy();
     expect(screen.getByText('Choose a vault, an item and a field.')).toBeTruthy();
     // The header and template rules are shared with the core (their wording is theirs): each field says what is wrong, tied to it.
     for (const label of ['Header name', 'Value template']) {
@@ -99,6 +118,7 @@ describe('Mappings screen', () => {
       'mappings.add': () => Promise.reject(refusal('bad_reference', 'op://Dev/OpenAI is not a field reference: use op://vault/item/field.')),
     });
     await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await chooseOther(user);
     await user.type(screen.getByLabelText('Host'), 'api.openai.com');
     await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
     await user.type(screen.getByLabelText('Reference'), 'op://Dev/OpenAI{Enter}');
@@ -109,7 +129,7 @@ describe('Mappings screen', () => {
     expect((screen.getByLabelText('Reference') as HTMLInputElement).value).toBe('op://Dev/OpenAI');
   });
 
-  test('picking from 1Password: vault, item, field; the host comes from the item’s website', async () => {
+  test('picking from 1Password before a service: the item’s website names the service and its host', async () => {
     const { launcher, user } = renderScreen(<MappingsScreen />, {
       'mappings.list': () => [],
       'picker.vaults': () => [{ id: 'v1', name: 'Dev' }],
@@ -121,12 +141,13 @@ describe('Mappings screen', () => {
     await user.selectOptions(screen.getByLabelText('Vault'), await screen.findByRole('option', { name: 'Dev' }));
     await user.selectOptions(screen.getByLabelText('Item'), await screen.findByRole('option', { name: 'OpenAI (api.openai.com)' }));
     await user.selectOptions(screen.getByLabelText('Field'), await screen.findByRole('option', { name: 'credential (concealed)' }));
-    expect((screen.getByLabelText('Host') as HTMLInputElement).value).toBe('api.openai.com');
+    expect((screen.getByRole('radio', { name: 'OpenAI' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'api.openai.com' }) as HTMLInputElement).checked).toBe(true);
     expect(screen.getByText('op://Dev/OpenAI/credential', { selector: 'code' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
     expect(launcher.callsOf('picker.items')).toEqual([{ vaultId: 'v1' }]);
     expect(launcher.callsOf('picker.fields')).toEqual([{ vaultId: 'v1', itemId: 'i1' }]);
-    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential' }]);
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.openai.com', reference: 'op://Dev/OpenAI/credential', rule: BEARER }]);
   });
 
   test('a locked 1Password in the picker shows its fix, and Try again asks again', async () => {
@@ -191,7 +212,9 @@ describe('Mappings screen', () => {
     await user.clear(reference);
     await user.type(reference, 'op://Dev/Anthropic/key2');
     await user.click(screen.getByRole('button', { name: 'Save' }));
-    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.anthropic.com', reference: 'op://Dev/Anthropic/key2', replace: true }]);
+    expect(launcher.callsOf('mappings.add')).toEqual([
+      { host: 'api.anthropic.com', reference: 'op://Dev/Anthropic/key2', rule: { type: 'x-api-key' }, replace: true },
+    ]);
     expect(await screen.findByText('Saved api.anthropic.com.')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'Remove' }));
@@ -201,16 +224,35 @@ describe('Mappings screen', () => {
     expect(launcher.callsOf('mappings.remove')).toEqual([{ host: 'api.anthropic.com' }]);
   });
 
-  test('suggestions from 1Password map a host in one click', async () => {
+  test('suggestions from 1Password map a host in one click, with the service’s preset the row shows', async () => {
+    const basic = { type: 'basic', template: 'x-access-token:{value}' } as const;
     const { launcher, user } = renderScreen(<MappingsScreen />, {
       'mappings.list': () => [],
-      'import.suggestions': () => [{ host: 'api.github.com', reference: 'op://Dev/GitHub/token', item: 'GitHub', vault: 'Dev', rule: { type: 'bearer' } }],
-      'mappings.add': (p) => asView(p),
+      'import.suggestions': () => [
+        { host: 'github.com', reference: 'op://Dev/GitHub/token', item: 'GitHub', vault: 'Dev', preset: 'github', service: 'GitHub', rule: basic },
+        GITLAB_API,
+      ],
+      'mappings.add': (p) => ({ ...asView(p), name: `${p.host}${p.path ?? ''}` }),
     });
     await user.click(await screen.findByRole('button', { name: 'Find' }));
-    await user.click(await screen.findByRole('button', { name: 'Add api.github.com' }));
-    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.github.com', reference: 'op://Dev/GitHub/token' }]);
-    expect(await screen.findByText('Mapped api.github.com.')).toBeTruthy();
+    const row = (await screen.findByRole('button', { name: 'Add github.com' })).closest('li');
+    expect(row?.textContent).toContain('GitHub · Sent as Basic x-access-token:<value>');
+    await user.click(screen.getByRole('button', { name: 'Add github.com' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'github.com', reference: 'op://Dev/GitHub/token', rule: basic }]);
+    expect(await screen.findByText('Mapped github.com.')).toBeTruthy();
+  });
+
+  test('a suggestion on a catalog path (the GitLab API) is added on that path', async () => {
+    const { rule } = GITLAB_API;
+    const { launcher, user } = renderScreen(<MappingsScreen />, {
+      'mappings.list': () => [],
+      'import.suggestions': () => [GITLAB_API],
+      'mappings.add': (p) => ({ ...asView(p), name: `${p.host}${p.path ?? ''}` }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Find' }));
+    await user.click(await screen.findByRole('button', { name: 'Add gitlab.com/api' }));
+    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'gitlab.com', path: '/api', reference: 'op://Dev/GitLab/token', rule }]);
+    expect(await screen.findByText('Mapped gitlab.com/api.')).toBeTruthy();
   });
 
   test('when the list cannot be read, the launcher’s fix is shown', async () => {
@@ -237,6 +279,7 @@ describe('Mappings screen', () => {
       },
     });
     await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await chooseOther(user);
     await user.type(screen.getByLabelText('Host'), 'api.github.com');
     await user.click(screen.getByRole('radio', { name: 'Type a reference' }));
     await user.type(screen.getByLabelText('Reference'), 'local://gh-read');
@@ -244,14 +287,17 @@ describe('Mappings screen', () => {
     await user.type(screen.getByLabelText('Path prefix'), '/repos/acme');
     await user.type(screen.getByLabelText('Methods'), 'get, head');
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
-    expect(launcher.callsOf('mappings.add')).toEqual([{ host: 'api.github.com', reference: 'local://gh-read', path: '/repos/acme', methods: ['GET', 'HEAD'] }]);
+    expect(launcher.callsOf('mappings.add')).toEqual([
+      { host: 'api.github.com', reference: 'local://gh-read', rule: BEARER, path: '/repos/acme', methods: ['GET', 'HEAD'] },
+    ]);
     expect(await screen.findByText(/^Mapped api\.github\.com\/repos\/acme/)).toBeTruthy();
-    expect(rowOf('api.github.com/repos/acme').textContent).toMatch(/GET, HEAD only · Header authorization/);
+    expect(rowOf('api.github.com/repos/acme').textContent).toMatch(/GET, HEAD only · Sent as Authorization: Bearer <value>/);
   });
 
   test('a path or methods the gateway would refuse are explained at the field, and nothing is sent', async () => {
     const { launcher, user } = renderScreen(<MappingsScreen />, { 'mappings.list': () => [], 'picker.vaults': () => [] });
     await user.click(await screen.findByRole('button', { name: 'Add' }));
+    await chooseOther(user);
     await user.type(screen.getByLabelText('Host'), 'api.github.com');
     await user.click(screen.getByText('Path and methods (optional)'));
     await user.type(screen.getByLabelText('Path prefix'), '/repos/../admin');

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import type { ControlResult } from '../../../../src/shared/control-api.js';
+import { mappingName } from '../../../../src/shared/mapping-path.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { ErrorNote } from '../../components/notes.js';
+import { ShapeLine } from './shape-line.js';
 
 type Suggestion = ControlResult<'import.suggestions'>[number];
 
-/** 1Password items whose website is an unmapped host: one click maps each. */
+/** 1Password items whose website is an unmapped host: one click maps each, with its service's preset when the catalog knows the host. */
 export function ImportSuggestions({ onAdded }: { onAdded(host: string): void }) {
   const find = useAction('import.suggestions');
   return (
@@ -23,7 +25,7 @@ export function ImportSuggestions({ onAdded }: { onAdded(host: string): void }) 
       {find.result && find.result.length > 0 && (
         <ul className="list list-flush">
           {find.result.map((s) => (
-            <SuggestionRow key={`${s.host} ${s.reference}`} suggestion={s} onAdded={onAdded} />
+            <SuggestionRow key={`${mappingName(s.host, s.path)} ${s.reference}`} suggestion={s} onAdded={onAdded} />
           ))}
         </ul>
       )}
@@ -31,17 +33,19 @@ export function ImportSuggestions({ onAdded }: { onAdded(host: string): void }) 
   );
 }
 
-function SuggestionRow({ suggestion, onAdded }: { suggestion: Suggestion; onAdded(host: string): void }) {
+function SuggestionRow({ suggestion: s, onAdded }: { suggestion: Suggestion; onAdded(host: string): void }) {
   const add = useAction('mappings.add');
   const [done, setDone] = useState(false);
+  const name = mappingName(s.host, s.path);
   return (
     <li className="list-row">
       <div className="row-main">
-        <strong className="host">{suggestion.host}</strong>
+        <strong className="host">{name}</strong>
         <span className="small muted">
-          {suggestion.vault} › {suggestion.item}
+          {s.vault} › {s.item}
         </span>
-        <span className="mono small muted">{suggestion.reference}</span>
+        <span className="mono small muted">{s.reference}</span>
+        <ShapeLine before={s.service} rule={s.rule} route={s.route} />
         <ErrorNote error={add.error} />
       </div>
       <ActionButton
@@ -49,12 +53,13 @@ function SuggestionRow({ suggestion, onAdded }: { suggestion: Suggestion; onAdde
         busy={add.busy}
         busyLabel="Adding…"
         aria-disabled={done || undefined}
-        aria-label={`Add ${suggestion.host}`}
+        aria-label={`Add ${name}`}
         onClick={() =>
-          void add.run({ host: suggestion.host, reference: suggestion.reference }).then((m) => {
+          // The shape shown is the shape saved: the service's preset for a catalog host, else the default.
+          void add.run({ host: s.host, reference: s.reference, rule: s.rule, ...(s.path ? { path: s.path } : {}) }).then((m) => {
             if (!m) return;
             setDone(true);
-            onAdded(m.host);
+            onAdded(m.name);
           })
         }
       >

@@ -1,91 +1,134 @@
-import { useId, useState, type FormEvent } from 'react';
-import type { MappingView } from '../../../../src/shared/control-api.js';
-import { headerNameProblem, valueTemplateProblem } from '../../../../src/shared/header-rule.js';
+import { useState, type FormEvent } from 'react';
+import type { ControlParams, MappingView } from '../../../../src/shared/control-api.js';
+import { presetForHost, providerById } from '../../../../src/shared/providers.js';
 import { useAction } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
-import { ErrorNote } from '../../components/notes.js';
-import { SecretPicker } from '../../components/secret-picker.js';
-import { TextField } from '../../components/text-field.js';
-
-/** Methods as typed (`get, POST`): each once, upper-case; a problem sentence for anything else. */
-export function parseMethods(raw: string): { methods: string[] } | { problem: string } {
-  const methods: string[] = [];
-  for (const m of raw.split(/[\s,]+/).filter(Boolean)) {
-    if (!/^[A-Za-z]{1,20}$/.test(m)) return { problem: `“${m.slice(0, 30)}” is not an HTTP method: use names such as GET, POST.` };
-    if (!methods.includes(m.toUpperCase())) methods.push(m.toUpperCase());
-  }
-  return { methods };
-}
-
-/** A path prefix as typed: a plain path, no query, no dot segments; the core has the last word. */
-export function pathProblem(raw: string): string | undefined {
-  if (/[?#\s\\]/.test(raw)) return 'Use a plain path such as /v1/files: no query, fragment, spaces or backslashes.';
-  if (raw.split('/').some((seg) => seg === '.' || seg === '..')) return 'A path prefix may not contain “.” or “..” segments.';
-  return undefined;
-}
-
-/** A shared rule's sentence, as the form shows it: "The header must …". */
-const asSentence = (problem: string) => `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+import { ErrorNote, SuccessNote } from '../../components/notes.js';
+import { SecretChooser, missingSecretProblem, type ChosenSecret } from '../../components/secret-chooser.js';
+import type { ItemSite } from '../../components/secret-picker.js';
+import { HostChoice } from './host-choice.js';
+import { OTHER_SERVICE, hostNameOf, initialHosts, ruleForHost, serviceForSite, targetsOf, typesHost, type HostSelection } from './mapping-targets.js';
+import { PathAndMethods, parseMethods, pathProblem } from './path-methods.js';
+import { ServicePicker } from './service-picker.js';
+import { draftOf, ruleOf, type ShapeDraft, type ShapeProblems } from './shape-draft.js';
+import { EachHostShape, ShapeEditor } from './shape-editor.js';
 
 interface Props {
-  /** Editing replaces this mapping (same host); without it, a new one is added. */
+  /** Editing replaces this mapping (same host and path); without it, new ones are added. */
   readonly editing?: MappingView;
   readonly submitLabel: string;
-  onSaved(mapping: MappingView): void;
+  /** Every mapping the form saved (a service's several hosts are several mappings). */
+  onSaved(mappings: readonly MappingView[]): void;
   onCancel?(): void;
 }
 
-type Problems = Partial<Record<'host' | 'reference' | 'header' | 'template' | 'path' | 'methods', string>>;
+interface Problems {
+  service?: string;
+  hosts?: string;
+  host?: string;
+  reference?: string;
+  path?: string;
+  methods?: string;
+  shape?: ShapeProblems;
+}
 
 /**
- * Add or edit a mapping: a host, the secret (picked from 1Password or typed as op://… or
- * local://…), and optionally the header it goes in. What was typed stays after any error.
+ * Add or edit mappings: pick a service from the catalog (or Other / custom host), its hosts
+ * prefilled from the preset, then the secret (a 1Password item, or a typed reference). How the
+ * secret is sent shows every shape a mapping can have and is saved as data (`rule`), so an edit
+ * keeps a stored shape unless it is changed. What was typed stays after any error.
  */
 export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) {
-  const id = useId();
-  const custom = editing?.rule.type === 'custom' ? editing.rule : undefined;
-  const [host, setHost] = useState(editing?.host ?? '');
-  const [how, setHow] = useState<'pick' | 'type'>(editing ? 'type' : 'pick');
-  const [picked, setPicked] = useState('');
-  const [typed, setTyped] = useState(editing?.reference ?? '');
-  const [header, setHeader] = useState(custom?.header ?? '');
-  const [template, setTemplate] = useState(custom?.template ?? '');
-  const [path, setPath] = useState(editing?.path ?? '');
+  const [service, setService] = useState<string>();
+  const [hosts, setHosts] = useState<HostSelection>(initialHosts(undefined));
+  // undefined: follow the service's preset for the chosen host; set once the user edits the shape.
+  const [draft, setDraft] = useState<ShapeDraft | undefined>(editing && draftOf(editing.rule));
+  const [secret, setSecret] = useState<ChosenSecret>({ how: editing ? 'type' : 'pick', reference: editing?.reference ?? '' });
+  const [path, setPath] = useState<string>();
   const [methods, setMethods] = useState(editing?.methods?.join(', ') ?? '');
   const [problems, setProblems] = useState<Problems>({});
+  const [savedSome, setSavedSome] = useState<readonly string[]>([]);
   const save = useAction('mappings.add');
-  const reference = how === 'pick' ? picked : typed.trim();
+
+  const entry = service && service !== OTHER_SERVICE ? providerById(service) : undefined;
+  const targets = editing ? [{ host: editing.host, ...(editing.path ? { path: editing.path } : {}), rule: editing.rule }] : targetsOf(entry, hosts, path);
+  const single = targets.length <= 1;
+  const shape = draft ?? draftOf(targets[0]?.rule ?? ruleForHost(entry, hosts.custom, path));
+  const pathText = editing || !single ? undefined : (path ?? targets[0]?.path ?? '');
+  const parts = single && shape.kind === 'headers' ? shape.parts : [];
+
+  const pickService = (next: string) => {
+    setService(next);
+    setHosts(initialHosts(next === OTHER_SERVICE ? undefined : providerById(next), hosts.custom));
+    setDraft(undefined);
+    setPath(undefined);
+  };
+  const changeHosts = (next: HostSelection) => {
+    // Another host choice brings its own preset; typing a host keeps what was edited.
+    if (next.checked !== hosts.checked || next.another !== hosts.another) {
+      setDraft(undefined);
+      setPath(undefined);
+    }
+    setHosts(next);
+  };
+  // An item picked before a service: its website names the service (or the host, under Other).
+  const onSite = (site: ItemSite | undefined) => {
+    if (editing || !site) return;
+    if (!service) {
+      const found = serviceForSite(site);
+      setService(found ? found.entry.id : OTHER_SERVICE);
+      setHosts(found ? { checked: [found.listing], another: false, custom: '' } : { ...initialHosts(undefined), custom: site.host });
+    } else if (typesHost(entry, hosts) && !hosts.custom.trim()) setHosts({ ...hosts, custom: site.host });
+  };
+
+  const check = (): { problems: Problems; requests?: ControlParams<'mappings.add'>[] } => {
+    const found: Problems = {};
+    if (!editing && !service) found.service = 'Choose a service, or Other / custom host.';
+    else if (!editing && typesHost(entry, hosts) && !hosts.custom.trim())
+      found.host = hosts.another ? 'Enter the other host, or clear “Another host”.' : 'Enter the host agents call, such as api.example.com.';
+    else if (targets.length === 0) found.hosts = 'Choose at least one host.';
+    if (!secret.reference) found.reference = missingSecretProblem(secret.how);
+    const made = single ? ruleOf(shape) : undefined;
+    if (made && 'problems' in made) found.shape = made.problems;
+    const pathFound = pathText?.trim() ? pathProblem(pathText.trim()) : undefined;
+    if (pathFound) found.path = pathFound;
+    const parsed = parseMethods(methods);
+    if ('problem' in parsed) found.methods = parsed.problem;
+    if (Object.keys(found).length || 'problem' in parsed) return { problems: found };
+    const requests = targets.map((t) => {
+      const prefix = pathText === undefined ? t.path : pathText.trim();
+      return {
+        host: t.host,
+        reference: secret.reference,
+        rule: made && 'rule' in made ? made.rule : t.rule,
+        ...(prefix ? { path: prefix } : {}),
+        ...(parsed.methods.length ? { methods: parsed.methods } : {}),
+        ...(editing ? { replace: true } : {}),
+      };
+    });
+    return { problems: found, requests };
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (save.busy) return;
-    const found: Problems = {};
-    if (!host.trim()) found.host = 'Enter the host agents call, such as api.anthropic.com.';
-    if (!reference)
-      found.reference = how === 'pick' ? 'Choose a vault, an item and a field.' : 'Enter a reference such as op://Vault/Item/field or local://name.';
-    // The same rules and sentences as the core's `mappings add` (src/shared/header-rule.ts).
-    const headerProblem = header.trim() ? headerNameProblem(header.trim()) : undefined;
-    if (headerProblem) found.header = asSentence(headerProblem);
-    const templateProblem = template.trim() ? valueTemplateProblem(template.trim()) : undefined;
-    if (templateProblem) found.template = asSentence(templateProblem);
-    const pathFound = path.trim() ? pathProblem(path.trim()) : undefined;
-    if (pathFound) found.path = pathFound;
-    const parsedMethods = parseMethods(methods);
-    if ('problem' in parsedMethods) found.methods = parsedMethods.problem;
+    const { problems: found, requests } = check();
     setProblems(found);
-    if (Object.keys(found).length) return;
-    const saved = await save.run({
-      host: host.trim(),
-      reference,
-      ...(header.trim() ? { header: header.trim() } : {}),
-      ...(template.trim() ? { template: template.trim() } : {}),
-      ...(path.trim() ? { path: path.trim() } : {}),
-      ...('methods' in parsedMethods && parsedMethods.methods.length ? { methods: parsedMethods.methods } : {}),
-      ...(editing ? { replace: true } : {}),
-    });
-    if (saved) onSaved(saved);
+    if (!requests) return;
+    const saved: MappingView[] = [];
+    for (const request of requests) {
+      const mapping = await save.run(request);
+      if (!mapping) break;
+      saved.push(mapping);
+    }
+    if (saved.length === requests.length) return onSaved(saved);
+    // The typed host comes last, so what was saved are listings: they leave the choice, and trying again adds the rest.
+    const names = saved.map((m) => m.name);
+    setSavedSome((before) => [...before, ...names]);
+    if (names.length) setHosts({ ...hosts, checked: hosts.checked.filter((n) => !names.includes(n)) });
   };
 
+  const service0 = editing && presetForHost(hostNameOf(editing.host), editing.path)?.entry.name;
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate>
       {editing ? (
@@ -96,119 +139,44 @@ export function MappingForm({ editing, submitLabel, onSaved, onCancel }: Props) 
               <span className="muted">Path</span> <strong>{editing.path}</strong>
             </>
           )}
+          {service0 && <span className="muted">{service0}</span>}
         </p>
       ) : (
-        <TextField
-          id={`${id}-host`}
-          label="Host"
-          value={host}
-          onChange={setHost}
-          placeholder="api.anthropic.com"
-          hint="The API host agents call; add :port when it is not 443."
-          problem={problems.host}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <>
+          <ServicePicker value={service} onChange={pickService} problem={problems.service} />
+          {service && <HostChoice entry={entry} value={hosts} onChange={changeHosts} problem={problems.hosts} hostProblem={problems.host} />}
+        </>
       )}
+      {(editing || service) &&
+        (single ? <ShapeEditor draft={shape} onChange={setDraft} problems={problems.shape ?? {}} /> : <EachHostShape targets={targets} />)}
 
-      <fieldset className="fieldset">
-        <legend>Secret</legend>
-        <div className="segmented" role="radiogroup" aria-label="How to choose the secret">
-          <label className="segment">
-            <input type="radio" name={`${id}-how`} checked={how === 'pick'} onChange={() => setHow('pick')} />
-            <span>From 1Password</span>
-          </label>
-          <label className="segment">
-            <input type="radio" name={`${id}-how`} checked={how === 'type'} onChange={() => setHow('type')} />
-            <span>Type a reference</span>
-          </label>
-        </div>
-        {how === 'pick' ? (
-          <SecretPicker
-            reference={picked}
-            onPick={(ref, suggested) => {
-              setPicked(ref);
-              if (ref && suggested && !host.trim() && !editing) setHost(suggested);
-            }}
-          />
-        ) : (
-          <TextField
-            id={`${id}-ref`}
-            label="Reference"
-            value={typed}
-            onChange={setTyped}
-            placeholder="op://Vault/Item/field"
-            hint="op://vault/item/[section/]field from 1Password, or local://name for a secret kept by OneCLI."
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-        {problems.reference && <p className="problem">{problems.reference}</p>}
-        {how === 'pick' && picked && (
-          <p className="hint">
-            Reference <code>{picked}</code>
-          </p>
-        )}
-      </fieldset>
-
-      <details className="disclosure" open={Boolean(editing?.path ?? editing?.methods)}>
-        <summary>Path and methods (optional)</summary>
-        <p className="hint">
-          Without them, every request to the host gets the secret. With them, only matching requests do; a host can have one mapping per path, and the longest
-          matching path wins.
-        </p>
-        {!editing && (
-          <TextField
-            id={`${id}-path`}
-            label="Path prefix"
-            value={path}
-            onChange={setPath}
-            placeholder="/repos/acme"
-            hint="Requests under this path, such as /repos/acme/… ."
-            problem={problems.path}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-        <TextField
-          id={`${id}-methods`}
-          label="Methods"
-          value={methods}
-          onChange={setMethods}
-          placeholder="GET, HEAD"
-          hint="Only these methods get the secret; leave empty for every method."
-          problem={problems.methods}
-          autoComplete="off"
-          spellCheck={false}
+      <SecretChooser
+        legend={parts.length ? `Secret for ${parts[0]?.header || 'header 1'}` : 'Secret'}
+        initial={secret}
+        onChange={setSecret}
+        onSite={onSite}
+        problem={problems.reference}
+      />
+      {parts.slice(1).map((part, j) => (
+        <SecretChooser
+          key={`${service ?? ''} ${j}`}
+          legend={`Secret for ${part.header || `header ${j + 2}`}`}
+          initial={{ how: part.reference ? 'type' : 'pick', reference: part.reference }}
+          onChange={(s) => setDraft({ ...shape, parts: shape.parts.map((p, i) => (i === j + 1 ? { ...p, reference: s.reference } : p)) })}
+          problem={problems.shape?.part?.[j + 1]?.reference}
         />
-      </details>
+      ))}
 
-      <details className="disclosure" open={Boolean(custom)}>
-        <summary>Header (optional)</summary>
-        <p className="hint">By default api.anthropic.com gets x-api-key and every other host Authorization: Bearer.</p>
-        <TextField
-          id={`${id}-header`}
-          label="Header name"
-          value={header}
-          onChange={setHeader}
-          placeholder="authorization"
-          problem={problems.header}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <TextField
-          id={`${id}-template`}
-          label="Value template"
-          value={template}
-          onChange={setTemplate}
-          placeholder="Bearer {value}"
-          hint="{value} is replaced by the secret."
-          problem={problems.template}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </details>
+      <PathAndMethods
+        path={pathText}
+        onPath={setPath}
+        methods={methods}
+        onMethods={setMethods}
+        problems={problems}
+        open={Boolean(editing?.methods) || Boolean(pathText)}
+      />
 
+      {savedSome.length > 0 && <SuccessNote>Mapped {savedSome.join(', ')}.</SuccessNote>}
       <ErrorNote error={save.error} />
       <div className="form-actions">
         {onCancel && <ActionButton onClick={onCancel}>Cancel</ActionButton>}

@@ -5,8 +5,9 @@ import { ActionButton } from '../../components/action-button.js';
 import { ProbeOutcome, TestOutcome } from '../../components/check-results.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ErrorNote } from '../../components/notes.js';
+import { ShapeLine } from './shape-line.js';
 
-/** One mapping: where its secret comes from, the header it fills; Test (resolve, masked), Test a request (through the gateway), Edit, Remove. */
+/** One mapping: where its secret comes from, how it is sent; Test (resolve, masked), Test a request (through the gateway), Edit, Remove. */
 export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingView; onEdit(): void; onRemoved(): void }) {
   const test = useAction('mappings.test');
   const probe = useAction('mappings.probe');
@@ -17,16 +18,7 @@ export function MappingRow({ mapping, onEdit, onRemoved }: { mapping: MappingVie
       <div className="row-main">
         <strong className="host">{mapping.name}</strong>
         <span className="mono small muted">{mapping.reference}</span>
-        <span className="small">
-          {mapping.methods ? <>{mapping.methods.join(', ')} only · </> : null}
-          Header <code>{mapping.header}</code>
-          {mapping.route ? (
-            <>
-              {' '}
-              · base URL <code>/r/{mapping.route}</code>
-            </>
-          ) : null}
-        </span>
+        <ShapeLine before={mapping.methods && `${mapping.methods.join(', ')} only`} rule={mapping.rule} route={mapping.route} />
       </div>
       <div className="row-actions" role="group" aria-label={`Actions for ${mapping.name}`}>
         <ActionButton small busy={test.busy} busyLabel="Testing…" onClick={() => void test.run({ host: mapping.name })}>

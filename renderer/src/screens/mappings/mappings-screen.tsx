@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MappingView } from '../../../../src/shared/control-api.js';
+import { describeRule } from '../../../../src/shared/header-rule.js';
 import { useQuery } from '../../api/use-call.js';
 import { ActionButton } from '../../components/action-button.js';
 import { Icon } from '../../components/icons.js';
@@ -11,6 +12,14 @@ import { MappingRow } from './mapping-row.js';
 
 type View = { kind: 'list' } | { kind: 'add' } | { kind: 'edit'; mapping: MappingView };
 
+/** "Mapped github.com: requests to it get Basic x-access-token:<value>.", "Mapped github.com, api.github.com.", "Saved …". */
+function savedMessage(saved: readonly MappingView[], edited: boolean): string {
+  const names = saved.map((m) => m.name).join(', ');
+  if (edited) return `Saved ${names}.`;
+  const [only] = saved;
+  return saved.length === 1 && only ? `Mapped ${only.name}: requests to it get ${describeRule(only.rule)}.` : `Mapped ${names}.`;
+}
+
 /** Hosts mapped to secrets: list, add, edit, test, remove, and suggestions from 1Password. */
 export function MappingsScreen() {
   const list = useQuery('mappings.list', {});
@@ -18,16 +27,21 @@ export function MappingsScreen() {
   const [saved, setSaved] = useState<string>();
   const formHeading = useRef<HTMLHeadingElement>(null);
   const addButton = useRef<HTMLButtonElement>(null);
+  const returning = useRef(false);
   useEffect(() => {
     if (view.kind !== 'list') formHeading.current?.focus();
+    // Back where the user started: the Add button, once the list is on screen again.
+    else if (returning.current) addButton.current?.focus();
+    returning.current = false;
   }, [view.kind]);
 
   const backToList = (message?: string) => {
     setSaved(message);
+    // From a form, the effect above focuses Add once the list is back; on the list (a row removed), at once.
+    if (view.kind === 'list') requestAnimationFrame(() => addButton.current?.focus());
+    else returning.current = true;
     setView({ kind: 'list' });
     list.reload();
-    // Back where the user started: the Add button.
-    requestAnimationFrame(() => addButton.current?.focus());
   };
 
   if (view.kind !== 'list') {
@@ -46,7 +60,7 @@ export function MappingsScreen() {
           key={editing?.name ?? 'new'}
           {...(editing ? { editing } : {})}
           submitLabel={editing ? 'Save' : 'Add mapping'}
-          onSaved={(m) => backToList(editing ? `Saved ${m.name}.` : `Mapped ${m.name}: requests to it get the ${m.header} header.`)}
+          onSaved={(saved) => backToList(savedMessage(saved, Boolean(editing)))}
           onCancel={() => backToList()}
         />
       </>

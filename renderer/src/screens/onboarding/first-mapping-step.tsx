@@ -10,7 +10,7 @@ export function FirstMappingStep({ heading, onNext }: { heading: RefObject<HTMLH
         Map a host to a key
       </h1>
       <p className="lead">When an agent calls this host through OneCLI, the gateway adds this key to the request. The agent never sees it.</p>
-      <MappingForm submitLabel="Add mapping" onSaved={(m) => onNext(m.host)} />
+      <MappingForm submitLabel="Add mapping" onSaved={(saved) => onNext(saved[0]?.host)} />
       <div className="form-actions form-actions-start">
         <ActionButton variant="plain" onClick={() => onNext(undefined)}>
           Skip for now
