@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { run } from '../support/clients.js';
-import { cli, startServe, type ServeProcess } from '../support/cli.js';
+import { cliSession, startServe, type ServeProcess } from '../support/cli.js';
 import { makeCa, makeServerCert } from '../support/pki.js';
 import { startTlsUpstream, type TlsUpstream } from '../support/upstream.js';
 
@@ -24,23 +24,7 @@ let env: NodeJS.ProcessEnv;
 let dataDir: string;
 let mappedAt: string;
 let otherAt: string;
-const outputs: string[] = [];
-
-async function onecli(args: string[], input?: string) {
-  const r = await cli(args, env, input);
-  outputs.push(r.stdout, r.stderr);
-  return r;
-}
-async function ok(args: string[], input?: string) {
-  const r = await onecli(args, input);
-  if (r.code !== 0) throw new Error(`onecli-launcher ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-async function agentVars(agent: string): Promise<Record<string, string>> {
-  const r = await cli(['env', '--json', '--agent', agent], env);
-  if (r.code !== 0) throw new Error(`onecli-launcher env failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, string>;
-}
+const { outputs, onecli, ok, agentVars } = cliSession(() => env);
 
 interface CurlResult {
   /** The tunnel's answer (CONNECT), 0 when no tunnel was asked for. */

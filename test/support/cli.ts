@@ -17,6 +17,32 @@ export async function cliOk(args: readonly string[], env: NodeJS.ProcessEnv, inp
   return r.stdout;
 }
 
+/**
+ * A CLI session for one data dir (its environment read at each call, so it may be set in a
+ * beforeAll): `onecli` keeps every output for a final scan for secrets, `ok` throws on a non-zero
+ * exit, and `agentVars` reads an agent's `env --json` without keeping it (printing the agent's
+ * token is that command's job).
+ */
+export function cliSession(env: () => NodeJS.ProcessEnv) {
+  const outputs: string[] = [];
+  const onecli = async (args: string[], input?: string) => {
+    const r = await cli(args, env(), input);
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+  const ok = async (args: string[], input?: string) => {
+    const r = await onecli(args, input);
+    if (r.code !== 0) throw new Error(`onecli-launcher ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const agentVars = async (agent: string): Promise<Record<string, string>> => {
+    const r = await cli(['env', '--json', '--agent', agent], env());
+    if (r.code !== 0) throw new Error(`onecli-launcher env failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, string>;
+  };
+  return { outputs, onecli, ok, agentVars };
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   gatewayPort: number;
