@@ -57,6 +57,13 @@ export interface ProviderEntry {
   readonly hosts: readonly ProviderHost[];
   readonly route?: ProviderRoute;
   readonly env: readonly ProviderEnvVar[];
+  /**
+   * A CLI that refuses to start without a key variable, though the gateway adds the real key on
+   * the wire: `env` sets these names to the agent token (a phantom key, like a route's
+   * `apiKeyEnv`) when a mapping covers all of `host` (no path or method rule), and only then, so
+   * the token never rides to a host, or a path, that would receive it unreplaced.
+   */
+  readonly phantomKeyEnv?: { readonly host: string; readonly names: readonly string[] };
   /** Where the credential shape is documented. */
   readonly docs: string;
   /** What could not be verified (so it is left out), and why an expected part is missing. */
@@ -333,6 +340,11 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
       { name: 'GITHUB_ENTERPRISE_TOKEN', role: 'api-key', client: 'gh', source: GH_CLI },
       { name: 'GH_HOST', role: 'host', client: 'gh', source: GH_CLI },
     ],
+    // gh with no login and no GH_TOKEN stops before any request: "To get started with GitHub CLI,
+    // please run: gh auth login / Alternatively, populate the GH_TOKEN environment variable…", exit 4
+    // (observed by others; cli/cli pkg/cmdutil/auth_check.go). It sends the token as Authorization
+    // to api.github.com, which the gateway drops and replaces.
+    phantomKeyEnv: { host: 'api.github.com', names: ['GH_TOKEN'] },
     docs: 'https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation',
   },
   {

@@ -1,6 +1,6 @@
 import { isLoopbackHost, parseAuthority } from '../../shared/host-authority.js';
 import type { Mapping } from '../../shared/settings.js';
-import { PROVIDERS } from '../../shared/providers.js';
+import { PROVIDER_CATALOG, PROVIDERS } from '../../shared/providers.js';
 
 export interface AgentEnvInput {
   readonly port: number;
@@ -39,6 +39,9 @@ function mappedLoopbackHosts(mappings: readonly Mapping[]): string[] {
  *   phantom API key, so SDK agents need no CA and agents that demand a key variable start.
  *   If 127.0.0.1 itself is left out of NO_PROXY, these go through the proxy door to the
  *   gateway, which answers requests addressed to itself.
+ * - CLIs that will not start without a key variable (gh and GH_TOKEN): the agent token as that
+ *   key, only when a mapping covers every request to the host it is sent to (the gateway
+ *   replaces it there; a request no path or method rule matches would carry it out unchanged).
  */
 export function agentEnv(input: AgentEnvInput): Record<string, string> {
   const gateway = `127.0.0.1:${input.port}`;
@@ -63,6 +66,12 @@ export function agentEnv(input: AgentEnvInput): Record<string, string> {
     if (!input.mappings.some((m) => m.route === provider.route)) continue;
     for (const name of provider.baseUrlEnv) vars[name] = `http://${gateway}/r/${provider.route}${provider.basePath}`;
     for (const name of provider.apiKeyEnv) vars[name] = input.token;
+  }
+  for (const entry of PROVIDER_CATALOG) {
+    const phantom = entry.phantomKeyEnv;
+    // Host-wide only: a request that matches no path or method rule goes out unchanged, phantom included.
+    const covered = phantom && input.mappings.some((m) => m.host === phantom.host && m.path === undefined && m.methods === undefined);
+    if (covered) for (const name of phantom.names) vars[name] = input.token;
   }
   return vars;
 }

@@ -154,6 +154,26 @@ test('env exports the base-URL variables of every mapped provider that has a rou
   expect(vars.CLOUDFLARE_BASE_URL).toBe('http://127.0.0.1:10255/r/cloudflare/client/v4');
   expect(vars.CLOUDFLARE_API_TOKEN).toBe('tok-agent-0123456789');
   expect(vars.OPENAI_BASE_URL).toBeUndefined();
-  // GitHub has no route: git and gh use the proxy door, and no token variable is set for them.
+  // GitHub has no route: git uses the proxy door. github.com (git) alone is not where gh sends
+  // GH_TOKEN, so no phantom is set: it would reach api.github.com through the blind tunnel.
   expect(vars.GH_TOKEN).toBeUndefined();
+});
+
+test('gh, which will not start without GH_TOKEN, gets the agent token as a phantom once api.github.com is mapped', async () => {
+  const { agentEnv } = await import('../../../src/core/agents/agent-env.js');
+  const env = (hosts: string[], rule: { path?: string; methods?: string[] } = {}) =>
+    agentEnv({
+      port: 10255,
+      token: 'tok-agent-0123456789',
+      caFile: '/ca.pem',
+      bundleFile: '/bundle.pem',
+      mappings: hosts.map((host) => add({ host, reference: 'local://k', ...rule })),
+    });
+  expect(env(['api.github.com']).GH_TOKEN).toBe('tok-agent-0123456789');
+  // gh's /graphql or a POST would match no rule and go out unchanged: the phantom would reach GitHub.
+  expect(env(['api.github.com'], { path: '/repos' }).GH_TOKEN).toBeUndefined();
+  expect(env(['api.github.com'], { methods: ['GET'] }).GH_TOKEN).toBeUndefined();
+  expect(env(['github.com', 'uploads.github.com']).GH_TOKEN).toBeUndefined();
+  // Not the other names gh reads: GITHUB_TOKEN is read by many tools that may send it anywhere.
+  expect(env(['api.github.com']).GITHUB_TOKEN).toBeUndefined();
 });
