@@ -39,7 +39,7 @@ export class LeafCertificates {
 
   async #mintContext(host: string): Promise<SecureContext> {
     const leaf = await mintLeaf(this.signer, [host]);
-    const context = createSecureContext({ key: this.signer.leafKeyPem, cert: leaf.toString('pem') });
+    const context = createSecureContext({ key: this.signer.leafKeyPem, cert: leaf.pem });
     if (this.#cache.size >= MAX_CACHED_HOSTS) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);

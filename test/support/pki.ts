@@ -83,6 +83,8 @@ export interface OpensslCaOptions {
   stringMask?: string;
   /** `subjectKeyIdentifier` as openssl's config takes it: `hash` (default), `none`, or hex. */
   subjectKeyIdentifier?: string;
+  /** Validity in days (default 30). */
+  days?: number;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function makeOpensslCa(opts: OpensslCaOptions): Promise<CaPem> {
         '-utf8',
         '-multivalue-rdn',
         '-days',
-        '30',
+        String(opts.days ?? 30),
         '-subj',
         opts.subject,
         '-keyout',

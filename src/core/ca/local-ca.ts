@@ -1,6 +1,6 @@
-import { X509Certificate, webcrypto } from 'node:crypto';
+import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
-import { x509, type X509Key } from './x509.js';
+import type { X509Key } from './x509.js';
 
 /** Long enough not to nag, short enough that a leaked key ages out; rotation is one command. */
 const CA_VALIDITY_DAYS = 825;
@@ -18,6 +18,8 @@ function toPem(der: ArrayBuffer, label: string): string {
 
 /** A fresh ECDSA P-256 CA: about a millisecond to sign a leaf with, and accepted by every client we know. */
 export async function createLocalCa(now: Date = new Date()): Promise<LocalCaPem> {
+  // Loaded only here (first run, rotation): ~11 MiB that a running launcher otherwise never needs.
+  const { x509 } = await import('./x509.js');
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
@@ -42,17 +44,14 @@ export async function createLocalCa(now: Date = new Date()): Promise<LocalCaPem>
   return { certPem: cert.toString('pem'), keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
 }
 
-/** True when the certificate parses, is a CA, is valid for at least `marginDays`, and the key signs for it. */
+/** True when the certificate parses, is a CA, is valid for at least `marginDays`, and its P-256 key is this one. */
 export async function isUsableCa(ca: LocalCaPem, now: Date = new Date(), marginDays = 30): Promise<boolean> {
   try {
-    const cert = new x509.X509Certificate(ca.certPem);
-    if (cert.notAfter.getTime() - now.getTime() < marginDays * 86_400_000) return false;
-    const der = Buffer.from(ca.keyPem.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64');
-    const key = await webcrypto.subtle.importKey('pkcs8', der, EC, false, ['sign']);
-    const probe = Buffer.from('onecli-ca-probe');
-    const signature = await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, probe);
-    const publicKey = await cert.publicKey.export(EC, ['verify']);
-    return await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey as unknown as webcrypto.CryptoKey, signature, probe);
+    const cert = new X509Certificate(ca.certPem);
+    if (!cert.ca || new Date(cert.validTo).getTime() - now.getTime() < marginDays * 86_400_000) return false;
+    const key = createPrivateKey({ key: ca.keyPem, format: 'pem' });
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
+    return cert.checkPrivateKey(key);
   } catch {
     return false;
   }

@@ -37,6 +37,15 @@ describe('local CA', () => {
     expect(await isUsableCa({ certPem: a.certPem, keyPem: b.keyPem })).toBe(false);
     expect(await isUsableCa(a, new Date(Date.now() + 800 * 86_400_000))).toBe(false);
     expect(await isUsableCa({ certPem: 'junk', keyPem: a.keyPem })).toBe(false);
+    expect(await isUsableCa({ certPem: a.certPem, keyPem: 'junk' })).toBe(false);
+  });
+
+  test('a certificate that is not a CA is unusable, even with its own key', async () => {
+    const { createLeafSigner, mintLeaf } = await import('../../../src/shared/leaf-certificate.js');
+    const ca = await createLocalCa();
+    const leafSigner = await createLeafSigner(ca.certPem, ca.keyPem);
+    const leaf = mintLeaf(leafSigner, ['h.test']);
+    expect(await isUsableCa({ certPem: leaf.pem, keyPem: leafSigner.leafKeyPem })).toBe(false);
   });
 
   test('first start creates it: key in the secret store, cert and combined bundle on disk', async () => {

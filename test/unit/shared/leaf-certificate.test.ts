@@ -75,11 +75,59 @@ describe('mintLeaf', () => {
     const ca = await makeCa('OneCLI Test Local CA');
     const signer = await createLeafSigner(ca.certPem, ca.keyPem);
     const now = Date.now();
-    const leaf = await mintLeaf(signer, ['127.0.0.1'], { now, validityMs: 365 * 86400_000 });
+    const minted = mintLeaf(signer, ['127.0.0.1'], { now, validityMs: 365 * 86400_000 });
+    // Read back by an independent parser (@peculiar/x509, a test-only dependency of this check).
+    const leaf = new x509.X509Certificate(minted.der);
     expect(leaf.subject).toBe('CN=OneCLI gateway');
     expect(leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON()).toEqual([{ type: 'ip', value: '127.0.0.1' }]);
     expect(leaf.notAfter.getTime()).toBe(Math.floor(ca.cert.notAfter.getTime() / 1000) * 1000);
+    expect(minted.notAfter.getTime()).toBe(leaf.notAfter.getTime());
     expect(leaf.notBefore.getTime()).toBeLessThan(now);
+    expect(new X509Certificate(minted.pem).raw.equals(minted.der)).toBe(true);
+  });
+
+  test('IPv6 SANs, several names, and every field a strict client checks, as an independent parser reads them', async () => {
+    const ca = await makeCa('OneCLI Test Local CA');
+    const signer = await createLeafSigner(ca.certPem, ca.keyPem);
+    const names = ['api.example.test', '::1', '2001:db8::8a2e:370:7334', '::ffff:192.0.2.1', '10.1.2.3'] as const;
+    const leaf = new x509.X509Certificate(mintLeaf(signer, [...names]).der);
+    expect(leaf.subject).toBe('CN=api.example.test');
+    expect(leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON()).toEqual([
+      { type: 'dns', value: 'api.example.test' },
+      { type: 'ip', value: '::1' },
+      { type: 'ip', value: '2001:db8::8a2e:370:7334' },
+      // An IPv4-mapped address is its 16 bytes; parsers print it in their own form.
+      { type: 'ip', value: expect.stringMatching(/^(::ffff:192\.0\.2\.1|::ffff:c000:201)$/) as unknown as string },
+      { type: 'ip', value: '10.1.2.3' },
+    ]);
+    expect(leaf.getExtension(x509.KeyUsagesExtension)).toMatchObject({ usages: x509.KeyUsageFlags.digitalSignature, critical: true });
+    expect(leaf.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: false, critical: true });
+    expect(leaf.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual([x509.ExtendedKeyUsage.serverAuth]);
+    const ski = leaf.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    expect(ski).toBe((await x509.SubjectKeyIdentifierExtension.create(leaf.publicKey)).keyId);
+    expect(leaf.signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-256' } });
+    expect(await leaf.verify({ publicKey: ca.cert.publicKey, signatureOnly: true })).toBe(true);
+    expect(BigInt(`0x${leaf.serialNumber}`) > 0n).toBe(true);
+  });
+
+  test('a CA without an SKI: the AKI is the SHA-1 of its key, as OpenSSL and @peculiar/x509 compute it', async () => {
+    const ca = await makeOpensslCa({ subject: '/CN=No SKI Root', subjectKeyIdentifier: 'none' });
+    expect(ca.cert.getExtension(x509.SubjectKeyIdentifierExtension)).toBeNull();
+    const leaf = new x509.X509Certificate(mintLeaf(await createLeafSigner(ca.certPem, ca.keyPem), ['h.test']).der);
+    const expected = await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false);
+    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(expected.keyId);
+  });
+
+  test('dates from 2050 on are GeneralizedTime (RFC 5280 §4.1.2.5), and still read back right', async () => {
+    const ca = await makeOpensslCa({ subject: '/CN=Long Root', days: 40 * 365 });
+    const signer = await createLeafSigner(ca.certPem, ca.keyPem);
+    const now = Date.UTC(2049, 11, 31, 12, 0, 0);
+    const minted = mintLeaf(signer, ['h.test'], { now, validityMs: 2 * 86400_000 });
+    const leaf = new x509.X509Certificate(minted.der);
+    expect(leaf.notBefore.toISOString()).toBe('2049-12-31T11:00:00.000Z');
+    expect(leaf.notAfter.toISOString()).toBe('2050-01-02T12:00:00.000Z');
+    expect(minted.der.includes(Buffer.from('20500102120000Z'))).toBe(true);
+    expect(minted.der.includes(Buffer.from('491231110000Z'))).toBe(true);
   });
 
   test('a CA that cannot sign says so in our words, for the gateway and the doctor alike', async () => {
