@@ -209,6 +209,8 @@ export interface MintLeafOptions {
 /** The SAN's GeneralNames (RFC 5280 §4.2.1.6): dNSName [2] IA5String, iPAddress [7] octets. */
 function generalName(name: string): Buffer {
   const family = isIP(name);
+  // Callers pass normalised hosts (IDNA to ASCII); anything else would be mangled by IA5String.
+  if (family === 0 && !/^[A-Za-z0-9*_.-]{1,253}$/.test(name)) throw new Error('a leaf names ASCII host names (IDNA-encoded) or IP addresses only');
   if (family === 0) return implicit(2, Buffer.from(name, 'ascii'));
   if (family === 4) return implicit(7, Buffer.from(name.split('.').map(Number)));
   return implicit(7, ipv6Bytes(name));

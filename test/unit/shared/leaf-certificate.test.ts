@@ -110,6 +110,14 @@ describe('mintLeaf', () => {
     expect(BigInt(`0x${leaf.serialNumber}`) > 0n).toBe(true);
   });
 
+  test('a name that is not an ASCII host name or an IP address is refused, never written mangled', async () => {
+    const ca = await makeCa('OneCLI Test Local CA');
+    const signer = await createLeafSigner(ca.certPem, ca.keyPem);
+    for (const bad of ['bücher.example', 'a b.example', 'evil.example\u0000.good', '', 'x'.repeat(254)])
+      expect(() => mintLeaf(signer, [bad]), JSON.stringify(bad)).toThrow(/ASCII host names/);
+    expect(new x509.X509Certificate(mintLeaf(signer, ['xn--bcher-kva.example']).der).subject).toBe('CN=xn--bcher-kva.example');
+  });
+
   test('a CA without an SKI: the AKI is the SHA-1 of its key, as OpenSSL and @peculiar/x509 compute it', async () => {
     const ca = await makeOpensslCa({ subject: '/CN=No SKI Root', subjectKeyIdentifier: 'none' });
     expect(ca.cert.getExtension(x509.SubjectKeyIdentifierExtension)).toBeNull();
