@@ -10,9 +10,11 @@ const electronPathFile = path.join(root, 'node_modules/electron/path.txt');
 const electronBinary = existsSync(electronPathFile) ? path.join(root, 'node_modules/electron/dist', readFileSync(electronPathFile, 'utf8').trim()) : undefined;
 const menuBarApp = process.platform === 'darwin' && electronBinary !== undefined && existsSync(electronBinary);
 
+// The headless launcher's V8 flags (src/shared/launcher-heap.ts, built by `npm start` before this runs).
+const { LAUNCHER_V8_FLAGS } = menuBarApp ? { LAUNCHER_V8_FLAGS: [] } : await import('../dist/shared/launcher-heap.js');
 const [command, args] = menuBarApp
   ? [electronBinary, [root]]
-  : [process.execPath, [path.join(root, 'bin/onecli-launcher.js'), 'serve', ...process.argv.slice(2)]];
+  : [process.execPath, [...LAUNCHER_V8_FLAGS, path.join(root, 'bin/onecli-launcher.js'), 'serve', ...process.argv.slice(2)]];
 if (!menuBarApp)
   console.error(
     process.platform === 'darwin'

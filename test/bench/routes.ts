@@ -10,9 +10,10 @@ import type { ProxyProcess } from './bench-processes.js';
  * the response scan costs. `gateway-policy` (`--scenario policy`): the gateway with 1,000 egress
  * entries for the agent and 100 rate-limited agents, against the gateway without policy.
  * `gateway-10k-hostonly` (`--scenario path-rules`): 10,000 mappings without path rules, the
- * table before issue 12.
+ * table before issue 12. `onecli-serve` (product-scenario.ts): the gateway that `onecli-launcher
+ * serve` supervises, the whole headless product.
  */
-export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | GatewayTargetName;
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | GatewayTargetName;
 
 /** The gateways the bench starts from dist/gateway/main.js. */
 export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy' | 'gateway-10k-hostonly';

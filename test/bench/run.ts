@@ -20,6 +20,7 @@ import { machineBusyPercent } from './proc-stats.js';
 import { formatAnomalies, formatTable } from './report.js';
 import { buildRows, type RawResults } from './results.js';
 import { SCENARIO_RUNNERS } from './scenarios.js';
+import { formatProduct, runProductScenario } from './product-scenario.js';
 import { settingsFromArgv, type BenchSettings } from './settings.js';
 import { TARGETS } from './targets.js';
 
@@ -73,6 +74,8 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
     });
   }
   const raw = await measure(settings, children, setup, exits, log);
+  log('whole product: onecli-launcher serve and its gateway');
+  const product = await runProductScenario({ settings, children, workDir, logDir, log });
   stopping = true;
   await children.stopAll();
   for (const proxy of setup.proxies) raw.logs[proxy.name] = await scanLog(proxy.logFile);
@@ -91,6 +94,8 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   log('"scan" is what scanning changes: medians of per-rep (per-sample for SSE) differences and ratios, gateway vs no scan.');
   log('Anomalies and status codes:');
   for (const line of formatAnomalies(raw, load)) log(`  ${line}`);
+  log('');
+  for (const line of formatProduct(product)) log(line);
   log(
     `\nbench wall time (after build): ${wallSeconds.toFixed(0)} s; load average at the end ${after.loadAverage.map((l) => l.toFixed(2)).join(' ')}; logs in ${path.relative(REPO_ROOT, logDir)}/`,
   );
@@ -112,6 +117,8 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
       newHostFirstRequestMs: Object.fromEntries(raw.newHost.ms),
     },
     memory: raw.memory,
+    /** onecli-launcher serve + its gateway, resident, at rest and after the load (product-scenario.ts). */
+    product,
     peakRssByPhase: raw.peakRssByPhase,
     logs: raw.logs,
     exits: raw.exits,

@@ -5,6 +5,7 @@
 import { runHeapFlagsScenario } from './heap-flags-scenario.js';
 import { runPathRulesScenario } from './path-rules-scenario.js';
 import { runPolicyScenario } from './policy-scenario.js';
+import { runProductScenario } from './product-scenario.js';
 import type { ScenarioContext } from './scenario-setup.js';
 import type { Scenario } from './settings.js';
 
@@ -12,4 +13,5 @@ export const SCENARIO_RUNNERS: Record<Exclude<Scenario, 'all'>, (ctx: ScenarioCo
   'heap-flags': runHeapFlagsScenario,
   'path-rules': runPathRulesScenario,
   policy: runPolicyScenario,
+  product: runProductScenario,
 };

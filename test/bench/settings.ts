@@ -2,7 +2,7 @@
 import { DEFAULT_CLIENT_THREADS } from './load-client.js';
 
 /** `all`: the whole bench. The others run one comparison alone (scenarios.ts). */
-export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy'] as const;
+export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy', 'product'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface LoadRuns {
@@ -67,11 +67,13 @@ const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
   'heap-flags': { reps: 3, durationS: 10 },
   'path-rules': { reps: 5, durationS: 3 },
   policy: { reps: 7, durationS: 3 },
+  // Its own runs (product-scenario.ts): memory, not throughput, is the figure.
+  product: { reps: 2, durationS: 3 },
 };
 
 export const USAGE = [
   'usage: npm run bench -- [--quick] [--json FILE] [--log-level info|warn] [--client-threads N]',
-  '                        [--scenario all|heap-flags|path-rules|policy] [--reps N] [--seconds S]',
+  '                        [--scenario all|heap-flags|path-rules|policy|product] [--reps N] [--seconds S]',
   '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy).',
 ].join('\n');
 

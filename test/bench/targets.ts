@@ -28,6 +28,8 @@ export const TARGETS = {
   sseFirstEventMs: { kind: 'added-ms-at-most', value: 0.5 },
   newHostFirstRequestMs: { kind: 'added-ms-at-most', value: 10 },
   gatewayPeakRssMiB: { kind: 'at-most', value: 70, unit: 'MiB' },
+  /** Issue 18: `onecli-launcher serve` and its gateway together, resident, at rest and after the load. */
+  productRss: { kind: 'at-most', value: 150, unit: 'MiB' },
   /** Issue 12: c=32 with 10,000 path-rule mappings against 1 mapping. */
   pathRuleMappingsC32: { kind: 'change-at-least', value: -0.05 },
   /** Issue 14: c=32 with 1,000 egress entries × 100 limited agents against no policy. */
