@@ -216,18 +216,27 @@ function generalName(name: string): Buffer {
   return implicit(7, ipv6Bytes(name));
 }
 
+/** An IPv6 address as its 16 bytes (RFC 4291 §2.2 text forms, an IPv4 tail included); a zone id is refused. */
 function ipv6Bytes(address: string): Buffer {
-  const [head = '', tail = ''] = address.split('::');
-  const groups = (part: string) => (part ? part.split(':') : []);
-  const hex = (groupsOf: string[]) =>
-    groupsOf.flatMap((g) => {
-      if (g.includes('.')) return g.split('.').map(Number); // ::ffff:1.2.3.4
-      const v = parseInt(g, 16);
+  const refuse = () => new Error(`${JSON.stringify(address.slice(0, 60))} is not an IPv6 address a certificate can name`);
+  if (address.includes('%')) throw refuse();
+  const halves = address.split('::');
+  if (halves.length > 2) throw refuse();
+  const bytesOf = (part: string): number[] =>
+    (part ? part.split(':') : []).flatMap((group, i, all) => {
+      if (i === all.length - 1 && group.includes('.')) {
+        if (isIP(group) !== 4) throw refuse();
+        return group.split('.').map(Number);
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(group)) throw refuse();
+      const v = parseInt(group, 16);
       return [v >> 8, v & 0xff];
     });
-  const left = hex(groups(head));
-  const right = address.includes('::') ? hex(groups(tail)) : [];
-  return Buffer.from([...left, ...new Array<number>(16 - left.length - right.length).fill(0), ...right]);
+  const left = bytesOf(halves[0] ?? '');
+  const right = halves.length === 2 ? bytesOf(halves[1] ?? '') : [];
+  const gap = 16 - left.length - right.length;
+  if (gap < 0 || (halves.length === 1 && gap !== 0) || (halves.length === 2 && gap < 2)) throw refuse();
+  return Buffer.from([...left, ...new Array<number>(gap).fill(0), ...right]);
 }
 
 const extension = (id: string, critical: boolean, value: Buffer) => sequence(oid(id), ...(critical ? [TRUE] : []), octetString(value));

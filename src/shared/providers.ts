@@ -60,10 +60,10 @@ export interface ProviderEntry {
   /**
    * A CLI that refuses to start without a key variable, though the gateway adds the real key on
    * the wire: `env` sets these names to the agent token (a phantom key, like a route's
-   * `apiKeyEnv`) when a mapping covers all of `host` (no path or method rule), and only then, so
-   * the token never rides to a host, or a path, that would receive it unreplaced.
+   * `apiKeyEnv`) when mappings cover all of every one of `hosts` (no path or method rule), and
+   * only then, so the token never rides to a host, or a path, that would receive it unreplaced.
    */
-  readonly phantomKeyEnv?: { readonly host: string; readonly names: readonly string[] };
+  readonly phantomKeyEnv?: { readonly hosts: readonly string[]; readonly names: readonly string[] };
   /** Where the credential shape is documented. */
   readonly docs: string;
   /** What could not be verified (so it is left out), and why an expected part is missing. */
@@ -343,8 +343,8 @@ export const PROVIDER_CATALOG: readonly ProviderEntry[] = [
     // gh with no login and no GH_TOKEN stops before any request: "To get started with GitHub CLI,
     // please run: gh auth login / Alternatively, populate the GH_TOKEN environment variable…", exit 4
     // (observed by others; cli/cli pkg/cmdutil/auth_check.go). It sends the token as Authorization
-    // to api.github.com, which the gateway drops and replaces.
-    phantomKeyEnv: { host: 'api.github.com', names: ['GH_TOKEN'] },
+    // to api.github.com, and to uploads.github.com for release assets; the gateway drops and replaces it on both.
+    phantomKeyEnv: { hosts: ['api.github.com', 'uploads.github.com'], names: ['GH_TOKEN'] },
     docs: 'https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation',
   },
   {

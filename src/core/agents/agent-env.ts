@@ -69,8 +69,9 @@ export function agentEnv(input: AgentEnvInput): Record<string, string> {
   }
   for (const entry of PROVIDER_CATALOG) {
     const phantom = entry.phantomKeyEnv;
+    if (!phantom) continue;
     // Host-wide only: a request that matches no path or method rule goes out unchanged, phantom included.
-    const covered = phantom && input.mappings.some((m) => m.host === phantom.host && m.path === undefined && m.methods === undefined);
+    const covered = phantom.hosts.every((host) => input.mappings.some((m) => m.host === host && m.path === undefined && m.methods === undefined));
     if (covered) for (const name of phantom.names) vars[name] = input.token;
   }
   return vars;

@@ -159,7 +159,7 @@ test('env exports the base-URL variables of every mapped provider that has a rou
   expect(vars.GH_TOKEN).toBeUndefined();
 });
 
-test('gh, which will not start without GH_TOKEN, gets the agent token as a phantom once api.github.com is mapped', async () => {
+test('gh, which will not start without GH_TOKEN, gets the agent token as a phantom once the hosts gh sends it to are mapped', async () => {
   const { agentEnv } = await import('../../../src/core/agents/agent-env.js');
   const env = (hosts: string[], rule: { path?: string; methods?: string[] } = {}) =>
     agentEnv({
@@ -169,11 +169,13 @@ test('gh, which will not start without GH_TOKEN, gets the agent token as a phant
       bundleFile: '/bundle.pem',
       mappings: hosts.map((host) => add({ host, reference: 'local://k', ...rule })),
     });
-  expect(env(['api.github.com']).GH_TOKEN).toBe('tok-agent-0123456789');
+  expect(env(['api.github.com', 'uploads.github.com']).GH_TOKEN).toBe('tok-agent-0123456789');
+  // gh uploads release assets to uploads.github.com with the same token: unmapped, it would go there as it is.
+  expect(env(['api.github.com']).GH_TOKEN).toBeUndefined();
   // gh's /graphql or a POST would match no rule and go out unchanged: the phantom would reach GitHub.
-  expect(env(['api.github.com'], { path: '/repos' }).GH_TOKEN).toBeUndefined();
-  expect(env(['api.github.com'], { methods: ['GET'] }).GH_TOKEN).toBeUndefined();
+  expect(env(['api.github.com', 'uploads.github.com'], { path: '/repos' }).GH_TOKEN).toBeUndefined();
+  expect(env(['api.github.com', 'uploads.github.com'], { methods: ['GET'] }).GH_TOKEN).toBeUndefined();
   expect(env(['github.com', 'uploads.github.com']).GH_TOKEN).toBeUndefined();
   // Not the other names gh reads: GITHUB_TOKEN is read by many tools that may send it anywhere.
-  expect(env(['api.github.com']).GITHUB_TOKEN).toBeUndefined();
+  expect(env(['api.github.com', 'uploads.github.com']).GITHUB_TOKEN).toBeUndefined();
 });

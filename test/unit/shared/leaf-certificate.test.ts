@@ -116,6 +116,17 @@ describe('mintLeaf', () => {
     for (const bad of ['bücher.example', 'a b.example', 'evil.example\u0000.good', '', 'x'.repeat(254)])
       expect(() => mintLeaf(signer, [bad]), JSON.stringify(bad)).toThrow(/ASCII host names/);
     expect(new x509.X509Certificate(mintLeaf(signer, ['xn--bcher-kva.example']).der).subject).toBe('CN=xn--bcher-kva.example');
+    // Node's isIP calls these IPv6; a certificate cannot name a zone, so they are refused, not truncated.
+    expect(() => mintLeaf(signer, ['fe80::1%eth0'])).toThrow(/not an IPv6 address a certificate can name/);
+    const ipOf = (name: string) =>
+      new x509.X509Certificate(mintLeaf(signer, [name]).der).getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON()[0]?.value;
+    expect(ipOf('1:2:3:4:5:6:7:8')).toBe('1:2:3:4:5:6:7:8');
+    expect(ipOf('1::')).toBe('1::');
+    // The SAN's iPAddress holds exactly the 16 bytes ([7] IMPLICIT OCTET STRING).
+    const mixed = mintLeaf(signer, ['1:2:3:4:5:6:1.2.3.4']).der;
+    expect(mixed.includes(Buffer.from('8710000100020003000400050006' + '01020304', 'hex'))).toBe(true);
+    for (const bad of ['1:2:3:4:5:6:7:8:9', '1:::2', '1::2::3', '12345::', '::1.2.3', '1:2:3:4:5:6:7::8:9'])
+      expect(() => mintLeaf(signer, [bad]), bad).toThrow();
   });
 
   test('a CA without an SKI: the AKI is the SHA-1 of its key, as OpenSSL and @peculiar/x509 compute it', async () => {
