@@ -1,7 +1,7 @@
 import { APPROVAL_SESSION_IDLE_MS, APPROVAL_SESSION_MAX_MS, APPROVAL_WAIT_MS, type ApprovalDecision } from '../shared/approval.js';
 import type { GatewayMapping } from '../shared/gateway-config.js';
 import type { AgentIdentity, AgentPolicy } from './agent-auth.js';
-import type { Clock } from './credential-cache.js';
+import type { Clock } from '../shared/credential-cache.js';
 
 export type ScopeVerdict = { readonly ok: true } | { readonly ok: false; readonly code: 'not_permitted' | 'denied' | 'not_approved'; readonly message: string };
 

@@ -7,14 +7,14 @@ import type { ActivityRecorder } from './activity.js';
 import type { AgentAuth, AgentIdentity } from './agent-auth.js';
 import type { AgentConnections } from './agent-connections.js';
 import type { AgentScope, ScopeVerdict } from './agent-scope.js';
-import type { CredentialCache } from './credential-cache.js';
+import type { CredentialCache } from '../shared/credential-cache.js';
 import type { ErrorDetails } from './error-responses.js';
 import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import { injectionFor, type Injection } from './injection.js';
 import type { LeafCertificates } from './leaf-certificates.js';
 import type { Logger } from './log.js';
 import { sameMapping, type MappingTable } from './mapping-table.js';
-import type { RateLimiter } from './rate-limits.js';
+import type { RateLimiter } from '../shared/rate-limits.js';
 import { blockRefusal, rateRefusal, type PolicyRefusal } from './request-policy.js';
 import type { Upstream } from './upstream.js';
 

@@ -9,7 +9,7 @@ import { AgentAuth } from './agent-auth.js';
 import { AgentConnections } from './agent-connections.js';
 import { AgentScope, type ApprovalSource } from './agent-scope.js';
 import { guardRequest, guardSocket } from './fault-isolation.js';
-import { CredentialCache, type Clock, type ResolveSource } from './credential-cache.js';
+import { CredentialCache, type Clock, type ResolveSource } from '../shared/credential-cache.js';
 import { handleConnect } from './doors/connect.js';
 import { handleMitmRequest, handleMitmUpgrade } from './doors/mitm.js';
 import { addressedToGateway, handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
@@ -19,7 +19,7 @@ import type { GatewayState } from './gateway-state.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { describeError, type Logger } from './log.js';
 import { MappingTable, sameMapping } from './mapping-table.js';
-import { RateLimiter } from './rate-limits.js';
+import { RateLimiter } from '../shared/rate-limits.js';
 import { egressAllows } from './request-policy.js';
 import { BODY_HIGH_WATER_MARK, createUpstream } from './upstream.js';
 

@@ -6,7 +6,7 @@ import type { AgentIdentity, AgentPolicy } from './agent-auth.js';
 import { blockingRule } from './block-rules.js';
 import type { ErrorDetails } from './error-responses.js';
 import type { MappingTable } from './mapping-table.js';
-import type { RateLimiter } from './rate-limits.js';
+import type { RateLimiter } from '../shared/rate-limits.js';
 
 /** A policy refusal (issue 14), ready for any door: nothing has been sent anywhere. */
 export interface PolicyRefusal {

@@ -1,4 +1,4 @@
-import { TRANSIENT_VAULT_ERRORS, type ResolveResult } from '../shared/vault-errors.js';
+import { TRANSIENT_VAULT_ERRORS, type ResolveResult } from './vault-errors.js';
 
 export interface Clock {
   now(): number;
@@ -21,8 +21,10 @@ interface Entry {
 export type ResolveSource = (mappingId: string) => Promise<ResolveResult>;
 
 /**
- * Resolved credentials, in memory only. Concurrent misses for one mapping share one
- * resolve; a resolve that was invalidated while in flight is not cached.
+ * Resolved credentials, in memory only. Concurrent misses for one key share one resolve; a
+ * resolve that was invalidated while in flight is not cached. The gateway keys it by mapping id;
+ * the core's OneCLI door (src/core/onecli) runs its own, keyed by `op://` reference, so both
+ * doors keep values for the same times and back off alike.
  */
 export class CredentialCache {
   readonly #entries = new Map<string, Entry>();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CACHE_TTL_MS, CredentialCache, ttlFor } from '../../../src/gateway/credential-cache.js';
+import { CACHE_TTL_MS, CredentialCache, ttlFor } from '../../../src/shared/credential-cache.js';
 import type { ResolveResult } from '../../../src/shared/vault-errors.js';
 
 function manualClock(start = 1_000_000) {

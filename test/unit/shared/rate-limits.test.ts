@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { RateLimiter } from '../../../src/gateway/rate-limits.js';
+import { RateLimiter } from '../../../src/shared/rate-limits.js';
 import { RateCounterStore } from '../../../src/core/supervisor/rate-counters.js';
 import type { RateCounter } from '../../../src/shared/agent-policy.js';
 

@@ -1,4 +1,4 @@
-import { RATE_PERIOD_MS, describeLimit, type RateCounter, type RateLimit, type RatePeriod } from '../shared/agent-policy.js';
+import { RATE_PERIOD_MS, describeLimit, type RateCounter, type RateLimit, type RatePeriod } from './agent-policy.js';
 import type { Clock } from './credential-cache.js';
 
 /** How often moved counters are reported to the launcher: what a crash can lose (docs/gateway.md, "Rate limits"). */
@@ -38,7 +38,9 @@ const counterKey = (agent: string, mapping: string | null, per: RatePeriod) => `
  * Rate limits on the hot path. The gateway owns the counters (a Map lookup and a compare per
  * request, no IPC) and reports the ones that moved to the launcher at most once per
  * RATE_SYNC_MS; a restarted gateway is seeded with the launcher's copy. Fixed windows aligned
- * to the epoch: exact per window, and the `Retry-After` is the window's end.
+ * to the epoch: exact per window, and the `Retry-After` is the window's end. The core's OneCLI
+ * door (src/core/onecli) counts the `onecli` agent with its own instance, without a sink: it
+ * lives as long as the launcher does.
  */
 export class RateLimiter {
   #agents = new Map<string, AgentWindows>();
