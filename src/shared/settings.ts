@@ -3,6 +3,7 @@ import { RouteName } from './gateway-config.js';
 import { BlockRule, EgressPolicy, RateLimit } from './agent-policy.js';
 import { HeaderRule } from './header-rule.js';
 import { HttpMethod, PathPrefix, mappingName } from './mapping-path.js';
+import { DEFAULT_ONECLI_LISTEN, OnecliCompatSettings } from './onecli-compat.js';
 import { DEFAULT_GATEWAY_PORT } from './product.js';
 import { SecretReference } from './secret-reference.js';
 
@@ -108,6 +109,8 @@ export const Settings = z.object({
       }
     }),
   agents: z.array(AgentRecord).default([]),
+  /** Upstream OneCLI's 1Password API served by this app (issue 15); off by default. */
+  onecliCompat: OnecliCompatSettings.default({ enabled: false, listen: DEFAULT_ONECLI_LISTEN }),
   preferences: z
     .object({
       launchAtLogin: z.boolean().default(false),
