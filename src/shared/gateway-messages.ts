@@ -27,20 +27,27 @@ export type ToGatewayInput = z.input<typeof ToGateway>;
 export const GatewayDoor = z.enum(['proxy', 'route', 'tunnel', 'http']);
 export type GatewayDoor = z.infer<typeof GatewayDoor>;
 
-/** One line of the activity log. Never a value, a token or a header. */
+/** The gateway's doors, and the core's own OneCLI door (issue 15: upstream OneCLI asking for a reference). */
+export const ActivityDoor = z.enum([...GatewayDoor.options, 'onecli']);
+export type ActivityDoor = z.infer<typeof ActivityDoor>;
+
+/**
+ * One line of the activity log. Never a value, a token or a header. From the OneCLI door, `method`
+ * is `resolve` and `host` the `op://` reference OneCLI asked for (a reference, never its value).
+ */
 export const ActivityEntry = z.object({
   at: z.number(), // epoch ms when the request started
   agent: z.string().nullable(),
-  door: GatewayDoor,
+  door: ActivityDoor,
   method: z.string(),
   host: z.string(),
   mapping: z.string().nullable(),
   status: z.number().int(),
   ms: z.number(),
   error: z.string().optional(), // a GatewayErrorCode
-  /** What the gateway decided about the credential (absent: the host is not mapped). */
+  /** What the gateway decided about the credential (absent: the host is not mapped); `resolved`: the OneCLI door handed the value to OneCLI. */
   decision: z
-    .enum(['injected', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved', 'egress_denied', 'rate_limited', 'blocked'])
+    .enum(['injected', 'resolved', 'no_rule', 'not_permitted', 'awaiting_approval', 'denied', 'not_approved', 'egress_denied', 'rate_limited', 'blocked'])
     .optional(),
   /** The policy rule behind a policy decision: `egress allowlist`, `100/minute`, `block POST /v1/files`. Never a value. */
   rule: z.string().max(300).optional(),

@@ -60,13 +60,14 @@ describe('success paths against the op double', () => {
     expect(await source().listItems(vaultId('Private'))).toEqual([{ id: itemId('Database'), title: 'Database', category: 'PASSWORD', urls: [] }]);
   });
 
-  test('listFields gives id, label, type, section and reference, and never a value', async () => {
+  test('listFields gives id, label, type, section (title and id) and reference, and never a value', async () => {
     const fields = await source().listFields(vaultId('API Keys'), itemId('Anthropic'));
     expect(fields).toContainEqual({
       id: 'fakefieldcredential0000001',
       label: 'credential',
       type: 'CONCEALED',
       section: 'Admin',
+      sectionId: 'fakesectionadmin01',
       reference: 'op://API Keys/Anthropic/Admin/credential',
     });
     expect(fields.map((f) => f.label)).toEqual(['notesPlain', 'credential', 'one-time password']);

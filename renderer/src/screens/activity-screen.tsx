@@ -5,11 +5,18 @@ import { fixForGatewayError } from '../format/fixes.js';
 import { clockTime } from '../format/time.js';
 import { ScreenHead } from './screen-head.js';
 
-const DOOR_NOTES = { proxy: '', route: 'base URL', tunnel: 'tunnel, not mapped', http: 'plain HTTP' } as const;
+const DOOR_NOTES: Record<ActivityEntry['door'], string> = {
+  proxy: '',
+  route: 'base URL',
+  tunnel: 'tunnel, not mapped',
+  http: 'plain HTTP',
+  onecli: 'for OneCLI',
+};
 
 /** What the gateway decided about the credential, in a few words (never a value). */
 const DECISIONS: Record<NonNullable<ActivityEntry['decision']>, string> = {
   injected: 'injected',
+  resolved: 'resolved',
   no_rule: 'no rule for this path: sent without a credential',
   not_permitted: 'not permitted',
   awaiting_approval: 'awaiting approval',

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { EgressMode, EgressPolicy, RateLimit } from '../../shared/agent-policy.js';
 import type { AgentCredential } from '../../shared/gateway-config.js';
-import { LOCAL_SECRET_NAME } from '../../shared/secret-reference.js';
+import { ONECLI_AGENT } from '../../shared/onecli-compat.js';
+import { LOCAL_SECRET_NAME, parseSecretReference } from '../../shared/secret-reference.js';
 import { mappingNameOf, type AgentAllow, type AgentPolicy, type AgentRecord } from '../../shared/settings.js';
 import { ControlError } from '../control-error.js';
 import { MappingInputError, parseMappingName } from '../mappings/mapping-rules.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
 import { agentTokenName } from '../secrets/secret-names.js';
+import { isReferenceSubject, referenceInScope } from './reference-scope.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 /** 24 random bytes: as strong as an API key, and recognisable (`oc_`) if one turns up in a log. */
@@ -89,12 +91,16 @@ export class AgentRegistry {
     return names;
   }
 
-  /** Changes an agent's scope, policy or "always" list. A mapping taken out of scope loses its "always". */
+  /**
+   * Changes an agent's scope, policy or "always" list. A mapping taken out of scope loses its
+   * "always"; so does a reference (the OneCLI door's "always", issue 15) no mapping in scope holds.
+   */
   update(name: string, change: { allow?: AgentAllow | undefined; policy?: AgentPolicy | undefined; approved?: readonly string[] | undefined }): AgentRecord {
     const current = this.get(name);
     const allow = change.allow === undefined ? current.allow : change.allow === 'all' ? 'all' : this.mappingNames(change.allow);
-    const approved = (change.approved === undefined ? current.approved : this.mappingNames(change.approved)).filter(
-      (m) => allow === 'all' || allow.includes(m),
+    const settings = this.settings.get();
+    const approved = (change.approved === undefined ? current.approved : this.approvedNames(change.approved)).filter((m) =>
+      isReferenceSubject(m) ? referenceInScope(settings, allow, m).inScope : allow === 'all' || allow.includes(m),
     );
     const next: AgentRecord = { ...current, allow, policy: change.policy ?? current.policy, approved };
     this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? next : a)) }));
@@ -108,6 +114,14 @@ export class AgentRegistry {
     const next: AgentRecord = { ...current, egress: change.egress ?? current.egress, limits: limits ?? current.limits };
     this.settings.update((s) => ({ ...s, agents: s.agents.map((a) => (a.name === name ? next : a)) }));
     return next;
+  }
+
+  /** An "always" list as given: mapping names checked as `mappingNames` does, `op://` references kept when they parse. */
+  private approvedNames(raw: readonly string[]): string[] {
+    const references = raw.filter(isReferenceSubject);
+    for (const r of references)
+      if ('error' in parseSecretReference(r)) throw new ControlError('invalid_params', 'An "always" entry that starts with op:// is not a valid reference.');
+    return [...this.mappingNames(raw.filter((m) => !isReferenceSubject(m))), ...new Set(references)];
   }
 
   /** Adds mappings to the scope; `all` stays `all`. */
@@ -178,9 +192,17 @@ export class AgentRegistry {
     return all.filter((a) => a !== undefined);
   }
 
+  /**
+   * The agent `env` and probes use when none is named: the first one, passing over the OneCLI
+   * door's `onecli` (issue 15), whose scope is OneCLI's and whose token no agent should be handed.
+   */
+  firstAgent(): AgentRecord | undefined {
+    return this.list().find((a) => a.name !== ONECLI_AGENT);
+  }
+
   /** First start: one agent, so `env` works at once. */
   async ensureDefault(): Promise<void> {
-    if (this.list().length === 0) await this.create(DEFAULT_AGENT);
+    if (!this.firstAgent()) await this.create(DEFAULT_AGENT);
   }
 
   /**

@@ -93,11 +93,11 @@ export class AgentService {
     return { ...a, ...(used !== undefined ? { lastUsed: used } : {}) };
   }
 
-  /** Shell variables for an agent (the first one when none is named, made on first use). */
+  /** Shell variables for an agent (the first one when none is named, made on first use; never OneCLI's own). */
   async env(name: string | undefined): Promise<ControlResult<'env.get'>> {
     const { registry } = this.deps;
     if (!name) await registry.ensureDefault();
-    const agent = name ?? registry.list()[0]?.name ?? DEFAULT_AGENT;
+    const agent = name ?? registry.firstAgent()?.name ?? DEFAULT_AGENT;
     const token = await registry.token(agent);
     if (!token) throw new ControlError('not_found', `No agent named "${agent}": create it first.`, { remedy: 'create-agent' });
     const ca = await this.deps.ca.ensure();
@@ -110,7 +110,7 @@ export class AgentService {
   /** The token a probe request presents: the first agent's (one is made if none exists). */
   async probeCredentials(): Promise<string> {
     await this.deps.registry.ensureDefault();
-    const agent = this.deps.registry.list()[0]!.name;
+    const agent = this.deps.registry.firstAgent()!.name;
     return (await this.deps.registry.token(agent)) ?? '';
   }
 

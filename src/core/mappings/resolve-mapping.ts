@@ -57,13 +57,37 @@ export class MappingResolver {
           return { ok: false, code: 'not_found', message: `No local secret "${reference.name}": set it with onecli-launcher secrets set ${reference.name} -` };
         return { ok: true, value };
       }
-      const value = await (await this.deps.vaultSource()).resolve(raw);
-      if (!value) return { ok: false, code: 'not_found', message: `${raw} is empty in 1Password.` };
-      return { ok: true, value };
+      return await this.#fromSource(raw);
     } catch (err) {
-      if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix, ...(err.remedy ? { remedy: err.remedy } : {}) };
-      this.deps.log.error({ mapping: mappingId, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
-      return { ok: false, code: 'unavailable', message: 'Resolving this mapping failed unexpectedly; see the launcher log.' };
+      return this.#failure(err, { mapping: mappingId });
     }
+  }
+
+  /**
+   * One `op://` reference on its own, for the OneCLI door (issue 15): the same source, the same
+   * vocabulary and the same sentences as a mapping's reference. The caller checks the grammar.
+   */
+  async resolveReference(reference: string): Promise<Resolution> {
+    try {
+      return await this.#fromSource(reference);
+    } catch (err) {
+      return this.#failure(err, { door: 'onecli' });
+    }
+  }
+
+  async #fromSource(reference: string): Promise<Resolution> {
+    const value = await (await this.deps.vaultSource()).resolve(reference);
+    if (!value) return { ok: false, code: 'not_found', message: `${reference} is empty in 1Password.` };
+    return { ok: true, value };
+  }
+
+  #failure(err: unknown, where: Record<string, string>): Resolution {
+    if (err instanceof VaultError) return { ok: false, code: err.code, message: err.fix, ...(err.remedy ? { remedy: err.remedy } : {}) };
+    this.deps.log.error({ ...where, kind: err instanceof Error ? err.name : typeof err }, 'resolve failed unexpectedly');
+    return {
+      ok: false,
+      code: 'unavailable',
+      message: `Resolving ${where.mapping ? 'this mapping' : 'this reference'} failed unexpectedly; see the launcher log.`,
+    };
   }
 }

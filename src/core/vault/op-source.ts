@@ -108,7 +108,7 @@ export class OpDesktopSource implements VaultSource {
     for (const field of item.fields ?? []) {
       const reference = fieldReference(item.vault.id, item.id, field);
       if (reference === undefined) continue; // no reference can address it, so it cannot be mapped
-      fields.push({ id: field.id, label: field.label ?? field.id, type: field.type, section: field.section?.label, reference });
+      fields.push({ id: field.id, label: field.label ?? field.id, type: field.type, section: field.section?.label, sectionId: field.section?.id, reference });
     }
     return fields;
   }

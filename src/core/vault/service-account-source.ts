@@ -78,7 +78,14 @@ export class ServiceAccountSource implements VaultSource {
       return item.fields.map((f) => {
         const section = item.sections.find((s) => s.id === f.sectionId);
         const sectionPart = section ? `${segment(section.title, section.id)}/` : '';
-        return { id: f.id, label: f.title, type: String(f.fieldType), section: section?.title, reference: `${base}/${sectionPart}${segment(f.title, f.id)}` };
+        return {
+          id: f.id,
+          label: f.title,
+          type: String(f.fieldType),
+          section: section?.title,
+          sectionId: section?.id,
+          reference: `${base}/${sectionPart}${segment(f.title, f.id)}`,
+        };
       });
     });
   }

@@ -64,7 +64,7 @@ export class VaultService {
   }
 
   async fields(vaultId: string, itemId: string): Promise<ControlResult<'picker.fields'>> {
-    return (await (await this.source()).listFields(vaultId, itemId)).map(({ section, ...f }) => ({ ...f, ...(section ? { section } : {}) }));
+    return (await (await this.source()).listFields(vaultId, itemId)).map(({ section, sectionId: _id, ...f }) => ({ ...f, ...(section ? { section } : {}) }));
   }
 
   /** Logins and API credentials in 1Password whose URL names a host not mapped yet. */

@@ -19,6 +19,8 @@ export interface FieldSummary {
   /** 1Password field type, e.g. CONCEALED, STRING. */
   readonly type: string;
   readonly section?: string | undefined;
+  /** The section's id, when the field is in one (the OneCLI door's `list-fields` answers with it). */
+  readonly sectionId?: string | undefined;
   /** The `op://…` reference that reads this field. */
   readonly reference: string;
 }

@@ -2,30 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { APPROVAL_SESSION_MAX_MS, APPROVAL_WAIT_MS } from '../../../src/shared/approval.js';
 import type { ApprovalView } from '../../../src/shared/control-api.js';
 import { APPROVAL_ID_PATTERN, newApprovalId } from '../../../src/core/approvals/approval-id.js';
-import { ApprovalService, DENY_REMEMBERED_MS, MAX_PENDING, MAX_PENDING_PER_AGENT, type ApprovalTimers } from '../../../src/core/approvals/approval-service.js';
+import { ApprovalService, DENY_REMEMBERED_MS, MAX_PENDING, MAX_PENDING_PER_AGENT } from '../../../src/core/approvals/approval-service.js';
 import { ControlError } from '../../../src/core/control-error.js';
-
-/** A manual clock: timers fire only when the test moves time on. */
-class ManualTimers implements ApprovalTimers {
-  t = 1_000_000;
-  #timers: { at: number; fn: () => void; live: boolean }[] = [];
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const timer = { at: this.t + ms, fn, live: true };
-    this.#timers.push(timer);
-    return timer;
-  };
-  clearTimeout = (h: unknown) => {
-    (h as { live: boolean }).live = false;
-  };
-  advance(ms: number) {
-    this.t += ms;
-    for (const timer of this.#timers.filter((x) => x.live && x.at <= this.t)) {
-      timer.live = false;
-      timer.fn();
-    }
-  }
-}
+import { ManualTimers } from '../../support/manual-timers.js';
 
 const MAPPINGS: Record<string, { host: string; service?: string }> = {
   'api.anthropic.com': { host: 'api.anthropic.com', service: 'Anthropic' },

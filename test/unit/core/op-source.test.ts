@@ -52,7 +52,7 @@ describe('OpDesktopSource with a scripted runner', () => {
     expect(calls).toEqual([['item', 'get', 'itm1', '--vault', 'vlt1', '--format', 'json']]);
     expect(fields).toEqual([
       { id: 'password', label: 'password', type: 'CONCEALED', section: undefined, reference: 'op://vlt1/itm1/password' },
-      { id: 'k1', label: 'token', type: 'STRING', section: undefined, reference: 'op://V/I/sec1/token' },
+      { id: 'k1', label: 'token', type: 'STRING', section: undefined, sectionId: 'sec1', reference: 'op://V/I/sec1/token' },
     ]);
     expect(JSON.stringify(fields)).not.toMatch(/secret|"v"/);
   });
