@@ -1,4 +1,5 @@
 import type { LoginItemStatus } from '../shared/control-api.js';
+import type { DoorLimits } from './onecli/onecli-server.js';
 import type { CoreLogger } from './logging/core-logger.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { SettingsRepository } from './settings/settings-repository.js';
@@ -55,6 +56,8 @@ export interface CoreDeps {
   readonly now?: () => Date;
   readonly systemRoots?: () => string;
   readonly shell?: ShellHooks;
+  /** The OneCLI door's limits (timeouts, sizes); tests shorten them. */
+  readonly onecliLimits?: Partial<DoorLimits> | undefined;
 }
 
 /** The running gateway as the core's services see it: they change settings, then sync or restart. */

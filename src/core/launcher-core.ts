@@ -20,6 +20,8 @@ import { MappingService } from './mappings/mapping-service.js';
 import { toGatewayMapping } from './mappings/mapping-rules.js';
 import { MappingResolver } from './mappings/resolve-mapping.js';
 import { NoticeBoard } from './notice-board.js';
+import { OnecliAccess } from './onecli/onecli-access.js';
+import { OnecliCompatService } from './onecli/onecli-compat-service.js';
 import { LocalSecrets } from './secrets/local-secrets.js';
 import { CONTROL_TOKEN } from './secrets/secret-names.js';
 import { LauncherReset } from './settings/launcher-reset.js';
@@ -49,6 +51,8 @@ export class LauncherCore {
   readonly reset: LauncherReset;
   /** The running gateway: its status, sync and restart. */
   readonly gateway: GatewayHandle;
+  /** Upstream OneCLI's 1Password API, served on its own listener when turned on (issue 15). */
+  readonly onecli: OnecliCompatService;
   readonly events = new EventEmitter<{ event: [ControlEvent] }>();
   /** One-time sign-in codes and sessions for the headless UI in a browser. */
   readonly browserSessions: BrowserSessions;
@@ -119,6 +123,25 @@ export class LauncherCore {
     });
     this.mappings = new MappingService({ settings, resolver: this.#resolver, gateway: this.gateway, agents: this.agents, ca: this.ca, now });
     this.localSecrets = new LocalSecrets({ secrets, settings, gateway: this.gateway });
+    const onecliAccess = new OnecliAccess({
+      settings,
+      resolveReference: (reference) => this.#resolver.resolveReference(reference),
+      source: () => this.vault.source(),
+      ask: (agent, reference) => this.approvals.request(agent, reference),
+      record: (entry) => this.#recordActivity([entry]),
+      log: deps.log,
+      clock: { now: () => now().getTime() },
+    });
+    this.onecli = new OnecliCompatService({
+      settings,
+      secrets,
+      registry: this.#registry,
+      gateway: this.gateway,
+      approvals: this.approvals,
+      access: onecliAccess,
+      log: deps.log,
+      limits: deps.onecliLimits,
+    });
     this.settings = new SettingsService({
       settings,
       dataDir: deps.dataDir,
@@ -128,7 +151,7 @@ export class LauncherCore {
       logFile: deps.logFile,
       shell: deps.shell,
     });
-    this.reset = new LauncherReset({ settings, secrets, agents: this.#registry, gateway: this.gateway, approvals: this.approvals });
+    this.reset = new LauncherReset({ settings, secrets, agents: this.#registry, gateway: this.gateway, approvals: this.approvals, onecli: this.onecli });
   }
 
   /** The configured gateway port (`--port`, else settings). */
@@ -179,10 +202,13 @@ export class LauncherCore {
         'agent tokens were missing from the secret store and were reissued; run onecli-launcher env again for these agents',
       );
     await this.#supervisor.start().catch((err: Error) => this.#deps.log.error({ reason: err.message }, 'gateway did not start'));
+    // A door that cannot listen is reported in its status (onecli-compat status), like the gateway.
+    await this.onecli.start();
   }
 
   async stop(): Promise<void> {
     this.#denialExpiry.stop();
+    await this.onecli.stop();
     await this.#supervisor.stop();
   }
 
@@ -261,7 +287,11 @@ export class LauncherCore {
   async #syncGateway(changedMappings?: readonly string[]): Promise<void> {
     this.#supervisor.send({ type: 'set-mappings', mappings: this.#deps.settings.get().mappings.map(toGatewayMapping) });
     this.#supervisor.send({ type: 'set-agents', agents: await this.#registry.credentials() });
-    if (changedMappings) this.#supervisor.send({ type: 'invalidate', mappingIds: [...changedMappings] });
+    if (changedMappings) {
+      this.#supervisor.send({ type: 'invalidate', mappingIds: [...changedMappings] });
+      // The OneCLI door caches by reference: a source paired or a secret changed may change any of them.
+      this.onecli.invalidate();
+    }
     this.#emitStatus();
   }
 

@@ -3,6 +3,7 @@ import { ActivityEntry } from './gateway-messages.js';
 import { BlockRule } from './agent-policy.js';
 import { HeaderRule } from './header-rule.js';
 import { MappingAddParams } from './mapping-api.js';
+import { ONECLI_COMPAT_METHODS } from './onecli-compat-api.js';
 import { AgentPolicyView, POLICY_PARAMS, PolicyDenial } from './policy-api.js';
 import { Remedy } from './remedy.js';
 import { VaultErrorCode } from './vault-errors.js';
@@ -354,6 +355,8 @@ export const CONTROL_METHODS = {
   },
   /** A one-time sign-in link for the headless UI (CLI only: a browser session cannot mint more). */
   'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }), cliOnly: true },
+  /** Upstream OneCLI's 1Password API served by this app (issue 15): src/shared/onecli-compat-api.ts. */
+  ...ONECLI_COMPAT_METHODS,
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_METHODS;

@@ -300,6 +300,8 @@ const DENY = new Set([
   'gateway.restart',
   'doctor.run',
   'mappings.probe',
+  // Opens a listener (on whatever address a case names); the OneCLI door has its own red-team test.
+  'onecli.enable',
 ]);
 
 async function controlCall(port: number, token: string, method: string, params: unknown): Promise<number> {

@@ -59,6 +59,9 @@ export const CONTROL_HANDLERS: Handlers = {
   'logs.recent': async (core, p) => core.settings.recentLog(p.limit),
   'system.revealLog': async (core) => core.settings.revealLog(),
   'system.openLink': async (core, p) => core.settings.openLink(p.link),
+  'onecli.status': async (core) => core.onecli.status(),
+  'onecli.enable': async (core, p) => core.onecli.enable(p.listen),
+  'onecli.disable': async (core) => core.onecli.disable(),
   'notices.dismiss': async (core, p) => {
     core.notices.dismiss(p.id);
     return { ok: true as const };

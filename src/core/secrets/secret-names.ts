@@ -10,13 +10,20 @@ export const SERVICE_ACCOUNT_TOKEN = 'service-account-token';
 export const CA_KEY = 'ca-key';
 /** The bearer token the CLI presents to the headless control API. */
 export const CONTROL_TOKEN = 'control-token';
+/** The secret upstream OneCLI's gateway presents to the OneCLI door as `X-Gateway-Secret` (issue 15). */
+export const ONECLI_COMPAT_SECRET = 'onecli-compat-secret';
 const AGENT_TOKEN_PREFIX = 'agent-token:';
 const LOCAL_PREFIX = 'local:';
 
 export type SecretName =
-  typeof SERVICE_ACCOUNT_TOKEN | typeof CA_KEY | typeof CONTROL_TOKEN | `${typeof AGENT_TOKEN_PREFIX}${string}` | `${typeof LOCAL_PREFIX}${string}`;
+  | typeof SERVICE_ACCOUNT_TOKEN
+  | typeof CA_KEY
+  | typeof CONTROL_TOKEN
+  | typeof ONECLI_COMPAT_SECRET
+  | `${typeof AGENT_TOKEN_PREFIX}${string}`
+  | `${typeof LOCAL_PREFIX}${string}`;
 
-const FIXED_NAMES: ReadonlySet<string> = new Set([SERVICE_ACCOUNT_TOKEN, CA_KEY, CONTROL_TOKEN]);
+const FIXED_NAMES: ReadonlySet<string> = new Set([SERVICE_ACCOUNT_TOKEN, CA_KEY, CONTROL_TOKEN, ONECLI_COMPAT_SECRET]);
 
 /**
  * Agent names and local secret names follow the `local://name` rule of src/shared (lower-case
@@ -41,7 +48,7 @@ export function assertSecretName(raw: string): SecretName {
   if (isSecretName(raw)) return raw;
   throw new SecretStoreError(
     'invalid_name',
-    `Not a secret name the launcher uses (${raw.length} characters): expected ${SERVICE_ACCOUNT_TOKEN}, ${CA_KEY}, ${CONTROL_TOKEN}, ${AGENT_TOKEN_PREFIX}<name> or ${LOCAL_PREFIX}<name>, where <name> is lower-case letters, digits, ".", "_" or "-".`,
+    `Not a secret name the launcher uses (${raw.length} characters): expected ${SERVICE_ACCOUNT_TOKEN}, ${CA_KEY}, ${CONTROL_TOKEN}, ${ONECLI_COMPAT_SECRET}, ${AGENT_TOKEN_PREFIX}<name> or ${LOCAL_PREFIX}<name>, where <name> is lower-case letters, digits, ".", "_" or "-".`,
   );
 }
 

@@ -12,9 +12,11 @@ export interface LauncherResetDeps {
   readonly agents: AgentRegistry;
   readonly gateway: Pick<GatewayHandle, 'sync'>;
   readonly approvals: Pick<ApprovalService, 'cancelWhere'>;
+  /** The OneCLI door: turned off, its secret forgotten. */
+  readonly onecli: { reset(): Promise<void> };
 }
 
-/** Settings → Reset: forget mappings, agents and the 1Password connection, keychain entries included; keep ports and preferences. */
+/** Settings → Reset: forget mappings, agents, the 1Password connection and OneCLI's, keychain entries included; keep ports and preferences. */
 export class LauncherReset {
   constructor(private readonly deps: LauncherResetDeps) {}
 
@@ -24,6 +26,7 @@ export class LauncherReset {
     const locals = current.mappings
       .map((m) => /^local:\/\/(.+)$/.exec(m.reference)?.[1])
       .filter((n): n is string => n !== undefined && LOCAL_SECRET_NAME.test(n));
+    await this.deps.onecli.reset();
     this.deps.approvals.cancelWhere(() => true);
     for (const agent of current.agents) await agents.revoke(agent.name);
     for (const name of locals) await secrets.delete(localSecretName(name));
