@@ -11,6 +11,7 @@ import { doctorEnvironmentNote } from './ignored-flags.js';
 import { mappingAddParams, type HeaderFlag } from './mapping-flags.js';
 import { describeRule } from '../shared/header-rule.js';
 import { agentEgress, agentLimit, egressSummary, limitsSummary, mappingBlock } from './policy-commands.js';
+import { onecliCompat } from './onecli-commands.js';
 import { readSecret } from './read-secret.js';
 
 export interface CommandContext {
@@ -305,6 +306,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
     }
     return EXIT.ok;
   },
+  'onecli-compat': onecliCompat,
   async gateway(ctx) {
     if (ctx.args[0] !== 'restart') usage('usage: onecli-launcher gateway restart');
     const r = await ctx.api.call('gateway.restart', {});

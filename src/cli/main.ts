@@ -51,6 +51,10 @@ Usage: onecli-launcher <command> [options]
   approvals [list]              requests waiting for your approval
   approvals allow ID [--always] allow for this session (10 min idle, 12 h), or always
   approvals deny ID
+  onecli-compat enable [--listen 127.0.0.1:PORT]
+                                serve upstream OneCLI's 1Password API (its INTERNAL_API_URL)
+                                from this app; prints the URL and the secret (default port 10257)
+  onecli-compat disable | status [--json]
   ca rotate                     a new local CA, same file paths
   gateway restart
   ui [--open]                   a one-time sign-in link for the UI of a running serve
@@ -92,6 +96,7 @@ const OPTIONS = {
   open: { type: 'boolean' },
   egress: { type: 'string' },
   all: { type: 'boolean' },
+  listen: { type: 'string' },
 } as const;
 
 function port(raw: string | undefined, flag: string): number | undefined {

@@ -77,12 +77,17 @@ export async function serve(opts: GlobalOptions, controlPort: number): Promise<n
     launch,
   });
 
+  const door = await core.onecli.status();
+  if (door.listener.state === 'failed') process.stderr.write(`onecli-launcher: the OneCLI door did not start: ${door.listener.reason}.\n`);
   process.stdout.write(
     [
       `OneCLI gateway  http://127.0.0.1:${gw.port}  (HTTPS_PROXY, and base URLs at /r/<route>)`,
       `Control API     ${control.url}`,
       ...(existsSync(RENDERER_DIR) ? [`UI (sign in)    ${core.uiLoginUrl()}   (one-time link; onecli-launcher ui makes another)`] : []),
       `Agent setup     eval "$(onecli-launcher env)"   or   onecli-launcher run -- <command>`,
+      ...(door.listener.state === 'listening' && door.urls
+        ? [`OneCLI door     ${door.urls.native}   (upstream OneCLI's INTERNAL_API_URL; onecli-compat status)`]
+        : []),
       '',
     ].join('\n'),
   );
