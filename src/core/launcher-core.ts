@@ -287,6 +287,8 @@ export class LauncherCore {
   async #syncGateway(changedMappings?: readonly string[]): Promise<void> {
     this.#supervisor.send({ type: 'set-mappings', mappings: this.#deps.settings.get().mappings.map(toGatewayMapping) });
     this.#supervisor.send({ type: 'set-agents', agents: await this.#registry.credentials() });
+    // Sessions the onecli agent no longer has end with its edit, as the gateway's do with set-agents.
+    this.onecli.agentsChanged();
     if (changedMappings) {
       this.#supervisor.send({ type: 'invalidate', mappingIds: [...changedMappings] });
       // The OneCLI door caches by reference: a source paired or a secret changed may change any of them.

@@ -260,6 +260,21 @@ describe('as the onecli agent', () => {
     expect((await held).json).toEqual({ value: ANTHROPIC });
     await h.core.agents.update({ name: 'onecli', policy: 'allow' });
   });
+
+  test('a session ends when the agent is edited to grant less, as at the gateway: asking turned off and on with no call between asks again', async () => {
+    const ref = 'op://API Keys/OpenAI/password';
+    await h.core.agents.update({ name: 'onecli', policy: 'ask' });
+    const held = post('resolve', { token: 't', op_ref: ref });
+    h.core.approvals.decide((await waitForCard()).id, 'session');
+    expect((await held).status).toBe(200);
+    expect((await post('resolve', { token: 't', op_ref: ref })).status).toBe(200);
+    await h.core.agents.update({ name: 'onecli', policy: 'allow' });
+    await h.core.agents.update({ name: 'onecli', policy: 'ask' });
+    const again = post('resolve', { token: 't', op_ref: ref });
+    h.core.approvals.decide((await waitForCard()).id, 'deny');
+    expect((await again).json).toMatchObject({ error: { code: 'denied' } });
+    await h.core.agents.update({ name: 'onecli', policy: 'allow' });
+  });
 });
 
 test('only the CLI may call onecli.enable (its answer carries the secret); the popover and a browser may read the status', async () => {

@@ -66,6 +66,11 @@ export class OnecliAccess {
     this.#cache.invalidate();
   }
 
+  /** The agents were edited: the `onecli` agent's sessions end if it now grants less (onecli-consent.ts). */
+  agentsChanged(): void {
+    this.#consent.agentChanged(this.#agent());
+  }
+
   async resolve(raw: string): Promise<DoorResult<string>> {
     const at = this.#clock.now();
     const parsed = parseSecretReference(raw);

@@ -113,6 +113,11 @@ export class OnecliCompatService {
     this.deps.access.invalidate();
   }
 
+  /** The agents were edited: consent the `onecli` agent no longer has ends at once, as at the gateway. */
+  agentsChanged(): void {
+    this.deps.access.agentsChanged();
+  }
+
   async status(): Promise<OnecliCompatView> {
     const config = this.deps.settings.get().onecliCompat;
     const address = parseListenAddress(config.listen) as ListenAddress; // the settings schema keeps it canonical

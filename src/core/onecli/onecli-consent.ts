@@ -33,17 +33,44 @@ const realTimer = (fn: () => void, ms: number) => {
 };
 
 /**
+ * Whether an edit of the agent grants less than before, as the gateway decides it for its
+ * sessions (src/gateway/agent-auth.ts `policyNarrowed`): it asks again, an "always" was taken
+ * back, or its scope lost something.
+ */
+function narrowed(before: AgentRecord, after: AgentRecord): boolean {
+  if (before.createdAt !== after.createdAt) return true;
+  if (after.policy === 'ask' && before.policy !== 'ask') return true;
+  if (before.approved.some((m) => !after.approved.includes(m))) return true;
+  if (after.allow === 'all') return false;
+  if (before.allow === 'all') return true;
+  const allowed = after.allow;
+  return before.allow.some((m) => !allowed.includes(m));
+}
+
+/**
  * Consent at the OneCLI door, as the gateway's AgentScope gives it on its doors (src/gateway/
  * agent-scope.ts): an agent that asks needs the user's approval for each reference, once per
  * session (10 minutes idle, 12 hours at most), or "always" (kept in the agent's `approved`). The
- * sessions are the launcher's, in memory; they end when the agent is made anew or stops asking.
+ * sessions are the launcher's, in memory; they end when the agent is made anew, stops asking, or
+ * is edited to grant less (an "always" taken back ends the session its answer made too), as the
+ * gateway's do.
  */
 export class OnecliConsent {
   readonly #sessions = new Map<string, Session>();
+  /** The agent as last seen, to tell an edit that narrowed it. */
+  #seen: AgentRecord | undefined;
 
   constructor(private readonly deps: OnecliConsentDeps) {}
 
+  /** The agents changed (the core hears of every edit, as the gateway does): sessions end if `onecli` now grants less, or is gone. */
+  agentChanged(agent: AgentRecord | undefined): void {
+    const before = this.#seen;
+    this.#seen = agent;
+    if (before && (!agent || narrowed(before, agent))) this.#sessions.clear();
+  }
+
   check(agent: AgentRecord, reference: string): ConsentVerdict | Promise<ConsentVerdict> {
+    this.agentChanged(agent);
     if (agent.policy !== 'ask') {
       // It stopped asking: when it asks again, every reference is asked about afresh.
       this.#sessions.clear();
@@ -66,6 +93,9 @@ export class OnecliConsent {
     const answer = this.deps.ask(agent, reference).then((outcome): ConsentVerdict => {
       if (outcome.decision === 'deny') return { ok: false, code: 'denied' };
       if (outcome.decision === 'timeout') return { ok: false, code: 'not_approved' };
+      // "Always" is kept in the agent's list, which is checked first: no session of its own, so
+      // taking it back under Agents → Access takes it back at once.
+      if (outcome.decision === 'always') return { ok: true };
       // Kept whenever it comes, so an answer after our wait is there for OneCLI's next try.
       const now = this.deps.clock.now();
       const hardUntil = outcome.expiresAt ?? now + APPROVAL_SESSION_MAX_MS;

@@ -334,6 +334,60 @@ describe('consent: an onecli agent that asks', () => {
     expect(d.registry.update('onecli', { allow: ['app.example.com'] }).approved).toEqual([]);
   });
 
+  test('"always" taken back under Agents → Access: the next use asks again (the session its answer made ends with it)', async () => {
+    const d = await door({ policy: 'ask' });
+    const call = d.access.resolve(REF.anthropic);
+    await settle();
+    d.approvals.decide(d.pendingCard()!.id, 'always');
+    expect(await call).toMatchObject({ ok: true });
+    d.registry.update('onecli', { approved: [] });
+    void d.access.resolve(REF.anthropic);
+    await settle();
+    expect(d.approvals.list()).toMatchObject([{ agent: 'onecli', mapping: REF.anthropic }]);
+  });
+
+  test('sessions end when the policy narrows, as at the gateway: asking turned off and on again, or the scope narrowed and widened, asks again', async () => {
+    const d = await door({ policy: 'ask' });
+    const allowFor = async (reference: string) => {
+      const call = d.access.resolve(reference);
+      await settle();
+      d.approvals.decide(d.pendingCard()!.id, 'session');
+      expect(await call).toMatchObject({ ok: true });
+    };
+    await allowFor(REF.anthropic);
+    // Each edit is heard by the door as the gateway hears it (the core's sync), with no call in between.
+    d.registry.update('onecli', { policy: 'allow' });
+    d.access.agentsChanged();
+    d.registry.update('onecli', { policy: 'ask' });
+    d.access.agentsChanged();
+    void d.access.resolve(REF.anthropic);
+    await settle();
+    expect(d.approvals.list()).toHaveLength(1);
+    d.approvals.decide(d.pendingCard()!.id, 'session');
+    await settle();
+    d.registry.update('onecli', { allow: ['app.example.com'] });
+    d.access.agentsChanged();
+    d.registry.update('onecli', { allow: 'all' });
+    d.access.agentsChanged();
+    void d.access.resolve(REF.anthropic);
+    await settle();
+    expect(d.approvals.list()).toHaveLength(1);
+  });
+
+  test('an edit that grants more (a rate limit, a wider scope) keeps the sessions', async () => {
+    const d = await door({ policy: 'ask', allow: ['api.anthropic.com'] });
+    const call = d.access.resolve(REF.anthropic);
+    await settle();
+    d.approvals.decide(d.pendingCard()!.id, 'session');
+    expect(await call).toMatchObject({ ok: true });
+    d.registry.update('onecli', { allow: 'all' });
+    d.access.agentsChanged();
+    d.registry.setPolicy('onecli', { limits: [{ max: 100, per: 'minute' }] });
+    d.access.agentsChanged();
+    expect(await d.access.resolve(REF.anthropic)).toMatchObject({ ok: true });
+    expect(d.approvals.list()).toEqual([]);
+  });
+
   test('a scope narrowed while the card waits: the answer comes, the reference is still refused', async () => {
     const d = await door({ policy: 'ask' });
     const call = d.access.resolve(REF.anthropic);
