@@ -24,7 +24,8 @@ export type ResolveSource = (mappingId: string) => Promise<ResolveResult>;
  * Resolved credentials, in memory only. Concurrent misses for one key share one resolve; a
  * resolve that was invalidated while in flight is not cached. The gateway keys it by mapping id;
  * the core's OneCLI door (src/core/onecli) runs its own, keyed by `op://` reference, so both
- * doors keep values for the same times and back off alike.
+ * doors keep values for the same times and back off alike. The door's keys are a caller's, so
+ * its cache is bounded (`maxEntries`): when full, expired results go, then the oldest.
  */
 export class CredentialCache {
   readonly #entries = new Map<string, Entry>();
@@ -34,7 +35,13 @@ export class CredentialCache {
   constructor(
     private readonly source: ResolveSource,
     private readonly clock: Clock = Date,
+    private readonly maxEntries = Infinity,
   ) {}
+
+  /** Results kept now, expired ones not yet dropped included. */
+  get size(): number {
+    return this.#entries.size;
+  }
 
   /** A cached, unexpired result, without waiting: the hot path. */
   lookup(mappingId: string): ResolveResult | undefined {
@@ -71,11 +78,23 @@ export class CredentialCache {
       .then((result) => {
         if (this.#inflight.get(mappingId) === promise) this.#inflight.delete(mappingId);
         if (generation === this.#generation) {
+          this.#entries.delete(mappingId);
+          if (this.#entries.size >= this.maxEntries) this.#makeRoom();
           this.#entries.set(mappingId, { result, expiresAt: this.clock.now() + ttlFor(result) });
         }
         return result;
       });
     this.#inflight.set(mappingId, promise);
     return promise;
+  }
+
+  /** Room for one more: the expired go, then the oldest (a Map keeps insertion order). */
+  #makeRoom(): void {
+    const now = this.clock.now();
+    for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(id);
+    for (const id of this.#entries.keys()) {
+      if (this.#entries.size < this.maxEntries) break;
+      this.#entries.delete(id);
+    }
   }
 }

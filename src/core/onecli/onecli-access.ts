@@ -33,6 +33,13 @@ export interface OnecliAccessDeps {
   readonly setTimer?: (fn: () => void, ms: number) => { clear(): void };
 }
 
+/**
+ * References the door's cache keeps at most. Its keys are whatever a caller sends (up to 16 KiB
+ * each), so a caller that varies them must not grow the launcher without bound; one OneCLI uses
+ * a few dozen.
+ */
+export const DOOR_CACHE_ENTRIES = 1_000;
+
 /** Longest reference the activity log keeps (they are short; this one was sent by a caller). */
 const REFERENCE_SHOWN = 600;
 
@@ -51,7 +58,7 @@ export class OnecliAccess {
 
   constructor(private readonly deps: OnecliAccessDeps) {
     this.#clock = deps.clock ?? Date;
-    this.#cache = new CredentialCache((reference) => this.#fromSource(reference), this.#clock);
+    this.#cache = new CredentialCache((reference) => this.#fromSource(reference), this.#clock, DOOR_CACHE_ENTRIES);
     this.#limits = new RateLimiter(undefined, this.#clock);
     this.#consent = new OnecliConsent({
       ask: deps.ask,

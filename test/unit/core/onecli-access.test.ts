@@ -11,7 +11,7 @@ import { ApprovalService, DENY_REMEMBERED_MS } from '../../../src/core/approvals
 import { approvalStanding, approvalTarget } from '../../../src/core/approvals/approval-targets.js';
 import { buildMapping } from '../../../src/core/mappings/mapping-rules.js';
 import type { Resolution } from '../../../src/core/mappings/resolve-mapping.js';
-import { OnecliAccess } from '../../../src/core/onecli/onecli-access.js';
+import { DOOR_CACHE_ENTRIES, OnecliAccess } from '../../../src/core/onecli/onecli-access.js';
 import { ONECLI_APPROVAL_WAIT_MS } from '../../../src/core/onecli/onecli-consent.js';
 import { statusOf, type DoorFailure } from '../../../src/core/onecli/onecli-failures.js';
 import { MemorySecretStore } from '../../../src/core/secrets/memory-secret-store.js';
@@ -190,6 +190,15 @@ describe('the onecli agent with every reference (the default enable makes)', () 
     expect(JSON.stringify([r, d.rows, d.logs])).not.toContain(pasted);
     expect(d.resolved).toEqual([]);
   });
+});
+
+test('many distinct references (a caller that varies them) do not grow the door without bound: its cache keeps the most recent', async () => {
+  const d = await door();
+  expect(await d.access.resolve(REF.anthropic)).toMatchObject({ ok: true });
+  for (let i = 0; i < DOOR_CACHE_ENTRIES; i++) await d.access.resolve(`op://Private/Flood ${i}/${'x'.repeat(200)}`);
+  // The oldest went to make room: resolved again, from the source.
+  expect(await d.access.resolve(REF.anthropic)).toMatchObject({ ok: true });
+  expect(d.resolved.filter((r) => r === REF.anthropic)).toHaveLength(2);
 });
 
 describe('scope: a list of mappings gives their references, nothing else', () => {

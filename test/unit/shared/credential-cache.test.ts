@@ -98,4 +98,18 @@ describe('CredentialCache', () => {
     const cache = new CredentialCache(() => Promise.reject(new Error('boom')), manualClock());
     expect(await cache.get('m')).toMatchObject({ ok: false, code: 'unavailable' });
   });
+
+  test('bounded: past its size, expired results go first, then the oldest; what is kept still answers', async () => {
+    const clock = manualClock();
+    const cache = new CredentialCache((id) => Promise.resolve(id.startsWith('hit') ? ok : notFound), clock, 100);
+    for (let i = 0; i < 100; i++) await cache.get(`miss-${i}`);
+    expect(cache.size).toBe(100);
+    clock.advance(CACHE_TTL_MS.negative + 1);
+    await cache.get('hit-0');
+    expect(cache.size).toBe(1);
+    for (let i = 1; i < 250; i++) await cache.get(`hit-${i}`);
+    expect(cache.size).toBe(100);
+    expect(cache.lookup('hit-0')).toBeUndefined();
+    expect(cache.lookup('hit-249')).toEqual(ok);
+  });
 });
