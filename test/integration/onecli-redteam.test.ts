@@ -144,6 +144,22 @@ describe('the secret', () => {
     }
     expect([...bodies]).toEqual(['{"error":{"message":"unauthorized","type":"authentication_error"}}']);
   });
+
+  test('Expect: 100-continue: without the secret, the 401 comes first, never an invitation to send the body; with it, 100 then the answer', async () => {
+    const head = (given: string) =>
+      `POST ${PREFIX}validate HTTP/1.1\r\nHost: x\r\nX-Gateway-Secret: ${given}\r\nExpect: 100-continue\r\nContent-Length: 13\r\nConnection: close\r\n\r\n`;
+    const refused = await raw('expect without the secret', [head('wrong')], { timeoutMs: 1_500 });
+    expect(refused.bytes.toString('latin1')).toMatch(/^HTTP\/1\.1 401 /);
+    expect(refused.bytes.toString('latin1')).not.toContain('100 Continue');
+    const socket = await connect();
+    const reply = readAll(socket, 2_000);
+    socket.write(head(secret));
+    await sleep(200);
+    socket.write('{"token":"t"}');
+    const served = await reply;
+    answers.push({ label: 'expect with the secret', bytes: served });
+    expect(served.toString('latin1')).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
 });
 
 describe('paths and references', () => {

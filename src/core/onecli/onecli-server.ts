@@ -129,9 +129,13 @@ export async function startDoorServer(options: DoorServerOptions): Promise<DoorS
     refusedSinceLog = 0;
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const secretOk = (req: IncomingMessage) => {
     const given = req.headers[GATEWAY_SECRET_HEADER];
-    if (!options.secretMatches(typeof given === 'string' ? given : undefined)) {
+    return options.secretMatches(typeof given === 'string' ? given : undefined);
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!secretOk(req)) {
       refusedSecret(req);
       return send(res, UNAUTHORIZED, true);
     }
@@ -140,6 +144,13 @@ export async function startDoorServer(options: DoorServerOptions): Promise<DoorS
     const body = await readBody(req, limits.bodyBytes);
     if (!body.ok) return body.tooLarge ? send(res, TOO_LARGE(limits.bodyBytes), true) : void res.destroy();
     send(res, await options.answer(operation, jsonOf(body.text)));
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    handle(req, res).catch((err: unknown) => {
+      options.log.error({ door: 'onecli', kind: err instanceof Error ? err.name : typeof err }, 'OneCLI door: a request failed unexpectedly');
+      send(res, UNEXPECTED, true);
+    });
   }
 
   const server = http.createServer(
@@ -151,13 +162,14 @@ export async function startDoorServer(options: DoorServerOptions): Promise<DoorS
       // Node checks the two timeouts above this often (30 s by default, which would triple them).
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersMs / 2))),
     },
-    (req, res) => {
-      handle(req, res).catch((err: unknown) => {
-        options.log.error({ door: 'onecli', kind: err instanceof Error ? err.name : typeof err }, 'OneCLI door: a request failed unexpectedly');
-        send(res, UNEXPECTED, true);
-      });
-    },
+    onRequest,
   );
+  // `Expect: 100-continue`: Node would invite the body before the request is seen. Only a caller
+  // with the secret is invited; any other gets its 401 at once (handle checks again, and counts it).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (secretOk(req)) res.writeContinue();
+    onRequest(req, res);
+  });
   server.maxConnections = limits.connections;
   server.maxHeadersCount = limits.headersCount;
   server.setTimeout(limits.idleMs, (socket) => socket.destroy());
