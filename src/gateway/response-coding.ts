@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
@@ -17,24 +16,30 @@ const DECODERS: Record<string, () => zlib.Gunzip | zlib.Unzip | zlib.BrotliDecom
   br: () => zlib.createBrotliDecompress(),
 };
 
-/** `bodyless`: a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent. */
 const listed = (header: string | undefined, skip: string) =>
   (header ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c && c !== 'identity' && c !== skip);
 
-export function decodedBody(upRes: IncomingMessage, headers: string[], bodyless: boolean): DecodedBody {
-  if (bodyless) return { ok: true, body: upRes, headers };
+/** The response's coding fields, each of its lines joined with ", " (as Node's `headers` holds them). */
+export interface BodyCodings {
+  readonly contentEncoding?: string | undefined;
+  readonly transferEncoding?: string | undefined;
+}
+
+/** `bodyless`: a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent. */
+export function decodedBody(source: Readable, codings: BodyCodings, headers: string[], bodyless: boolean): DecodedBody {
+  if (bodyless) return { ok: true, body: source, headers };
   // Transfer codings other than chunked (`Transfer-Encoding: gzip, chunked`) are not undone by
-  // Node's parser: they wrap the content codings, so they come last in the list.
-  const codings = [...listed(upRes.headers['content-encoding'], ''), ...listed(upRes.headers['transfer-encoding'], 'chunked')];
-  if (codings.length === 0) return { ok: true, body: upRes, headers };
-  const unknown = codings.find((c) => !(c in DECODERS));
+  // the HTTP parser: they wrap the content codings, so they come last in the list.
+  const applied = [...listed(codings.contentEncoding, ''), ...listed(codings.transferEncoding, 'chunked')];
+  if (applied.length === 0) return { ok: true, body: source, headers };
+  const unknown = applied.find((c) => !(c in DECODERS));
   if (unknown !== undefined) return { ok: false, encoding: unknown.slice(0, 40) };
   // Codings are listed in the order they were applied: undo them last to first.
-  let body: Readable = upRes;
-  for (const coding of codings.reverse()) {
+  let body: Readable = source;
+  for (const coding of applied.reverse()) {
     const decoder = (DECODERS[coding] as () => zlib.Gunzip)();
     body.on('error', (err) => decoder.destroy(err));
     body = body.pipe(decoder);

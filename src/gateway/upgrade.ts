@@ -6,19 +6,12 @@ import type { ConnectionOptions } from 'node:tls';
 import { lookupRefusingThisMachine } from './egress.js';
 import { writeRawError } from './error-responses.js';
 import { failSocket, guarded } from './fault-isolation.js';
-import {
-  QUERY_FRAGMENT_MESSAGE,
-  credentialPath,
-  echoesRequest,
-  pipeMasked,
-  responseHeaders,
-  upstreamFailure,
-  upstreamRequestHeaders,
-  type ForwardDone,
-  type ForwardPlan,
-} from './forward.js';
+import { QUERY_FRAGMENT_MESSAGE, credentialPath, echoesRequest, type ForwardDone, type ForwardPlan } from './forward.js';
 import type { GatewayState } from './gateway-state.js';
 import { decodedBody } from './response-coding.js';
+import { upstreamFailure } from './upstream.js';
+import { responseHeaders, upstreamRequestHeaders } from './upstream-fields.js';
+import { pipeMasked } from './value-mask.js';
 import { WebSocketFrameScanner } from './websocket-mask.js';
 
 function rawResponseHead(status: number, message: string | undefined, headers: readonly string[]): string {
@@ -129,7 +122,8 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
       let headers = responseHeaders(upRes.rawHeaders);
       let body: Readable = upRes;
       if (valueMask) {
-        const decoded = decodedBody(upRes, headers, status === 204 || status === 304);
+        const codings = { contentEncoding: upRes.headers['content-encoding'], transferEncoding: upRes.headers['transfer-encoding'] };
+        const decoded = decodedBody(upRes, codings, headers, status === 204 || status === 304);
         if (!decoded.ok) {
           upRes.destroy();
           writeRawError(

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { GatewayTimeouts } from '../shared/gateway-config.js';
+import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import { lookupRefusingThisMachine } from './egress.js';
 
 /** 256 KiB buffers on body-carrying streams: node-proxy-perf.md measured 28 → 62 MiB/s. */
@@ -51,4 +52,33 @@ const TLS_ERROR_CODES = new Set([
 export function isTlsVerificationError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code !== undefined && TLS_ERROR_CODES.has(code);
+}
+
+/** What the agent is told when its upstream could not be reached or trusted. */
+export function upstreamFailure(
+  err: unknown,
+  plan: { readonly host: string; readonly port: number },
+): { code: GatewayErrorCode; status: number; message: string } {
+  const where = `${plan.host}:${plan.port}`;
+  if ((err as NodeJS.ErrnoException).code === 'EGRESS_LOOPBACK') {
+    return {
+      code: 'egress_denied',
+      status: 403,
+      message: `${where} resolves to this machine, which an allowlisted agent reaches only through a listed loopback host (such as localhost:3000). Nothing was sent.`,
+    };
+  }
+  if (isTlsVerificationError(err)) {
+    return {
+      code: 'upstream_tls',
+      status: 502,
+      message: `The certificate of ${where} is not trusted (${(err as NodeJS.ErrnoException).code}). If this host uses a private or corporate CA, give it to the gateway as its extra CA.`,
+    };
+  }
+  const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+  const timeout = code === 'ETIMEDOUT';
+  return {
+    code: 'upstream_unreachable',
+    status: timeout ? 504 : 502,
+    message: `Could not reach ${where} (${code}). Check the host and your network.`,
+  };
 }

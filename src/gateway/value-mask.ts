@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * Keeps injected credentials from coming back to the agent. Every response from a mapped host
  * passes through here: headers, and the body as it streams. Each occurrence of a needle (the
@@ -139,4 +141,21 @@ export class MaskingStream {
     this.#carry = undefined;
     return rest;
   }
+}
+
+/** Sends a body through the masking scanner, keeping backpressure: nothing is buffered beyond a partial needle. */
+export function pipeMasked(source: Readable, sink: NodeJS.WritableStream & { destroy(): void }, scanner: MaskingStream): void {
+  const resume = () => source.resume();
+  source.on('data', (chunk: Buffer) => {
+    const out = scanner.push(chunk);
+    if (out.length && !sink.write(out)) {
+      source.pause();
+      sink.once('drain', resume);
+    }
+  });
+  source.once('end', () => {
+    const rest = scanner.end();
+    if (rest.length) sink.end(rest);
+    else sink.end();
+  });
 }

@@ -172,7 +172,7 @@ describe('forms of the value an upstream writes that the mask does not know (val
   });
 });
 
-describe('Range requests cut the value into pieces shorter than any needle (forward.ts upstreamRequestHeaders)', () => {
+describe('Range requests cut the value into pieces shorter than any needle (upstream-fields.ts upstreamRequestHeaders)', () => {
   test.each(DOORS)('%s door: two 206 answers put together do not give the value', async (door) => {
     const a = parseResponse(await bench.get(door, '/range', 'Range: bytes=0-29\r\n')).body.toString('latin1');
     const b = parseResponse(await bench.get(door, '/range', 'Range: bytes=30-99\r\n')).body.toString('latin1');

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { responseHeaders, upstreamRequestHeaders } from '../../../src/gateway/forward.js';
+import { responseHeaders, upstreamRequestHeaders } from '../../../src/gateway/upstream-fields.js';
 
 const pairs = (flat: string[]) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
 
