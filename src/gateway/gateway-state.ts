@@ -36,7 +36,11 @@ export interface GatewayState {
   readonly limits: RateLimiter;
   /** False only for the bench's baseline: responses are then relayed unscanned. */
   readonly responseScan: boolean;
+  /** `node-http` only for the bench's A/B of the upstream leg (upstream-request.ts). */
+  readonly upstreamLeg: UpstreamLeg;
 }
+
+export type UpstreamLeg = 'undici' | 'node-http';
 
 export type CredentialFailed = (code: GatewayErrorCode, message: string, details?: ErrorDetails) => void;
 

@@ -15,7 +15,7 @@ import { handleMitmRequest, handleMitmUpgrade } from './doors/mitm.js';
 import { addressedToGateway, handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
 import { handleRouteRequest, handleRouteUpgrade, isRoutePath } from './doors/route.js';
 import { errorJson, sendError, writeRawStatus } from './error-responses.js';
-import type { GatewayState } from './gateway-state.js';
+import type { GatewayState, UpstreamLeg } from './gateway-state.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { describeError, type Logger } from './log.js';
 import { MappingTable, sameMapping } from './mapping-table.js';
@@ -35,6 +35,11 @@ export interface GatewayDeps {
    * ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1, which the launcher's environment allowlist never passes.
    */
   readonly responseScan?: boolean;
+  /**
+   * Every request through node:http instead of undici (default undici): the bench's baseline for
+   * the upstream leg, set by the standalone gateway for ONECLI_BENCH_UPSTREAM_LEG=node-http.
+   */
+  readonly upstreamLeg?: UpstreamLeg;
   /** Who answers approval requests (the launcher); absent: agents that ask are never approved. */
   readonly approve?: ApprovalSource;
   /** Where moved rate-limit counters are reported (the launcher keeps them); absent: standalone, in memory only. */
@@ -91,6 +96,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     scope: new AgentScope(deps.approve, deps.clock),
     limits: new RateLimiter(deps.rateSink, deps.clock),
     responseScan: deps.responseScan ?? true,
+    upstreamLeg: deps.upstreamLeg ?? 'undici',
   };
   state.limits.seed(deps.rateCounters ?? []);
   state.limits.configure(config.agents);
@@ -198,9 +204,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
       }, CLOSE_GRACE_MS);
       await closed;
       clearTimeout(timer);
-      state.upstream.httpsAgent.destroy();
-      state.upstream.httpAgent.destroy();
-      state.upstream.guardedHttpAgent.destroy();
+      await state.upstream.close();
     },
   };
 }

@@ -28,12 +28,19 @@ export interface BodyCodings {
   readonly transferEncoding?: string | undefined;
 }
 
-/** `bodyless`: a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent. */
-export function decodedBody(source: Readable, codings: BodyCodings, headers: string[], bodyless: boolean): DecodedBody {
-  if (bodyless) return { ok: true, body: source, headers };
+/**
+ * The codings a body arrives in, in the order they were applied; none for identity. `bodyless`:
+ * a HEAD, 204 or 304 answer, whose Content-Encoding describes a body not sent.
+ */
+export function codingsApplied(codings: BodyCodings, bodyless: boolean): string[] {
+  if (bodyless || (codings.contentEncoding === undefined && codings.transferEncoding === undefined)) return [];
   // Transfer codings other than chunked (`Transfer-Encoding: gzip, chunked`) are not undone by
   // the HTTP parser: they wrap the content codings, so they come last in the list.
-  const applied = [...listed(codings.contentEncoding, ''), ...listed(codings.transferEncoding, 'chunked')];
+  return [...listed(codings.contentEncoding, ''), ...listed(codings.transferEncoding, 'chunked')];
+}
+
+export function decodedBody(source: Readable, codings: BodyCodings, headers: string[], bodyless: boolean): DecodedBody {
+  const applied = codingsApplied(codings, bodyless);
   if (applied.length === 0) return { ok: true, body: source, headers };
   const unknown = applied.find((c) => !(c in DECODERS));
   if (unknown !== undefined) return { ok: false, encoding: unknown.slice(0, 40) };

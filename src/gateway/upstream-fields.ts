@@ -28,8 +28,16 @@ function connectionListed(rawHeaders: readonly string[]): Set<string> | undefine
 const SCAN_DEFEATING_HEADERS: ReadonlySet<string> = new Set(['accept-encoding', 'sec-websocket-extensions', 'range', 'if-range']);
 
 /**
+ * Fields undici writes itself or refuses: it frames the body from its length (chunked without one),
+ * and it has no 100-continue on HTTP/1.1. Node's server already answered a client's `Expect:
+ * 100-continue`, so the body is on its way whatever the upstream would have said (and requests
+ * that carry `Expect` take node:http anyway, upstream-request.ts).
+ */
+const FRAMING_HEADERS: ReadonlySet<string> = new Set(['transfer-encoding', 'expect']);
+
+/**
  * The upstream request's headers as a flat raw array (Node's fast path): Host first, no hop-by-hop
- * fields, and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
+ * fields (nor, with `ownFraming`, FRAMING_HEADERS), and when injecting: no client credential of any kind, `Accept-Encoding: identity` (the
  * response is scanned for the value; docs/security.md) and none of SCAN_DEFEATING_HEADERS.
  */
 export function upstreamRequestHeaders(
@@ -38,6 +46,7 @@ export function upstreamRequestHeaders(
   inject: Injection['headers'] | undefined,
   keepUpgrade = false,
   dropClientCredentials = false,
+  ownFraming = false,
 ): string[] {
   const out: string[] = ['host', hostHeader];
   const listed = connectionListed(rawHeaders);
@@ -48,6 +57,7 @@ export function upstreamRequestHeaders(
     if (lower === 'host') continue;
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     if (listed?.has(lower)) continue;
+    if (ownFraming && FRAMING_HEADERS.has(lower)) continue;
     if (dropClientCredentials && CLIENT_CREDENTIAL_HEADERS.has(lower)) continue;
     if (injectNames && (CLIENT_CREDENTIAL_HEADERS.has(lower) || injectNames.has(lower) || SCAN_DEFEATING_HEADERS.has(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
