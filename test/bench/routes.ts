@@ -12,11 +12,13 @@ import type { ProxyProcess } from './bench-processes.js';
  * `gateway-10k-hostonly` (`--scenario path-rules`): 10,000 mappings without path rules, the
  * table before issue 12. `onecli-serve` (product-scenario.ts): the gateway that `onecli-launcher
  * serve` supervises, the whole headless product.
+ * `gateway-node-http` (`--scenario upstream-leg`): the gateway with its upstream leg on node:http
+ * (ONECLI_BENCH_UPSTREAM_LEG=node-http), against the default undici leg.
  */
 export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | GatewayTargetName;
 
 /** The gateways the bench starts from dist/gateway/main.js. */
-export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy' | 'gateway-10k-hostonly';
+export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy' | 'gateway-10k-hostonly' | 'gateway-node-http';
 
 export interface ProxyTarget {
   /** `http://x:TOKEN@127.0.0.1:PORT` */

@@ -51,7 +51,8 @@ export async function startScenarioUpstream(ctx: ScenarioContext): Promise<Scena
 
 /**
  * Starts a gateway mapping the scenario's upstream (logs in `logDir/<dir>.log`), as a target.
- * `v8Flags` replaces the launcher's flags (the heap-flags scenario).
+ * `v8Flags` replaces the launcher's flags (the heap-flags scenario); `extraEnv` adds bench-only
+ * switches to its environment (the upstream-leg scenario).
  */
 export async function startScenarioGateway(
   ctx: ScenarioContext,
@@ -60,6 +61,7 @@ export async function startScenarioGateway(
   dir: string,
   spec: Pick<GatewayConfigSpec, 'dummyMappings' | 'pathRules' | 'policy'>,
   v8Flags?: readonly string[],
+  extraEnv: Record<string, string> = {},
 ): Promise<Target & { proxy: { process: ProxyProcess } }> {
   const listenPort = await freePort();
   const config = writeGatewayConfig(
@@ -68,6 +70,6 @@ export async function startScenarioGateway(
     { listenPort, mappedHosts: [up.authority], logLevel: ctx.settings.logLevel, ...spec },
     { token: up.token, value: up.value },
   );
-  const proc = await startGateway(ctx.children, name, config, listenPort, path.join(ctx.logDir, `${dir}.log`), {}, v8Flags);
+  const proc = await startGateway(ctx.children, name, config, listenPort, path.join(ctx.logDir, `${dir}.log`), extraEnv, v8Flags);
   return { name, proxy: { url: proxyUrl(up.token, listenPort), caPem: up.pki.gatewayCa.certPem, process: proc } };
 }

@@ -8,10 +8,12 @@ import { runPolicyScenario } from './policy-scenario.js';
 import { runProductScenario } from './product-scenario.js';
 import type { ScenarioContext } from './scenario-setup.js';
 import type { Scenario } from './settings.js';
+import { runUpstreamLegScenario } from './upstream-leg-scenario.js';
 
 export const SCENARIO_RUNNERS: Record<Exclude<Scenario, 'all'>, (ctx: ScenarioContext) => Promise<unknown>> = {
   'heap-flags': runHeapFlagsScenario,
   'path-rules': runPathRulesScenario,
   policy: runPolicyScenario,
   product: runProductScenario,
+  'upstream-leg': runUpstreamLegScenario,
 };

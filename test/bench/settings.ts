@@ -1,8 +1,9 @@
 /** How long and how often each measurement runs, from the command line; `--quick` shortens everything for a smoke run. */
+import path from 'node:path';
 import { DEFAULT_CLIENT_THREADS } from './load-client.js';
 
 /** `all`: the whole bench. The others run one comparison alone (scenarios.ts). */
-export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy', 'product'] as const;
+export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy', 'product', 'upstream-leg'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface LoadRuns {
@@ -31,6 +32,8 @@ export interface BenchSettings {
   scenarioLoad: LoadRuns;
   /** Where the results go as JSON; default .bench/results.json (.bench/SCENARIO-results.json). */
   jsonFile?: string;
+  /** `--cpu-prof DIR` (upstream-leg): the scenario's gateways run with `--cpu-prof` and write their profiles here. */
+  cpuProfDir?: string;
 }
 
 const FULL = {
@@ -69,12 +72,15 @@ const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
   policy: { reps: 7, durationS: 3 },
   // Its own runs (product-scenario.ts): memory, not throughput, is the figure.
   product: { reps: 2, durationS: 3 },
+  // Each rep runs c=1, c=32 and c=128 for direct and both upstream legs.
+  'upstream-leg': { reps: 5, durationS: 3 },
 };
 
 export const USAGE = [
   'usage: npm run bench -- [--quick] [--json FILE] [--log-level info|warn] [--client-threads N]',
-  '                        [--scenario all|heap-flags|path-rules|policy|product] [--reps N] [--seconds S]',
-  '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy).',
+  '                        [--scenario all|heap-flags|path-rules|policy|product|upstream-leg] [--reps N] [--seconds S] [--cpu-prof DIR]',
+  '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy; each of c=1, 32, 128 for upstream-leg).',
+  '  --cpu-prof DIR (upstream-leg): profile both gateways, print their self-time tables (slows them: not for the figures).',
 ].join('\n');
 
 function positiveInt(text: string | undefined, flag: string): number {
@@ -91,6 +97,7 @@ export function settingsFromArgv(argv: readonly string[]): BenchSettings {
   let clientThreads = DEFAULT_CLIENT_THREADS;
   let reps: number | undefined;
   let seconds: number | undefined;
+  let cpuProfDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = argv[i + 1];
@@ -101,11 +108,14 @@ export function settingsFromArgv(argv: readonly string[]): BenchSettings {
     else if (arg === '--client-threads') clientThreads = positiveInt(argv[++i], arg);
     else if (arg === '--reps') reps = positiveInt(argv[++i], arg);
     else if (arg === '--seconds') seconds = positiveInt(argv[++i], arg);
+    else if (arg === '--cpu-prof' && next && !next.startsWith('--')) cpuProfDir = argv[++i];
     else throw new Error(`unknown argument ${arg}${next && arg?.startsWith('--') ? ` ${next}` : ''}\n${USAGE}`);
   }
   if (scenario === 'all' && (reps !== undefined || seconds !== undefined)) throw new Error(`--reps and --seconds go with --scenario\n${USAGE}`);
+  if (cpuProfDir !== undefined && scenario !== 'upstream-leg') throw new Error(`--cpu-prof goes with --scenario upstream-leg\n${USAGE}`);
   const base = quick ? QUICK : FULL;
   const defaults = quick ? { reps: 1, durationS: 1 } : SCENARIO_LOAD[scenario];
   const scenarioLoad = { reps: reps ?? defaults.reps, durationS: seconds ?? defaults.durationS };
-  return { ...base, logLevel, clientThreads, scenario, scenarioLoad, ...(jsonFile ? { jsonFile } : {}) };
+  const profile = cpuProfDir ? { cpuProfDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), cpuProfDir) } : {};
+  return { ...base, logLevel, clientThreads, scenario, scenarioLoad, ...(jsonFile ? { jsonFile } : {}), ...profile };
 }
