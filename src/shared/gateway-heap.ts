@@ -1,7 +1,8 @@
 /**
  * V8 flags for the gateway process. One list for every way the gateway starts: the headless
  * launcher's `fork` (execArgv), the app's utility process (`--js-flags`), and the gateway itself
- * at start (v8.setFlagsFromString, for `node dist/gateway/main.js` by hand).
+ * at start (v8.setFlagsFromString, for `node dist/gateway/main.js` by hand, where only the wasm
+ * flags take effect: src/gateway/heap-limits.ts).
  *
  * - A small young generation. The gateway's garbage is short-lived (per-request objects), and
  *   V8's default semi-space (16 MiB, grown on demand) turns a burst of requests into tens of MiB
