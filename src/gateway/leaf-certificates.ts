@@ -38,7 +38,7 @@ export class LeafCertificates {
   }
 
   async #mintContext(host: string): Promise<SecureContext> {
-    const leaf = await mintLeaf(this.signer, [host]);
+    const leaf = mintLeaf(this.signer, [host]);
     const context = createSecureContext({ key: this.signer.leafKeyPem, cert: leaf.pem });
     if (this.#cache.size >= MAX_CACHED_HOSTS) {
       const oldest = this.#cache.keys().next().value;

@@ -23,6 +23,6 @@ export const ProbeLeafError = LeafCaError;
  */
 export async function mintProbeLeaf(caCertPem: string, caKeyPem: string, now: number = Date.now()): Promise<ProbeLeaf> {
   const signer = await createLeafSigner(caCertPem, caKeyPem);
-  const leaf = await mintLeaf(signer, [PROBE_LEAF_DNS_NAME, PROBE_LEAF_IP], { now, validityMs: PROBE_LEAF_VALIDITY_MS });
+  const leaf = mintLeaf(signer, [PROBE_LEAF_DNS_NAME, PROBE_LEAF_IP], { now, validityMs: PROBE_LEAF_VALIDITY_MS });
   return { certPem: leaf.pem, keyPem: signer.leafKeyPem };
 }
