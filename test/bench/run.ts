@@ -75,7 +75,10 @@ async function runBench(settings: BenchSettings, children: ChildProcesses, workD
   }
   const raw = await measure(settings, children, setup, exits, log);
   log('whole product: onecli-launcher serve and its gateway');
-  const product = await runProductScenario({ settings, children, workDir, logDir, log });
+  // A folder of its own: the scenario makes its own PKI, whose files the main run's setup already wrote in workDir.
+  const productDir = path.join(workDir, 'whole-product');
+  mkdirSync(productDir);
+  const product = await runProductScenario({ settings, children, workDir: productDir, logDir, log });
   stopping = true;
   await children.stopAll();
   for (const proxy of setup.proxies) raw.logs[proxy.name] = await scanLog(proxy.logFile);
