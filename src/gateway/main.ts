@@ -17,6 +17,8 @@ import type { ResolveResult } from '../shared/vault-errors.js';
 
 const EXIT_BAD_CONFIG = 2;
 const EXIT_LISTEN_FAILED = 3;
+/** How long a shutdown waits for the last messages to reach the launcher (its own grace is 3 s). */
+const SHUTDOWN_DRAIN_MS = 1_000;
 
 function configPathFrom(argv: readonly string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
@@ -148,10 +150,16 @@ function runWithLauncher(channel: LauncherChannel): void {
         return gateway?.setAgents(msg.agents);
       case 'invalidate':
         return gateway?.invalidate(msg.mappingIds);
-      case 'shutdown':
+      case 'shutdown': {
         if (!gateway) process.exit(0);
-        void gateway.close().finally(() => process.exit(0));
+        // close() sends the last rate counters and activity; exit only once they have left.
+        const drainedOrLate = () => Promise.race([channel.drained(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_DRAIN_MS).unref())]);
+        void gateway
+          .close()
+          .then(drainedOrLate)
+          .finally(() => process.exit(0));
         return;
+      }
     }
   });
 }
