@@ -4,6 +4,7 @@ import type { GatewayMapping, GatewayTimeouts } from '../shared/gateway-config.j
 import type { GatewayErrorCode } from '../shared/gateway-errors.js';
 import type { ActivityEntry, GatewayDoor } from '../shared/gateway-messages.js';
 import type { ActivityRecorder } from './activity.js';
+import type { BufferReclaim } from './buffer-reclaim.js';
 import type { AgentAuth, AgentIdentity } from './agent-auth.js';
 import type { AgentConnections } from './agent-connections.js';
 import type { AgentScope, ScopeVerdict } from './agent-scope.js';
@@ -38,6 +39,8 @@ export interface GatewayState {
   readonly responseScan: boolean;
   /** `node-http` only for the bench's A/B of the upstream leg (upstream-request.ts). */
   readonly upstreamLeg: UpstreamLeg;
+  /** Body bytes relayed, and the minor collection that frees their dead buffers (buffer-reclaim.ts). */
+  readonly reclaim: BufferReclaim;
 }
 
 export type UpstreamLeg = 'undici' | 'node-http';

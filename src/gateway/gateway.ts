@@ -22,6 +22,7 @@ import { MappingTable, sameMapping } from './mapping-table.js';
 import { RateLimiter } from '../shared/rate-limits.js';
 import { egressAllows } from './request-policy.js';
 import { BODY_HIGH_WATER_MARK, createUpstream } from './upstream.js';
+import { BufferReclaim, minorGc } from './buffer-reclaim.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -40,6 +41,8 @@ export interface GatewayDeps {
    * the upstream leg, set by the standalone gateway for ONECLI_BENCH_UPSTREAM_LEG=node-http.
    */
   readonly upstreamLeg?: UpstreamLeg;
+  /** A minor GC per few MiB of relayed bodies (default true; buffer-reclaim.ts). Off only for the bench's A/B (ONECLI_BENCH_NO_BUFFER_RECLAIM=1). */
+  readonly bufferReclaim?: boolean;
   /** Who answers approval requests (the launcher); absent: agents that ask are never approved. */
   readonly approve?: ApprovalSource;
   /** Where moved rate-limit counters are reported (the launcher keeps them); absent: standalone, in memory only. */
@@ -97,6 +100,7 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
     limits: new RateLimiter(deps.rateSink, deps.clock),
     responseScan: deps.responseScan ?? true,
     upstreamLeg: deps.upstreamLeg ?? 'undici',
+    reclaim: new BufferReclaim(deps.bufferReclaim === false ? undefined : minorGc()),
   };
   state.limits.seed(deps.rateCounters ?? []);
   state.limits.configure(config.agents);

@@ -62,7 +62,9 @@ async function runStandalone(file: string): Promise<void> {
     if (!responseScan) log.warn('responses are NOT scanned for injected values (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1): for benchmarks only');
     const upstreamLeg = process.env.ONECLI_BENCH_UPSTREAM_LEG === 'node-http' ? 'node-http' : 'undici';
     if (upstreamLeg === 'node-http') log.warn('every upstream request goes through node:http (ONECLI_BENCH_UPSTREAM_LEG=node-http): for benchmarks only');
-    gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values), responseScan, upstreamLeg });
+    const bufferReclaim = process.env.ONECLI_BENCH_NO_BUFFER_RECLAIM !== '1';
+    if (!bufferReclaim) log.warn('relayed bodies do not prompt a minor GC (ONECLI_BENCH_NO_BUFFER_RECLAIM=1): for benchmarks only');
+    gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values), responseScan, upstreamLeg, bufferReclaim });
   } catch (err) {
     const { code, message } = describeError(err);
     if (code === 'EADDRINUSE')

@@ -155,6 +155,7 @@ export class RelayToClient {
   data(chunk: Buffer): boolean {
     const sink = this.#sink;
     if (!sink || this.#clientGone) return true;
+    this.state.reclaim.relayed(chunk.length);
     try {
       if (sink.write(chunk)) return true;
     } catch (err) {

@@ -109,6 +109,9 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
         upSocket.pipe(client).on('close', () => upSocket.destroy());
       }
       client.pipe(upSocket).on('close', () => client.destroy());
+      // After the pipes (and the frame scanner's listener): counting must not start a stream early.
+      state.reclaim.count(upSocket);
+      state.reclaim.count(client);
       done(upRes.statusCode ?? 101);
     }),
   );

@@ -44,6 +44,9 @@ const again = (a: Attempt, leg: (a: Attempt) => void) => leg({ ...a, attempt: a.
 /** Streams one request to its upstream and the response back to `res`, both ways without buffering. */
 export function sendUpstream(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, path: string, done: ForwardDone): void {
   const relay = new RelayToClient(state, req, res, plan, done);
+  // A request body's buffers are garbage too; its declared length counts them (a chunked one is not counted).
+  const declared = Number(req.headers['content-length']);
+  if (declared > 0) state.reclaim.relayed(declared);
   const leg = state.upstreamLeg === 'node-http' || req.headers.expect !== undefined ? viaNodeHttp : viaUndici;
   leg({ state, req, plan, path, relay, attempt: 0 });
 }

@@ -11,5 +11,7 @@
  *   upstream leg's parser, issue 18): TurboFan recompiling its one large state-machine function
  *   under load held ~30 MiB for a moment (peak RSS 131–136 → 98–105 MiB in a c=32 run of the leg
  *   alone), for no CPU per request we could measure (docs/performance.md).
+ * - `gc` on the global, for the minor collection that frees relayed bodies' dead buffers
+ *   (src/gateway/buffer-reclaim.ts). Without it the gateway makes a small context to fetch it.
  */
-export const GATEWAY_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
+export const GATEWAY_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--expose-gc'];

@@ -3,7 +3,7 @@
  * upstream on loopback, all in one run; also the gateway with 10,000 mappings, and without its
  * response scan, each paired with the gateway rep by rep. Prints every figure against its
  * target (targets.ts) and writes the results as JSON (.bench/results.json, or --json FILE).
- * `--scenario heap-flags|path-rules|policy` runs one comparison alone (scenarios.ts);
+ * `--scenario NAME` (settings.ts lists them) runs one comparison alone (scenarios.ts);
  * `--quick` is a smoke run of the harness. Options: settings.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

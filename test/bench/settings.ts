@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEFAULT_CLIENT_THREADS } from './load-client.js';
 
 /** `all`: the whole bench. The others run one comparison alone (scenarios.ts). */
-export const SCENARIOS = ['all', 'heap-flags', 'path-rules', 'policy', 'product', 'upstream-leg'] as const;
+export const SCENARIOS = ['all', 'buffer-reclaim', 'heap-flags', 'path-rules', 'policy', 'product', 'upstream-leg'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface LoadRuns {
@@ -68,6 +68,8 @@ const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
   all: FULL.c32,
   // 10 s runs: the peak RSS needs time under load to settle.
   'heap-flags': { reps: 3, durationS: 10 },
+  // Each run: 16 × 1 MiB echoes, then this long at c=32.
+  'buffer-reclaim': { reps: 3, durationS: 3 },
   'path-rules': { reps: 5, durationS: 3 },
   policy: { reps: 7, durationS: 3 },
   // Its own runs (product-scenario.ts): memory, not throughput, is the figure.
@@ -78,7 +80,7 @@ const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
 
 export const USAGE = [
   'usage: npm run bench -- [--quick] [--json FILE] [--log-level info|warn] [--client-threads N]',
-  '                        [--scenario all|heap-flags|path-rules|policy|product|upstream-leg] [--reps N] [--seconds S] [--cpu-prof DIR]',
+  '                        [--scenario all|buffer-reclaim|heap-flags|path-rules|policy|product|upstream-leg] [--reps N] [--seconds S] [--cpu-prof DIR]',
   '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy; each of c=1, 32, 128 for upstream-leg).',
   '  --cpu-prof DIR (upstream-leg): profile both gateways, print their self-time tables (slows them: not for the figures).',
 ].join('\n');

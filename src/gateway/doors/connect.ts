@@ -159,11 +159,13 @@ function tunnel(
     client.write(ESTABLISHED);
     for (const s of [client, upstream]) s.setTimeout(state.timeouts.idleMs, () => s.destroy());
     upstream.pipe(client);
+    state.reclaim.count(upstream);
     upstream.once('close', () => client.destroy());
     activity.done(200);
     const splice = (first: Buffer) => {
       if (first.length) upstream.write(first);
       client.pipe(upstream);
+      state.reclaim.count(client);
     };
     if (policy.egress) holdUntilServerName(state, client, upstream, head, authority, agent, splice);
     else splice(head);
