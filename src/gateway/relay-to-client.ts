@@ -45,6 +45,8 @@ export class RelayToClient {
   #clientGone = false;
   #finished = false;
   #sink: BodySink | undefined;
+  /** Body bytes (or the end) went to the client since the head: the head went with them. */
+  #bodyStarted = false;
   #resume: (() => void) | undefined;
   readonly #onDrain = () => this.#resume?.();
 
@@ -99,6 +101,8 @@ export class RelayToClient {
     let headers = responseHeaders(raw);
     let statusMessage = statusText;
     let streamed = !fields.length;
+    // Decoded bodies reach the client through zlib, later than the chunks that bring them.
+    let decoding = false;
     const bodyless = this.req.method === 'HEAD' || status === 204 || status === 304;
     if (!mask) {
       this.#sink = { write: (c) => res.write(c), end: () => res.end(), drains: res };
@@ -137,6 +141,7 @@ export class RelayToClient {
       headers = mask.maskHeaders(decoded.headers);
       if (statusMessage) statusMessage = mask.maskText(statusMessage);
       streamed = true;
+      decoding = true;
       decoded.body.on('error', () => {
         this.#abort?.(new Error('undecodable response'));
         res.destroy();
@@ -146,8 +151,13 @@ export class RelayToClient {
     }
     if (plan.closeAfter) headers.push('connection', 'close');
     res.writeHead(status, statusMessage, headers as unknown as OutgoingHttpHeaders);
-    // Streams (SSE) have no length: send the headers now rather than with the first event.
-    if (streamed) res.flushHeaders();
+    // Streams (SSE) have no length: their head goes now rather than with the first event, unless
+    // body bytes came with it (this tick) and share its write (test/integration/response-writes.test.ts).
+    if (decoding) res.flushHeaders();
+    else if (streamed)
+      process.nextTick(() => {
+        if (!this.#bodyStarted && !this.over) res.flushHeaders();
+      });
     res.once('finish', () => this.#finish(status));
   }
 
@@ -156,6 +166,7 @@ export class RelayToClient {
     const sink = this.#sink;
     if (!sink || this.#clientGone) return true;
     this.state.reclaim.relayed(chunk.length);
+    this.#bodyStarted = true;
     try {
       if (sink.write(chunk)) return true;
     } catch (err) {
@@ -168,6 +179,7 @@ export class RelayToClient {
 
   /** The body is complete. Trailers are not relayed: they could carry the value past the scan. */
   end(): void {
+    this.#bodyStarted = true;
     if (!this.#clientGone) this.#sink?.end();
   }
 
