@@ -45,8 +45,8 @@ export class RelayToClient {
   #clientGone = false;
   #finished = false;
   #sink: BodySink | undefined;
-  /** Body bytes (or the end) went to the client since the head: the head went with them. */
-  #bodyStarted = false;
+  /** Body bytes (or the end) were written to the client: the head went with them. */
+  #bodyWritten = false;
   #resume: (() => void) | undefined;
   readonly #onDrain = () => this.#resume?.();
 
@@ -105,7 +105,14 @@ export class RelayToClient {
     let decoding = false;
     const bodyless = this.req.method === 'HEAD' || status === 204 || status === 304;
     if (!mask) {
-      this.#sink = { write: (c) => res.write(c), end: () => res.end(), drains: res };
+      this.#sink = {
+        write: (c) => {
+          this.#bodyWritten = true;
+          return res.write(c);
+        },
+        end: () => res.end(),
+        drains: res,
+      };
     } else if (codingsApplied(fields, bodyless).length === 0) {
       headers = mask.maskHeaders(headers);
       if (statusMessage) statusMessage = mask.maskText(statusMessage);
@@ -113,7 +120,10 @@ export class RelayToClient {
       this.#sink = {
         write: (c) => {
           const out = scanner.push(c);
-          return out.length === 0 || res.write(out);
+          // All held back (shorter than the value): nothing is written, and the head must not wait for it.
+          if (out.length === 0) return true;
+          this.#bodyWritten = true;
+          return res.write(out);
         },
         end: () => {
           const rest = scanner.end();
@@ -156,7 +166,7 @@ export class RelayToClient {
     if (decoding) res.flushHeaders();
     else if (streamed)
       process.nextTick(() => {
-        if (!this.#bodyStarted && !this.over) res.flushHeaders();
+        if (!this.#bodyWritten && !this.over) res.flushHeaders();
       });
     res.once('finish', () => this.#finish(status));
   }
@@ -166,7 +176,6 @@ export class RelayToClient {
     const sink = this.#sink;
     if (!sink || this.#clientGone) return true;
     this.state.reclaim.relayed(chunk.length);
-    this.#bodyStarted = true;
     try {
       if (sink.write(chunk)) return true;
     } catch (err) {
@@ -179,7 +188,7 @@ export class RelayToClient {
 
   /** The body is complete. Trailers are not relayed: they could carry the value past the scan. */
   end(): void {
-    this.#bodyStarted = true;
+    this.#bodyWritten = true;
     if (!this.#clientGone) this.#sink?.end();
   }
 

@@ -17,13 +17,26 @@ import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
 
 const APPLICATION_DATA = 23;
 
+/** Bytes the scanner holds back until it knows more: they could begin the value. */
+const HELD = SECRETS.value.slice(0, 3);
+
 /** What the upstream answers for each path, each answer in one write. */
 const ANSWERS: Record<string, string> = {
   '/length': 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}',
   '/chunked': 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"ok":true}\r\n0\r\n\r\n',
   '/empty': 'HTTP/1.1 204 No Content\r\n\r\n',
-  // Shorter than the value the scanner holds back a tail for: it is all held until the end.
-  '/tiny': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+  // All of it held back by the scanner until the end: the end carries it, with the head.
+  '/tiny': `HTTP/1.1 200 OK\r\nContent-Length: ${HELD.length}\r\n\r\n${HELD}`,
+};
+
+/**
+ * A stream whose first bytes the scanner holds back (they could begin the value), and whose rest
+ * comes much later: the head must not wait for them.
+ */
+const SLOW_STREAM = {
+  first: `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n${HELD.length.toString(16)}\r\n${HELD}\r\n`,
+  rest: '2\r\n!\n\r\n0\r\n\r\n',
+  gapMs: 2_000,
 };
 
 async function startOneWriteUpstream(pem: { certPem: string; keyPem: string }) {
@@ -36,7 +49,10 @@ async function startOneWriteUpstream(pem: { certPem: string; keyPem: string }) {
       while ((end = buf.indexOf('\r\n\r\n')) !== -1) {
         const path = buf.slice(0, buf.indexOf('\r\n')).split(' ')[1] ?? '';
         buf = buf.slice(end + 4);
-        socket.write(ANSWERS[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        if (path === '/slow-stream') {
+          socket.write(SLOW_STREAM.first);
+          setTimeout(() => socket.write(SLOW_STREAM.rest), SLOW_STREAM.gapMs).unref();
+        } else socket.write(ANSWERS[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       }
     });
   });
@@ -83,6 +99,8 @@ interface Tunnel {
   secure: tls.TLSSocket;
   /** Sends one request and waits for one whole answer; returns the application-data records it took. */
   exchange(path: string): Promise<{ records: number; answer: string }>;
+  /** Sends one request; resolves with the milliseconds until the answer's head was in. */
+  headAfterMs(path: string): Promise<number>;
 }
 
 async function openTunnel(port: number, authority: string, caPem: string): Promise<Tunnel> {
@@ -128,7 +146,14 @@ async function openTunnel(port: number, authority: string, caPem: string): Promi
     const records = transport.records.filter((t) => t === APPLICATION_DATA).length - before;
     return { records, answer: text };
   };
-  return { transport, secure, exchange };
+  const headAfterMs = async (path: string) => {
+    text = '';
+    const start = Date.now();
+    secure.write(`GET ${path} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+    while (!text.includes('\r\n\r\n') && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 5));
+    return Date.now() - start;
+  };
+  return { transport, secure, exchange, headAfterMs };
 }
 
 let ca: CaPem;
@@ -162,7 +187,7 @@ describe('a small answer from a mapped host is one write to the agent', () => {
     ['with a Content-Length', '/length', '{"ok":true}'],
     ['chunked', '/chunked', '{"ok":true}'],
     ['without a body (204)', '/empty', '204 No Content'],
-    ['shorter than the scanner holds back', '/tiny', '\r\n\r\nok'],
+    ['all held back by the scanner until its end', '/tiny', `\r\n\r\n${HELD}`],
   ])('%s: head and body in one TLS record', async (_name, path, expected) => {
     for (let i = 0; i < 3; i++) {
       const { records, answer } = await tunnel.exchange(path);
@@ -171,4 +196,14 @@ describe('a small answer from a mapped host is one write to the agent', () => {
       expect(records).toBe(1);
     }
   });
+});
+
+test('a stream whose first bytes the scanner holds back still gets its head at once', async () => {
+  // Its own tunnel: the stream's end arrives seconds later and must not meet the other tests' requests.
+  const t = await openTunnel(gw.port, `localhost:${upstream.port}`, ca.certPem);
+  try {
+    expect(await t.headAfterMs('/slow-stream')).toBeLessThan(SLOW_STREAM.gapMs / 2);
+  } finally {
+    t.secure.destroy();
+  }
 });
