@@ -4,11 +4,12 @@
  * chunks handed straight to the relay, none of node:http's per-request ClientRequest,
  * IncomingMessage and agent bookkeeping (docs/performance.md has the profiles and figures).
  *
- * node:http still carries what undici's HTTP/1.1 client cannot: a request with `Expect` (undici
- * refuses the field and reads no 100 Continue), and, sent again once, a body-less GET, HEAD or
- * OPTIONS whose upstream answered 100 Continue unasked, where undici drops the connection (RFC
- * 9110 §15.2 has clients read 1xx answers they did not expect). The bench's A/B sends every
- * request through it (ONECLI_BENCH_UPSTREAM_LEG=node-http, `--scenario upstream-leg`).
+ * node:http still carries what undici's HTTP/1.1 client cannot (nodeHttpOnly): a request with
+ * `Expect` (undici refuses the field and reads no 100 Continue), `OPTIONS *` (undici writes no
+ * asterisk-form target), and, sent again once, a body-less GET, HEAD or OPTIONS whose upstream
+ * answered 100 Continue unasked, where undici drops the connection (RFC 9110 §15.2 has clients
+ * read 1xx answers they did not expect). The bench's A/B sends every request through it
+ * (ONECLI_BENCH_UPSTREAM_LEG=node-http, `--scenario upstream-leg`).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -41,13 +42,23 @@ function replayable(a: Attempt): boolean {
 
 const again = (a: Attempt, leg: (a: Attempt) => void) => leg({ ...a, attempt: a.attempt + 1 });
 
+/**
+ * Legitimate requests undici's HTTP/1.1 client refuses to write, which node:http (the leg before
+ * it) sends as they came: one with `Expect`, and an asterisk-form target, which the tunnel door
+ * lets through for OPTIONS only (RFC 9112 §3.2.4; undici takes a path that starts with `/` or a
+ * URL, and would refuse `*` as UND_ERR_INVALID_ARG: a 500).
+ */
+function nodeHttpOnly(req: IncomingMessage, path: string): boolean {
+  return req.headers.expect !== undefined || path === '*';
+}
+
 /** Streams one request to its upstream and the response back to `res`, both ways without buffering. */
 export function sendUpstream(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, path: string, done: ForwardDone): void {
   const relay = new RelayToClient(state, req, res, plan, done);
   // A request body's buffers are garbage too; its declared length counts them (a chunked one is not counted).
   const declared = Number(req.headers['content-length']);
   if (declared > 0) state.reclaim.relayed(declared);
-  const leg = state.upstreamLeg === 'node-http' || req.headers.expect !== undefined ? viaNodeHttp : viaUndici;
+  const leg = state.upstreamLeg === 'node-http' || nodeHttpOnly(req, path) ? viaNodeHttp : viaUndici;
   leg({ state, req, plan, path, relay, attempt: 0 });
 }
 
@@ -69,7 +80,12 @@ function nodeCode(err: Error & { code?: string }): string | undefined {
   }
 }
 
-/** undici refused our own request before sending it (a field or path it will not write): a fault, as node:http's throw was. */
+/**
+ * undici refused our own request before sending it (a field or path it will not write): a fault,
+ * as node:http's throw was. What a client can send never gets here: Node's parser refuses the
+ * fields and targets undici would (a 400), `Expect` and `*` take node:http (nodeHttpOnly), and
+ * the fields undici writes itself are left out (upstream-fields.ts).
+ */
 const REFUSED_BEFORE_SENDING: ReadonlySet<string | undefined> = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
 /**

@@ -18,7 +18,7 @@ export interface Upstream {
   readonly http: Dispatcher;
   /** Plain HTTP for allowlisted agents to host names: its sockets never connect to this machine (egress.ts). */
   readonly guardedHttp: Dispatcher;
-  /** node:http, for what undici cannot carry (`Expect`, an unasked 100 Continue), with the same three roles. */
+  /** node:http, for what undici cannot carry (`Expect`, `OPTIONS *`, an unasked 100 Continue), with the same three roles. */
   readonly httpsAgent: https.Agent;
   readonly httpAgent: http.Agent;
   readonly guardedHttpAgent: http.Agent;

@@ -504,6 +504,54 @@ describe('what the fuzzer found, kept as plain cases', () => {
     expect(reflector.requests.length).toBe(before);
   });
 
+  // Found by the fuzzer (seed SEED+2, twice in a run): undici's client writes no asterisk-form
+  // target, and refused `OPTIONS *` (UND_ERR_INVALID_ARG) with a 500 internal_error.
+  test.each([
+    ['as it is', '', ''],
+    ['with a chunked body', 'Transfer-Encoding: chunked\r\n', '3\r\nabc\r\n0\r\n\r\n'],
+    ['with Expect: 100-continue and a body', 'Expect: 100-continue\r\nContent-Length: 3\r\n', 'abc'],
+  ])('OPTIONS * inside a MITM tunnel (%s) reaches the upstream as `OPTIONS *`, and its answer comes back', async (_name, fields, body) => {
+    const authority = mitmAuthorities(targets)[1]!;
+    const before = reflector.requests.length;
+    const lines = gateway.lines.length;
+    const r = await mitmExchange(
+      gateway.port,
+      {
+        connect: wire(`CONNECT ${authority} HTTP/1.1\r\n${auth()}\r\n`),
+        servername: '',
+        inner: [wire(`OPTIONS * HTTP/1.1\r\nHost: ${authority}\r\n${fields}Connection: close\r\n\r\n${body}`)],
+        raw: null,
+      },
+      { deadlineMs: 3_000, settleMs: 3_000 },
+    );
+    expect(r.handshake).toBe('ok');
+    expect(statuses(r.inner.bytes).at(-1)).toBe(200);
+    expect(reflector.requests.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(['OPTIONS *']);
+    expect(findNeedles(r.inner.bytes, VALUE_NEEDLES)).toEqual([]);
+    expect(gateway.lines.slice(lines).filter((l) => l.includes('a request failed inside the gateway'))).toEqual([]);
+  });
+
+  // The same request at the other doors: there `*` is no target of a mapped host, and nothing answers 500.
+  test.each([
+    ['the front door, asterisk-form: not a route (404)', () => `OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth()}Connection: close\r\n\r\n`, 404],
+    [
+      'the plain-HTTP door, absolute-form without a path: forwarded',
+      () => `OPTIONS http://127.0.0.1:${plain.port} HTTP/1.1\r\nHost: 127.0.0.1:${plain.port}\r\n${auth()}Connection: close\r\n\r\n`,
+      200,
+    ],
+    [
+      'the base-URL door, a route without a path: forwarded',
+      () => `OPTIONS /r/tpl HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+      200,
+    ],
+  ])('OPTIONS at %s', async (_name, request, status) => {
+    const lines = gateway.lines.length;
+    const r = await tcpExchange(gateway.port, [wire(request())], { deadlineMs: 3_000, settleMs: 3_000 });
+    expect(statuses(r.bytes)).toEqual([status]);
+    expect(findNeedles(r.bytes, [...VALUE_NEEDLES, ...TOKEN_NEEDLES])).toEqual([]);
+    expect(gateway.lines.slice(lines).filter((l) => l.includes('a request failed inside the gateway'))).toEqual([]);
+  });
+
   // Found by the fuzzer. Fails while the SNI-mismatch warning logs the SNI as sent (src/gateway/doors/connect.ts, SNICallback).
   test('an agent token sent as TLS SNI is not written to the log', async () => {
     const authority = mitmAuthorities(targets)[0]!;
