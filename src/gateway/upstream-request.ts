@@ -84,7 +84,7 @@ function nodeCode(err: Error & { code?: string }): string | undefined {
  * undici refused our own request before sending it (a field or path it will not write): a fault,
  * as node:http's throw was. What a client can send never gets here: Node's parser refuses the
  * fields and targets undici would (a 400), `Expect` and `*` take node:http (nodeHttpOnly), and
- * the fields undici writes itself are left out (upstream-fields.ts).
+ * the fields undici writes itself are left out (upstream-fields.ts); fuzz.test.ts asserts it.
  */
 const REFUSED_BEFORE_SENDING: ReadonlySet<string | undefined> = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 

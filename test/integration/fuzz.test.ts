@@ -10,7 +10,11 @@
  *      injected value (raw, base64, base64url), nor the agent token where the request carried
  *      it only in a credential header;
  *   3. the control API never answers 5xx (and never returns a stored secret);
- *   4. no secret in the gateway's or the launcher's log lines.
+ *   4. no secret in the gateway's or the launcher's log lines;
+ *   5. no request at any door ends on the gateway's internal-error path: no `500
+ *      internal_error` answer, and no error in the gateway's log (a caught fault, or an
+ *      uncaught error it kept serving through). Hostile input gets a 4xx, upstream trouble a
+ *      502/504; a 500 is a bug on a request path.
  *
  * Deterministic: FUZZ_SEED=<n> replays a run (the seed is printed), FUZZ_SCALE=<x> multiplies
  * the time budgets for a longer hunt. Every violation is reported with the bytes that caused it.
@@ -24,6 +28,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CONTROL_METHODS } from '../../src/shared/control-api.js';
+import { GATEWAY_ERROR_HEADER } from '../../src/shared/gateway-errors.js';
 import {
   connectCase,
   controlCase,
@@ -134,6 +139,13 @@ afterAll(async () => {
   await Promise.all([keyUp?.close(), reflector?.close(), plain?.close(), tcpEcho?.close(), launcher?.stop()]);
 });
 
+/** The gateway's own 500 (fault-isolation.ts), told apart from bytes a blind tunnel's echo sent back. */
+const INTERNAL_ERROR = new RegExp(`\\r\\n${GATEWAY_ERROR_HEADER}: internal_error\\r\\n`, 'i');
+/** The line every caught fault on a request path logs (relay-to-client.ts, fault-isolation.ts). */
+const FAULT_LINE = 'a request failed inside the gateway';
+/** An error-level line: that caught fault, or an uncaught error the gateway kept serving through. */
+const ERROR_LEVEL = /^\{"level":(50|60),/;
+
 const gatewayUp = async () => gateway.child.exitCode === null && gateway.child.signalCode === null && (await healthy(gateway.port));
 
 /** Groups violations so thousands of one kind print as one line with a count and an example. */
@@ -192,6 +204,8 @@ async function fuzzWire(name: string, arb: fc.Arbitrary<WireCase>, opts: { seed:
     for (const what of findNeedles(got, c.tokenChecked ? [...VALUE_NEEDLES, ...TOKEN_NEEDLES] : VALUE_NEEDLES)) {
       violations.push({ property: 'no response holds a secret', where, what, input: describeCase(c) });
     }
+    if (INTERNAL_ERROR.test(got.toString('latin1')))
+      violations.push({ property: 'no 500 internal_error', where, what: 'answered 500', input: describeCase(c) });
   };
 
   const restart = async () => {
@@ -245,13 +259,24 @@ async function fuzzWire(name: string, arb: fc.Arbitrary<WireCase>, opts: { seed:
   return violations;
 }
 
-/** Property 4: no gateway log line holds a value or the agent token (a path or header may carry anything). */
+/**
+ * Property 4: no gateway log line holds a value or the agent token (a path or header may carry
+ * anything). Property 5, the log's half: no error-level line, for a fault a response cut after
+ * its head would not show as a 500 (the line names the error, not the input).
+ */
 function logViolations(): Violation[] {
   const out: Violation[] = [];
   for (const lines of gatewayLines) {
     for (const line of lines) {
       for (const what of findNeedles(line, [...VALUE_NEEDLES, ...TOKEN_NEEDLES]))
         out.push({ property: 'no secret in the gateway log', where: 'gateway stdout/stderr', what, input: line.slice(0, 300) });
+      if (ERROR_LEVEL.test(line))
+        out.push({
+          property: 'no error in the gateway log',
+          where: 'gateway log',
+          what: /"msg":"([^"]*)"/.exec(line)?.[1] ?? 'error',
+          input: line.slice(0, 300),
+        });
     }
   }
   return out;
@@ -284,7 +309,7 @@ describe('fuzzing the gateway', () => {
   }, 60_000);
 
   // Fails while the SNI-mismatch warning logs the SNI as sent (src/gateway/doors/connect.ts): an agent's token there is logged.
-  test('no value and no agent token in any gateway log line, whatever the input carried', () => {
+  test('no value and no agent token in any gateway log line, and no error logged, whatever the input carried', () => {
     expect(summarise(logViolations())).toEqual([]);
   });
 });
@@ -528,7 +553,7 @@ describe('what the fuzzer found, kept as plain cases', () => {
     expect(statuses(r.inner.bytes).at(-1)).toBe(200);
     expect(reflector.requests.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(['OPTIONS *']);
     expect(findNeedles(r.inner.bytes, VALUE_NEEDLES)).toEqual([]);
-    expect(gateway.lines.slice(lines).filter((l) => l.includes('a request failed inside the gateway'))).toEqual([]);
+    expect(gateway.lines.slice(lines).filter((l) => l.includes(FAULT_LINE))).toEqual([]);
   });
 
   // The same request at the other doors: there `*` is no target of a mapped host, and nothing answers 500.
@@ -549,7 +574,7 @@ describe('what the fuzzer found, kept as plain cases', () => {
     const r = await tcpExchange(gateway.port, [wire(request())], { deadlineMs: 3_000, settleMs: 3_000 });
     expect(statuses(r.bytes)).toEqual([status]);
     expect(findNeedles(r.bytes, [...VALUE_NEEDLES, ...TOKEN_NEEDLES])).toEqual([]);
-    expect(gateway.lines.slice(lines).filter((l) => l.includes('a request failed inside the gateway'))).toEqual([]);
+    expect(gateway.lines.slice(lines).filter((l) => l.includes(FAULT_LINE))).toEqual([]);
   });
 
   // Found by the fuzzer. Fails while the SNI-mismatch warning logs the SNI as sent (src/gateway/doors/connect.ts, SNICallback).
