@@ -11,7 +11,7 @@ import { AgentScope, type ApprovalSource } from './agent-scope.js';
 import { guardRequest, guardSocket } from './fault-isolation.js';
 import { CredentialCache, type Clock, type ResolveSource } from '../shared/credential-cache.js';
 import { handleConnect } from './doors/connect.js';
-import { handleMitmRequest, handleMitmUpgrade } from './doors/mitm.js';
+import { handleMitmRequest, handleMitmUpgrade, refuseMitmConnect } from './doors/mitm.js';
 import { addressedToGateway, handlePlainHttpRequest, handlePlainHttpUpgrade, isAbsoluteHttpUrl } from './doors/plain-http.js';
 import { handleRouteRequest, handleRouteUpgrade, isRoutePath } from './doors/route.js';
 import { errorJson, sendError, writeRawStatus } from './error-responses.js';
@@ -121,6 +121,11 @@ export async function startGateway(config: GatewayRuntimeConfig, deps: GatewayDe
   mitm.on(
     'upgrade',
     guardSocket(log, (req: IncomingMessage, socket: Duplex, head: Buffer) => handleMitmUpgrade(state, req, socket, head)),
+  );
+  // Without a listener Node closes the tunnel without an answer.
+  mitm.on(
+    'connect',
+    guardSocket(log, (_req: IncomingMessage, socket: Duplex) => refuseMitmConnect(state, socket)),
   );
   mitm.on('clientError', onClientError(log));
 

@@ -392,15 +392,21 @@ describe('smuggling around the tunnel checks', () => {
     expect(seen[0]!.rawHead).not.toContain('evil.example');
   });
 
-  test('a second CONNECT inside a MITM tunnel is an inner request, not a new tunnel', async () => {
+  // Node's server closed the tunnel without a word when nothing listened for it: now a 400 that says where a CONNECT goes.
+  test('a second CONNECT inside a MITM tunnel opens no new tunnel: 400 bad_request, nothing sent upstream', async () => {
+    const before = bench.tls.seen.length;
     const raw = await viaTunnel(
       bench.gateway.port,
       SECRETS.agentToken,
       bench.tls.authority,
       bench.ca.certPem,
-      `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`,
+      `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\nGET /after HTTP/1.1\r\nHost: ${bench.tls.authority}\r\n\r\n`,
     );
-    expect(raw.toString('latin1')).not.toMatch(/^HTTP\/1\.1 200/);
+    const r = parseResponse(raw);
+    expect(r.status).toBe(400);
+    expect(r.headers).toContainEqual(['x-onecli-error', 'bad_request']);
+    expect(r.body.toString()).toContain('send each CONNECT to the gateway itself');
+    expect(bench.tls.seen.length).toBe(before);
   });
 
   test('an absolute-form request to the gateway itself with a mapped loopback target in the path is not forwarded twice', async () => {

@@ -193,6 +193,25 @@ export function handleMitmRequest(state: GatewayState, req: IncomingMessage, res
   );
 }
 
+/**
+ * CONNECT inside a terminated tunnel: a tunnel goes to one host, and a nested one opens nothing.
+ * Node's server would close the tunnel without a word; the agent gets a 400 saying where a
+ * CONNECT goes instead. Nothing is sent upstream, and the tunnel ends with the answer.
+ */
+export function refuseMitmConnect(state: GatewayState, socket: Duplex): void {
+  const ctx = contexts.get(socket);
+  if (!ctx) return void socket.destroy();
+  const activity = startActivity(state, 'proxy', 'CONNECT', formatAuthority(ctx.authority));
+  activity.identify(ctx.agent.name, null);
+  writeRawError(
+    socket,
+    'bad_request',
+    null,
+    `CONNECT inside the tunnel to ${formatAuthority(ctx.authority)} opens nothing: send each CONNECT to the gateway itself, one tunnel per host.`,
+  );
+  activity.done(ERROR_STATUS.bad_request, 'bad_request');
+}
+
 export function handleMitmUpgrade(state: GatewayState, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const admitted = admit(state, req, (activity) => (code, mapping, message, details) => {
     writeRawError(socket, code, mapping, message, ERROR_STATUS[code], details);
