@@ -4,9 +4,13 @@
  * at start (v8.setFlagsFromString, for `node dist/gateway/main.js` by hand, where only the wasm
  * flags take effect: src/gateway/heap-limits.ts).
  *
- * - A small young generation. The gateway's garbage is short-lived (per-request objects), and
- *   V8's default semi-space (16 MiB, grown on demand) turns a burst of requests into tens of MiB
- *   of resident memory that stay; node-proxy-perf.md measured peak RSS 99 → 70 MiB with 2 MiB.
+ * - A small young generation, but not too small. The gateway's garbage is short-lived
+ *   (per-request objects), and V8's default semi-space (16 MiB, grown on demand) turns a burst of
+ *   requests into tens of MiB of resident memory that stay (node-proxy-perf.md: peak RSS 99 → 70
+ *   MiB with 2 MiB). With 2 MiB, though, requests still in flight outlive two scavenges under
+ *   `serve`'s load and are promoted: its gateway after the bench's load was 120–128 MiB with 2
+ *   and 99–102 with 4 (heapUsed peaking at 60 against 25), the standalone gateway's peaks the same
+ *   within 3 MiB either way (docs/performance.md, issue 18).
  * - WebAssembly stays on Liftoff, V8's baseline compiler. The only wasm is undici's llhttp (the
  *   upstream leg's parser, issue 18): TurboFan recompiling its one large state-machine function
  *   under load held ~30 MiB for a moment (peak RSS 131–136 → 98–105 MiB in a c=32 run of the leg
@@ -14,4 +18,4 @@
  * - `gc` on the global, for the minor collection that frees relayed bodies' dead buffers
  *   (src/gateway/buffer-reclaim.ts). Without it the gateway makes a small context to fetch it.
  */
-export const GATEWAY_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--expose-gc'];
+export const GATEWAY_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--expose-gc'];
