@@ -111,9 +111,11 @@ describe('egress through the CLI (issue 14)', () => {
 });
 
 describe('rate limits and block rules through the CLI (issue 14)', () => {
-  test('N/minute: past it 429 with Retry-After and rate_limited_by_policy, nothing sent; the count survives a gateway restart', async () => {
+  test('N/hour: past it 429 with Retry-After and rate_limited_by_policy, nothing sent; the count survives a gateway restart', async () => {
     await ok(['agents', 'create', 'budget']);
-    expect(await ok(['agents', 'limit', 'budget', '2/minute'])).toBe('budget: at most 2/minute\n');
+    // Windows are aligned to the epoch: a per-minute limit would start afresh whenever the minute
+    // turned between the third request and the one after the restart (seconds apart under load).
+    expect(await ok(['agents', 'limit', 'budget', '2/hour'])).toBe('budget: at most 2/hour\n');
     expect((await curl('budget', `https://${mappedAt}/echo`)).status).toBe(200);
     expect((await curl('budget', `https://${mappedAt}/echo`)).status).toBe(200);
     const before = mapped.requests.length;
@@ -125,7 +127,7 @@ describe('rate limits and block rules through the CLI (issue 14)', () => {
     await ok(['gateway', 'restart']);
     expect((await curl('budget', `https://${mappedAt}/echo`)).status).toBe(429);
     // A limit on one mapping only, then off.
-    expect(await ok(['agents', 'limit', 'budget', mappedAt, '100/hour'])).toBe(`budget: at most 2/minute, 100/hour on ${mappedAt}\n`);
+    expect(await ok(['agents', 'limit', 'budget', mappedAt, '100/hour'])).toBe(`budget: at most 2/hour, 100/hour on ${mappedAt}\n`);
     expect(await ok(['agents', 'limit', 'budget', 'off'])).toBe(`budget: at most 100/hour on ${mappedAt}\n`);
     expect((await curl('budget', `https://${mappedAt}/echo`)).status).toBe(200);
   });
