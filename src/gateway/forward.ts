@@ -4,6 +4,7 @@ import { sendError } from './error-responses.js';
 import type { GatewayState } from './gateway-state.js';
 import type { Injection } from './injection.js';
 import { withQueryCredential } from './query-credential.js';
+import { FRAGMENT_MESSAGE } from './request-target.js';
 import { sendUpstream } from './upstream-request.js';
 
 /** Where a request goes and what it carries. */
@@ -30,9 +31,10 @@ export interface ForwardPlan {
 /** Called once per request with the status the client got and, when we made it, our error code. */
 export type ForwardDone = (status: number, error?: GatewayErrorCode) => void;
 
-export const QUERY_FRAGMENT_MESSAGE = 'A request target with a "#" is never sent with a query-parameter credential: servers disagree on where its query ends.';
-
-/** The path to send: with a query-shaped credential set in it, or undefined when it cannot carry one. */
+/**
+ * The path to send: with a query-shaped credential set in it, or undefined when it cannot carry
+ * one (a `#`, which every door refuses first: request-target.ts).
+ */
 export function credentialPath(path: string, credential: Injection | undefined): string | undefined {
   return credential?.query ? withQueryCredential(path, credential.query.param, credential.query.value) : path;
 }
@@ -55,7 +57,7 @@ export function forwardRequest(state: GatewayState, req: IncomingMessage, res: S
   }
   const path = credentialPath(plan.path, credential);
   if (path === undefined) {
-    sendError(res, 'bad_request', plan.mapping, QUERY_FRAGMENT_MESSAGE);
+    sendError(res, 'bad_request', plan.mapping, FRAGMENT_MESSAGE);
     return done(400, 'bad_request');
   }
   sendUpstream(state, req, res, plan, path, done);

@@ -6,8 +6,9 @@ import type { ConnectionOptions } from 'node:tls';
 import { lookupRefusingThisMachine } from './egress.js';
 import { writeRawError } from './error-responses.js';
 import { failSocket, guarded } from './fault-isolation.js';
-import { QUERY_FRAGMENT_MESSAGE, credentialPath, echoesRequest, type ForwardDone, type ForwardPlan } from './forward.js';
+import { credentialPath, echoesRequest, type ForwardDone, type ForwardPlan } from './forward.js';
 import type { GatewayState } from './gateway-state.js';
+import { FRAGMENT_MESSAGE } from './request-target.js';
 import { decodedBody } from './response-coding.js';
 import { upstreamFailure } from './upstream.js';
 import { responseHeaders, upstreamRequestHeaders } from './upstream-fields.js';
@@ -36,7 +37,7 @@ export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client
   }
   const path = credentialPath(plan.path, credential);
   if (path === undefined) {
-    writeRawError(client, 'bad_request', plan.mapping, QUERY_FRAGMENT_MESSAGE);
+    writeRawError(client, 'bad_request', plan.mapping, FRAGMENT_MESSAGE);
     return done(400, 'bad_request');
   }
   const options: https.RequestOptions & ConnectionOptions = {

@@ -26,7 +26,11 @@ export interface Bench {
   stop(): Promise<void>;
 }
 
-export async function startBench(script: HostileScript, { altValue = SECRETS.value as string, extra = [] as MappingSpec[] } = {}): Promise<Bench> {
+/** `blocks`: block rules on the TLS and plain mappings (the base-URL, self and MITM doors reach the first, the plain-HTTP door the second). */
+export async function startBench(
+  script: HostileScript,
+  { altValue = SECRETS.value as string, extra = [] as MappingSpec[], blocks = undefined as unknown[] | undefined } = {},
+): Promise<Bench> {
   const [ca, upstreamCa] = await Promise.all([makeCa('Red-team Local CA'), makeCa('Red-team Upstream CA')]);
   const pem = await makeServerCert(upstreamCa, ['localhost']);
   const [tls, plain, alt] = await Promise.all([startHostileUpstream(pem, script), startHostileUpstream(null, script), startHostileUpstream(pem, script)]);
@@ -35,8 +39,8 @@ export async function startBench(script: HostileScript, { altValue = SECRETS.val
     upstreamCaPem: upstreamCa.certPem,
     tokens: [SECRETS.agentToken],
     mappings: [
-      { host: tls.authority, header: 'x-api-key', route: 'h', value: SECRETS.value },
-      { host: plain.authority, header: 'x-api-key', value: SECRETS.value },
+      { host: tls.authority, header: 'x-api-key', route: 'h', value: SECRETS.value, ...(blocks ? { blocks } : {}) },
+      { host: plain.authority, header: 'x-api-key', value: SECRETS.value, ...(blocks ? { blocks } : {}) },
       { host: alt.authority, header: 'x-api-key', route: 'alt', value: altValue },
       ...extra,
     ],

@@ -11,6 +11,7 @@ import { entitled, startActivity, withPermittedCredential, type ActivityHandle, 
 import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
 import { egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
+import { FRAGMENT_MESSAGE, hasFragment } from '../request-target.js';
 import { matchRequest } from '../rule-match.js';
 
 /** What a terminated CONNECT tunnel is for: its authority and agent, fixed at CONNECT time. */
@@ -37,9 +38,10 @@ function hostMatches(hostHeader: string | undefined, authority: Authority): bool
  * The origin-form target to send upstream. RFC 9112 §3.2.2 lets a client send an absolute-form
  * target, and a shared front end may route on its authority rather than on Host: so it is
  * rewritten to origin-form when it names the tunnel's own authority, and refused otherwise.
+ * A target with a `#` is refused in every form (request-target.ts).
  */
 export function originFormTarget(url: string | undefined, method: string | undefined, authority: Authority): string | undefined {
-  if (url === undefined || url === '') return undefined;
+  if (url === undefined || url === '' || hasFragment(url)) return undefined;
   // `//host/path` names another host to many URL parsers (WHATWG, Python's urlsplit).
   if (url.startsWith('//')) return undefined;
   if (url.startsWith('/')) return url;
@@ -129,11 +131,10 @@ function admit(state: GatewayState, req: IncomingMessage, refuse: (activity: Act
     }
   }
   if (target === undefined) {
-    fail(
-      'bad_request',
-      mapping?.id ?? null,
-      `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`,
-    );
+    const message = hasFragment(req.url)
+      ? FRAGMENT_MESSAGE
+      : `Inside a tunnel to ${formatAuthority(ctx.authority)} a request target is a path, or an https:// URL of that same host.`;
+    fail('bad_request', null, message);
     return undefined;
   }
   if (!hostOk) {

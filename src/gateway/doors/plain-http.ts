@@ -9,6 +9,7 @@ import { needsResolutionGuard } from '../egress.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { entitled, refuseWith, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { egressRefusal, rateRefusal } from '../request-policy.js';
+import { FRAGMENT_MESSAGE, hasFragment } from '../request-target.js';
 import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 
@@ -32,7 +33,8 @@ export function addressedToGateway(url: string | undefined, gatewayPort: number)
   }
   const authority = parseAuthority(parsed.host, 80);
   if (!authority || authority.port !== gatewayPort || !isLoopbackHost(authority.host)) return undefined;
-  return `${parsed.pathname}${parsed.search}`;
+  // A fragment (even an empty one, which the URL parser drops) is kept: the base-URL door refuses it.
+  return `${parsed.pathname}${parsed.search}${hasFragment(url) ? parsed.hash || '#' : ''}`;
 }
 
 interface PlainTarget {
@@ -57,6 +59,11 @@ type Reject = (code: GatewayErrorCode, mapping: string | null, message: string, 
  * on the path, so a credential is only ever added when the host is this machine.
  */
 function target(state: GatewayState, req: IncomingMessage, activity: ActivityHandle, reject: Reject): PlainTarget | undefined {
+  // The URL parser drops a fragment: it is refused before, as at every door.
+  if (hasFragment(req.url)) {
+    reject('bad_request', null, FRAGMENT_MESSAGE);
+    return undefined;
+  }
   let url: URL;
   try {
     url = new URL(req.url ?? '');

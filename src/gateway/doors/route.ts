@@ -8,6 +8,7 @@ import { ERROR_STATUS, errorJson, sendError, writeRawError, type ErrorDetails } 
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { entitled, refuseWith, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
+import { FRAGMENT_MESSAGE, hasFragment } from '../request-target.js';
 import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 import type { AgentIdentity } from '../agent-auth.js';
@@ -58,6 +59,10 @@ type Reject = (
 
 /** `/r/<route>/<path>` → the mapping's host; the agent token stands in for the API key. */
 function target(state: GatewayState, req: IncomingMessage, activity: ActivityHandle, reject: Reject): RouteTarget | undefined {
+  if (hasFragment(req.url)) {
+    reject('bad_request', null, FRAGMENT_MESSAGE);
+    return undefined;
+  }
   const m = ROUTE_PATH.exec(req.url ?? '');
   if (!m?.[1]) {
     reject('bad_request', null, 'Expected /r/<route>/<path>.');

@@ -17,6 +17,12 @@ test.each([
   ['https://api.example.com@evil.example/x', 'GET', undefined],
   ['api.example.com/x', 'GET', undefined],
   ['', 'GET', undefined],
+  // A fragment is no part of a request target (RFC 9112 §3.2), in any form; `%23` is no fragment.
+  ['/v1/safe#/../admin', 'GET', undefined],
+  ['/v1/x?a=1#b', 'GET', undefined],
+  ['/v1/x#', 'GET', undefined],
+  ['https://api.example.com/v1/x#y', 'GET', undefined],
+  ['/v1/a%23b?c=%23', 'GET', '/v1/a%23b?c=%23'],
 ])('inside a tunnel to api.example.com:443, %j (%s) → %j', (url, method, expected) => {
   expect(originFormTarget(url, method, authority)).toBe(expected);
 });
@@ -30,6 +36,9 @@ test.each([
   ['http://example.com:10255/', undefined],
   ['https://127.0.0.1:10255/', undefined],
   ['/r/anthropic', undefined],
+  // Kept, so the base-URL door refuses it as it does when reached directly.
+  ['http://127.0.0.1:10255/r/h/v1#/../admin', '/r/h/v1#/../admin'],
+  ['http://127.0.0.1:10255/r/h/v1?x#', '/r/h/v1?x#'],
 ])('absolute-form %j addressed to the gateway on :10255 → %j', (url, expected) => {
   expect(addressedToGateway(url, 10255)).toBe(expected);
 });
