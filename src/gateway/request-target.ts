@@ -15,3 +15,16 @@ export const FRAGMENT_MESSAGE =
 export function hasFragment(url: string | undefined): boolean {
   return url !== undefined && url.includes('#');
 }
+
+/** `scheme://authority` with nothing after it: no path, no query (userinfo and a port may be in it). */
+const NO_PATH_NO_QUERY = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*$/i;
+
+/**
+ * The origin-form target for an absolute-form one whose URL parsed as `parsed`. RFC 9112 §3.2.4:
+ * for an OPTIONS whose URI has an empty path and no query, the last proxy sends `*` (which never
+ * matches a mapping, so it carries no credential); any other empty path is `/`.
+ */
+export function originFormOf(url: string, parsed: URL, method: string | undefined): string {
+  if (method === 'OPTIONS' && NO_PATH_NO_QUERY.test(url)) return '*';
+  return `${parsed.pathname}${parsed.search}`;
+}

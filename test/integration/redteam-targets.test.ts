@@ -7,11 +7,15 @@
  * refused it: a block rule on `/admin` matched `/v1/safe#/../../admin` as `/v1/safe`, and an
  * upstream that reads the `#` as part of the path serves `/admin`, with the credential. Now every
  * door refuses it with the same 400 and nothing is sent; `%23` is no fragment and goes as sent.
+ *
+ * `OPTIONS http://host:port`: an absolute-form OPTIONS with an empty path and no query went
+ * upstream as `OPTIONS /` (with the credential of a host-wide mapping). RFC 9112 §3.2.4: the last
+ * proxy sends `*`, which never matches a mapping, so it goes without a credential.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SECRETS } from '../support/fixture.js';
 import { DOORS, startBench, type Bench, type Door } from '../support/redteam-doors.js';
-import { frontRequest, parseResponse, proxyAuth, viaTunnel, type HostileRequest } from '../support/redteam-wire.js';
+import { frontRequest, parseResponse, proxyAuth, upgradeRequest, viaTunnel, type HostileRequest } from '../support/redteam-wire.js';
 
 /** Answers with the request line it got and whether the credential came with it. */
 function script(req: HostileRequest): void {
@@ -98,5 +102,64 @@ describe('absolute-form with a "#"', () => {
     );
     expectFragmentRefusal(bytes);
     expect(seen()).toBe(before);
+  });
+});
+
+describe('absolute-form OPTIONS with an empty path (RFC 9112 §3.2.4)', () => {
+  const token = SECRETS.agentToken;
+  const plain = (method: string, rest: string, extra = '') =>
+    frontRequest(
+      bench.gateway.port,
+      `${method} http://${bench.plain.authority}${rest} HTTP/1.1\r\nHost: ${bench.plain.authority}\r\n${proxyAuth(token)}${extra}Connection: close\r\n\r\n`,
+    );
+  const mitm = (method: string, rest: string) => {
+    const authority = bench.tls.authority;
+    return viaTunnel(
+      bench.gateway.port,
+      token,
+      authority,
+      bench.ca.certPem,
+      `${method} https://${authority}${rest} HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`,
+    );
+  };
+
+  test.each([
+    ['OPTIONS', '', 'OPTIONS *', false],
+    ['OPTIONS', '?x=1', 'OPTIONS /?x=1', true],
+    ['OPTIONS', '/', 'OPTIONS /', true],
+    ['GET', '', 'GET /', true],
+    ['HEAD', '', 'HEAD /', true],
+  ] as const)('plain HTTP: %s http://host%s goes as `%s` (credential: %s)', async (method, rest, line, keyed) => {
+    const errors = errorLines().length;
+    const r = parseResponse(await plain(method, rest), { head: method === 'HEAD' });
+    expect(r.status).toBe(200);
+    expect(bench.plain.seen.at(-1)?.rawHead.split('\r\n')[0]).toBe(`${line} HTTP/1.1`);
+    expect(bench.plain.seen.at(-1)?.key).toBe(keyed ? SECRETS.value : '');
+    expect(errorLines().slice(errors)).toEqual([]);
+  });
+
+  test.each([
+    ['OPTIONS', '', 'OPTIONS *', false],
+    ['OPTIONS', '?x=1', 'OPTIONS /?x=1', true],
+    ['OPTIONS', '/', 'OPTIONS /', true],
+    ['GET', '', 'GET /', true],
+  ] as const)('inside a tunnel: %s https://host%s goes as `%s` (credential: %s)', async (method, rest, line, keyed) => {
+    const errors = errorLines().length;
+    const r = parseResponse(await mitm(method, rest));
+    expect(r.status).toBe(200);
+    expect(bench.tls.seen.at(-1)?.rawHead.split('\r\n')[0]).toBe(`${line} HTTP/1.1`);
+    expect(bench.tls.seen.at(-1)?.key).toBe(keyed ? SECRETS.value : '');
+    expect(errorLines().slice(errors)).toEqual([]);
+  });
+
+  test('plain HTTP: an OPTIONS upgrade with an empty path goes as `OPTIONS *`, without the credential', async () => {
+    const errors = errorLines().length;
+    const before = bench.plain.seen.length;
+    const authority = bench.plain.authority;
+    await frontRequest(bench.gateway.port, upgradeRequest(`http://${authority}`, authority, proxyAuth(token)).replace(/^GET /, 'OPTIONS '), 3_000);
+    expect(bench.plain.seen.length).toBe(before + 1);
+    expect(bench.plain.seen.at(-1)?.rawHead.split('\r\n')[0]).toBe('OPTIONS * HTTP/1.1');
+    expect(bench.plain.seen.at(-1)?.key).toBe('');
+    expect(errorLines().slice(errors)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { entitled, startActivity, withPermittedCredential, type ActivityHandle, 
 import type { Injection } from '../injection.js';
 import { forwardUpgrade } from '../upgrade.js';
 import { egressRefusal, rateRefusal, type PolicyRefusal } from '../request-policy.js';
-import { FRAGMENT_MESSAGE, hasFragment } from '../request-target.js';
+import { FRAGMENT_MESSAGE, hasFragment, originFormOf } from '../request-target.js';
 import { matchRequest } from '../rule-match.js';
 
 /** What a terminated CONNECT tunnel is for: its authority and agent, fixed at CONNECT time. */
@@ -38,7 +38,8 @@ function hostMatches(hostHeader: string | undefined, authority: Authority): bool
  * The origin-form target to send upstream. RFC 9112 §3.2.2 lets a client send an absolute-form
  * target, and a shared front end may route on its authority rather than on Host: so it is
  * rewritten to origin-form when it names the tunnel's own authority, and refused otherwise.
- * A target with a `#` is refused in every form (request-target.ts).
+ * A target with a `#` is refused in every form, and `OPTIONS https://host` goes as `OPTIONS *`
+ * (request-target.ts).
  */
 export function originFormTarget(url: string | undefined, method: string | undefined, authority: Authority): string | undefined {
   if (url === undefined || url === '' || hasFragment(url)) return undefined;
@@ -56,7 +57,7 @@ export function originFormTarget(url: string | undefined, method: string | undef
   const target = parseAuthority(parsed.host, 443);
   if (!target || target.host !== authority.host || target.port !== authority.port) return undefined;
   if (parsed.pathname.startsWith('//')) return undefined;
-  return `${parsed.pathname}${parsed.search}`;
+  return originFormOf(url, parsed, method);
 }
 
 type Refuse = (code: GatewayErrorCode, mapping: string | null, message: string, details?: ErrorDetails) => void;

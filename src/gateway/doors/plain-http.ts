@@ -9,7 +9,7 @@ import { needsResolutionGuard } from '../egress.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
 import { entitled, refuseWith, startActivity, withPermittedCredential, type ActivityHandle, type GatewayState } from '../gateway-state.js';
 import { egressRefusal, rateRefusal } from '../request-policy.js';
-import { FRAGMENT_MESSAGE, hasFragment } from '../request-target.js';
+import { FRAGMENT_MESSAGE, hasFragment, originFormOf } from '../request-target.js';
 import { matchRequest } from '../rule-match.js';
 import { forwardUpgrade } from '../upgrade.js';
 
@@ -82,7 +82,7 @@ function target(state: GatewayState, req: IncomingMessage, activity: ActivityHan
   }
   const agent = state.auth.identifyProxy(req.headers['proxy-authorization']);
   const rules = state.table.rulesFor(authority.host, authority.port);
-  const originTarget = `${url.pathname}${url.search}`;
+  const originTarget = originFormOf(req.url ?? '', url, req.method);
   const matched = rules ? matchRequest(rules, req.method ?? 'GET', originTarget) : undefined;
   const mapping = matched?.mapping;
   activity.identify(agent?.name ?? null, mapping?.id ?? null, formatAuthority(authority));

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { originFormTarget } from '../../../src/gateway/doors/mitm.js';
 import { addressedToGateway } from '../../../src/gateway/doors/plain-http.js';
+import { originFormOf } from '../../../src/gateway/request-target.js';
 
 const authority = { host: 'api.example.com', port: 443 };
 
@@ -23,6 +24,12 @@ test.each([
   ['/v1/x#', 'GET', undefined],
   ['https://api.example.com/v1/x#y', 'GET', undefined],
   ['/v1/a%23b?c=%23', 'GET', '/v1/a%23b?c=%23'],
+  // RFC 9112 §3.2.4: an OPTIONS with an empty path and no query is sent as `*`; any other empty path is `/`.
+  ['https://api.example.com', 'OPTIONS', '*'],
+  ['https://API.Example.com:443', 'OPTIONS', '*'],
+  ['https://api.example.com?x=1', 'OPTIONS', '/?x=1'],
+  ['https://api.example.com/', 'OPTIONS', '/'],
+  ['https://api.example.com', 'GET', '/'],
 ])('inside a tunnel to api.example.com:443, %j (%s) → %j', (url, method, expected) => {
   expect(originFormTarget(url, method, authority)).toBe(expected);
 });
@@ -41,4 +48,18 @@ test.each([
   ['http://127.0.0.1:10255/r/h/v1?x#', '/r/h/v1?x#'],
 ])('absolute-form %j addressed to the gateway on :10255 → %j', (url, expected) => {
   expect(addressedToGateway(url, 10255)).toBe(expected);
+});
+
+test.each([
+  ['http://localhost:4000', 'OPTIONS', '*'],
+  ['http://user@localhost:4000', 'OPTIONS', '*'],
+  ['ws://localhost:4000', 'OPTIONS', '*'],
+  ['http://localhost:4000?', 'OPTIONS', '/'],
+  ['http://localhost:4000?a', 'OPTIONS', '/?a'],
+  ['http://localhost:4000/', 'OPTIONS', '/'],
+  ['http://localhost:4000/x', 'OPTIONS', '/x'],
+  ['http://localhost:4000', 'GET', '/'],
+  ['http://localhost:4000', 'HEAD', '/'],
+])('absolute-form %j (%s) goes upstream as %j', (url, method, expected) => {
+  expect(originFormOf(url, new URL(url), method)).toBe(expected);
 });
