@@ -55,9 +55,11 @@ function nodeHttpOnly(req: IncomingMessage, path: string): boolean {
 /** Streams one request to its upstream and the response back to `res`, both ways without buffering. */
 export function sendUpstream(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, path: string, done: ForwardDone): void {
   const relay = new RelayToClient(state, req, res, plan, done);
-  // A request body's buffers are garbage too; its declared length counts them (a chunked one is not counted).
+  // A request body's buffers are garbage too: its declared length counts them once it all arrived
+  // (a chunked one is not counted). Not before: a length alone, never sent, would buy a collection.
+  // An 'end' listener leaves the stream as it is (a 'data' one would start it before the leg reads it).
   const declared = Number(req.headers['content-length']);
-  if (declared > 0) state.reclaim.relayed(declared);
+  if (declared > 0) req.once('end', () => state.reclaim.relayed(declared));
   const leg = state.upstreamLeg === 'node-http' || nodeHttpOnly(req, path) ? viaNodeHttp : viaUndici;
   leg({ state, req, plan, path, relay, attempt: 0 });
 }

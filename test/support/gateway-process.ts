@@ -34,6 +34,8 @@ export interface GatewayOptions {
   timeouts?: Record<string, number>;
   /** Extra raw fields merged into the config file (to test validation). */
   raw?: Record<string, unknown>;
+  /** Options for node itself, before the script (e.g. --trace-gc, to count collections). */
+  nodeArgs?: string[];
 }
 
 export interface GatewayProcess {
@@ -78,7 +80,10 @@ export function writeGatewayConfig(opts: GatewayOptions): { dir: string; file: s
 
 export async function startGatewayProcess(opts: GatewayOptions): Promise<GatewayProcess> {
   const { dir, file, env } = writeGatewayConfig(opts);
-  const child = spawn(process.execPath, [GATEWAY_MAIN, '--config', file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), GATEWAY_MAIN, '--config', file], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${lines.join('\n')}`)), 10_000);

@@ -1,0 +1,67 @@
+/**
+ * Red team: an agent makes the gateway run a garbage collection per request, for a few bytes.
+ *
+ * The relay prompts a minor GC after every 2 MiB of bodies (buffer-reclaim.ts). A request body
+ * was counted by its declared Content-Length, before any byte of it arrived: a request that
+ * declares 8 MiB, sends ten bytes and goes away cost the gateway a stop-the-world scavenge (its
+ * every agent waits on it), and each new connection another one, paid for with one request head.
+ * Counted through the real gateway process with --trace-gc (V8 names a forced collection
+ * "testing"): the bodies actually received decide, so a real large upload still prompts one.
+ *
+ * FAILED before the fix (upstream-request.ts counted `content-length` at once).
+ */
+import net from 'node:net';
+import { afterEach, expect, test } from 'vitest';
+import { SECRETS, startFixture, type Fixture } from '../support/fixture.js';
+import { readAll, sleep } from '../support/redteam-wire.js';
+
+let fx: Fixture | undefined;
+afterEach(async () => {
+  await fx?.stop();
+  fx = undefined;
+});
+
+const forcedScavenges = (lines: string[]) => lines.filter((l) => /Scavenge.*\btesting\b/.test(l)).length;
+
+const post = (length: number) => `POST /r/echo/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${SECRETS.agentToken}\r\nContent-Length: ${length}\r\n\r\n`;
+
+/** Declares `declared` bytes, sends ten, and goes away. */
+function lie(port: number, declared: number): Promise<void> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1', () => {
+      c.write(post(declared) + '0123456789');
+      setTimeout(() => {
+        c.destroy();
+        resolve();
+      }, 30);
+    });
+    c.on('error', () => resolve());
+  });
+}
+
+test('a declared Content-Length that never arrives prompts no collection; a body that does still does', async () => {
+  fx = await startFixture((up) => [{ host: up.authority, header: 'x-api-key', route: 'echo', value: SECRETS.value }], { nodeArgs: ['--trace-gc'] });
+  const port = fx.gateway.port;
+  await sleep(300);
+  const before = forcedScavenges(fx.gateway.lines);
+  for (let i = 0; i < 20; i++) {
+    await lie(port, 8 * 1024 * 1024);
+    await sleep(20);
+  }
+  await sleep(300);
+  const afterLies = forcedScavenges(fx.gateway.lines);
+  // Twenty requests, ~3 KiB in all: nowhere near the 2 MiB a collection is for.
+  expect(afterLies - before).toBe(0);
+
+  // A 4 MiB upload that does arrive (the answer is small): its buffers are reclaimed.
+  const size = 4 * 1024 * 1024;
+  const c = net.connect(port, '127.0.0.1');
+  await new Promise((r) => c.once('connect', r));
+  c.write(post(size).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'));
+  c.write(Buffer.alloc(size, 'a'));
+  const answer = (await readAll(c, 10_000)).toString('latin1');
+  expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+  expect(answer).toContain(`"bodyLength":${size}`);
+  await sleep(300);
+  expect(forcedScavenges(fx.gateway.lines) - afterLies).toBeGreaterThanOrEqual(1);
+});
