@@ -163,7 +163,9 @@ export class RelayToClient {
     res.writeHead(status, statusMessage, headers as unknown as OutgoingHttpHeaders);
     // Streams (SSE) have no length: their head goes now rather than with the first event, unless
     // body bytes came with it (this tick) and share its write (test/integration/response-writes.test.ts).
-    if (decoding) res.flushHeaders();
+    // A body-less answer (HEAD, 204, 304) is whole with its head: it goes now, before anything the
+    // upstream does after it (node:http reports bytes past a HEAD answer as an error in this tick).
+    if (decoding || bodyless) res.flushHeaders();
     else if (streamed)
       process.nextTick(() => {
         if (!this.#bodyWritten && !this.over) res.flushHeaders();
