@@ -48,7 +48,14 @@ export class RelayToClient {
   /** Body bytes (or the end) were written to the client: the head went with them. */
   #bodyWritten = false;
   #resume: (() => void) | undefined;
-  readonly #onDrain = () => this.#resume?.();
+  /**
+   * Never straight from the 'drain' event: Node emits it on a connection's current response from
+   * inside a write to the response pipelined behind it (socketOnDrain in _http_server.js), which
+   * can run in another upstream's parser callback, and undici's parser refuses to be re-entered
+   * (an assertion: that request failed and this one stalled). A microtask runs once the stack
+   * has unwound; a drain that came early only has the upstream pause again.
+   */
+  readonly #onDrain = () => queueMicrotask(() => this.#resume?.());
 
   constructor(
     private readonly state: GatewayState,
