@@ -172,7 +172,12 @@ export class RelayToClient {
     // body bytes came with it (this tick) and share its write (test/integration/response-writes.test.ts).
     // A body-less answer (HEAD, 204, 304) is whole with its head: it goes now, before anything the
     // upstream does after it (node:http reports bytes past a HEAD answer as an error in this tick).
-    if (decoding || bodyless) res.flushHeaders();
+    // A response pipelined behind another (no socket yet) is buffered whole, in order, except
+    // that Node puts the head of a Buffer first write at the front of that buffer (_send in
+    // _http_outgoing.js): ahead of the 100 Continue it wrote there for an `Expect`, which then
+    // reached the agent inside the body (redteam-pipelining.test.ts). Flushed on its own, the head
+    // is queued after it; it waits for the socket anyway, and goes with the body in one write.
+    if (decoding || bodyless || !res.socket) res.flushHeaders();
     else if (streamed)
       process.nextTick(() => {
         if (!this.#bodyWritten && !this.over) res.flushHeaders();
