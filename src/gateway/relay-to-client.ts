@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { sendError } from './error-responses.js';
 import { INTERNAL_ERROR_MESSAGE } from './fault-isolation.js';
 import type { ForwardDone, ForwardPlan } from './forward.js';
@@ -34,6 +34,30 @@ function framing(raw: readonly string[]): { length: boolean } & BodyCodings {
 }
 
 /**
+ * The relays whose response waits behind another on its agent connection (pipelined), by
+ * connection. Node's server tells only the current response that the connection closed
+ * (abortIncoming in _http_server.js leaves the queued ones alone): without this, an agent that
+ * reset left each upstream request behind it running, paused once its buffer filled, for good.
+ * One 'close' listener per connection, however many requests wait on it.
+ */
+const waitingOn = new WeakMap<Duplex, Set<() => void>>();
+
+function whenConnectionCloses(connection: Duplex, gone: () => void): () => void {
+  let waiting = waitingOn.get(connection);
+  if (!waiting) {
+    const all = new Set<() => void>();
+    waiting = all;
+    waitingOn.set(connection, all);
+    connection.once('close', () => {
+      waitingOn.delete(connection);
+      for (const fn of all) fn();
+    });
+  }
+  waiting.add(gone);
+  return () => waiting.delete(gone);
+}
+
+/**
  * The client's side of one forwarded request, whichever upstream leg fetched the answer
  * (upstream-request.ts): the response head relayed with its fields filtered (and masked on a
  * mapped host), the body written chunk by chunk as it arrives (through the scanner, or decoded
@@ -65,12 +89,15 @@ export class RelayToClient {
     private readonly done: ForwardDone,
   ) {
     // The client went away: stop the upstream work it asked for.
-    res.once('close', () => {
-      if (res.writableFinished) return;
+    const gone = () => {
+      if (res.writableFinished || this.#clientGone) return;
       this.#clientGone = true;
       this.#abort?.(new Error('the client went away'));
       this.#finish(499);
-    });
+    };
+    res.once('close', gone);
+    // Pipelined behind another response: its 'close' comes only once it has the connection.
+    if (!res.socket) res.once('socket', whenConnectionCloses(req.socket, gone));
   }
 
   /** A response head arrived (relayed, or refused as unscannable): a failure now ends the client's response. */

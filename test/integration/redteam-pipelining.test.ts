@@ -19,6 +19,7 @@ import { basicAuth, tlsThroughProxy } from '../support/clients.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { makeCa, makeServerCert, type CaPem } from '../support/pki.js';
 import { frontRequest, parseResponse, readAll, sleep } from '../support/redteam-wire.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TOKEN = 'tok-pipelining-agent-7a3f1c9e5b2d';
 const VALUE = 'sk-pipelining-VALUE-4e8b0d2f6a1c9e3b';
@@ -46,7 +47,7 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (kind === 'once' && served.has(req.socket) && !resetOnce.has(url)) {
     // A pooled connection the upstream dropped between answers: the gateway sends the GET again.
     resetOnce.add(url);
-    return void req.socket.resetAndDestroy();
+    return void req.socket.destroy();
   }
   served.add(req.socket);
   switch (kind) {
@@ -61,8 +62,10 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
       // Chunked, in three writes.
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write(`c ${n} `);
-      setTimeout(() => res.write('middle '), 2);
-      return void setTimeout(() => res.end('end'), 4);
+      return void setTimeout(() => {
+        res.write('middle ');
+        setTimeout(() => res.end('end'), 2);
+      }, 2);
     }
     case 'held':
       // Ends with the start of the value: the scanner holds it back until the end says it is not the value.
@@ -211,4 +214,70 @@ test.each(DOORS)(
     expect(await healthy()).toBe(true);
   },
   30_000,
+);
+
+const streamsOf = (prefix: string) => [...openStreams].filter((p) => p.startsWith(prefix));
+
+test.each(DOORS)(
+  '%s door: an agent that resets with answers pipelined behind the current one leaves no upstream request running',
+  async (door) => {
+    const from = gateway.lines.length;
+    const prefix = `/stream/${door}-reset/`;
+    const agent = await connect(door);
+    agent.write(request(door, 'GET', '/big') + [1, 2, 3, 4, 5].map((i) => request(door, 'GET', `${prefix}${i}`)).join(''));
+    agent.pause();
+    // Every stream is running upstream, its answer buffering behind the large one the agent does not read.
+    await waitFor(() => streamsOf(prefix).length === 5, 5_000, 'the five streams to start');
+    // A reset (TCP RST); through the tunnel, the TLS session just dropped.
+    if (door === 'mitm') agent.destroy();
+    else agent.resetAndDestroy();
+    // Node's server tells only the current response that the connection closed: the ones behind it
+    // must still have their upstream requests ended, or each held an upstream connection for good.
+    await waitFor(() => streamsOf(prefix).length === 0, 5_000, `the streams to end (open: ${streamsOf(prefix).join(' ')})`);
+    expect(errorLines(from)).toEqual([]);
+    expect(await healthy()).toBe(true);
+  },
+  20_000,
+);
+
+test('mitm door: a refusal that ends the tunnel mid-pipeline ends the upstream requests pipelined behind it', async () => {
+  const from = gateway.lines.length;
+  const prefix = '/stream/mitm-refused/';
+  const agent = await connect('mitm');
+  // A `//` target inside a tunnel is refused with Connection: close (mitm.ts): nothing after it is answered.
+  agent.write(
+    request('mitm', 'GET', '/n/1') + request('mitm', 'GET', '//elsewhere/x') + [1, 2, 3].map((i) => request('mitm', 'GET', `${prefix}${i}`)).join(''),
+  );
+  const bytes = await readAll(agent, 5_000);
+  const first = parseResponse(bytes);
+  const second = parseResponse(first.rest);
+  expect([first.status, second.status, second.rest.length]).toEqual([200, 400, 0]);
+  await waitFor(() => streamsOf(prefix).length === 0, 5_000, `the streams to end (open: ${streamsOf(prefix).join(' ')})`);
+  expect(errorLines(from)).toEqual([]);
+});
+
+test.each(DOORS)(
+  '%s door: pipelined GETs whose pooled upstream connections were dropped between answers are each sent again once, and come back in order',
+  async (door) => {
+    const from = gateway.lines.length;
+    // Warm the pool: the next requests find connections that have served one already.
+    const warm = await connect(door);
+    warm.write([1, 2, 3].map((i) => request(door, 'GET', `/n/warm-${door}-${i}`, { last: i === 3 })).join(''));
+    await readAll(warm, 5_000);
+    const resetsBefore = resetOnce.size;
+    const agent = await connect(door);
+    const paths = Array.from({ length: 12 }, (_, i) => `/once/${door}-${i}`);
+    agent.write(paths.map((p, i) => request(door, i % 3 === 2 ? 'HEAD' : 'GET', p, { last: i === paths.length - 1 })).join(''));
+    let rest = await readAll(agent, 10_000);
+    for (const [i, p] of paths.entries()) {
+      const r = parseResponse(rest, { head: i % 3 === 2 });
+      expect([r.status, r.body.toString()], `answer ${i}`).toEqual([200, i % 3 === 2 ? '' : p]);
+      rest = r.rest;
+    }
+    expect(rest.length).toBe(0);
+    expect(resetOnce.size, 'the upstream dropped at least one pooled connection').toBeGreaterThan(resetsBefore);
+    expect(errorLines(from)).toEqual([]);
+    expect(await healthy()).toBe(true);
+  },
+  20_000,
 );
