@@ -96,8 +96,11 @@ export class RelayToClient {
       this.#finish(499);
     };
     res.once('close', gone);
+    // Gone before this relay began: the agent left while its request waited (for an approval,
+    // or for 1Password). Its 'close' has been and gone; nothing is to be sent upstream now.
+    if (req.socket.destroyed) gone();
     // Pipelined behind another response: its 'close' comes only once it has the connection.
-    if (!res.socket) res.once('socket', whenConnectionCloses(req.socket, gone));
+    else if (!res.socket) res.once('socket', whenConnectionCloses(req.socket, gone));
   }
 
   /** A response head arrived (relayed, or refused as unscannable): a failure now ends the client's response. */

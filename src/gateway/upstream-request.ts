@@ -55,6 +55,7 @@ function nodeHttpOnly(req: IncomingMessage, path: string): boolean {
 /** Streams one request to its upstream and the response back to `res`, both ways without buffering. */
 export function sendUpstream(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, path: string, done: ForwardDone): void {
   const relay = new RelayToClient(state, req, res, plan, done);
+  if (relay.over) return;
   // A request body's buffers are garbage too: its declared length counts them once it all arrived
   // (a chunked one is not counted). Not before: a length alone, never sent, would buy a collection.
   // An 'end' listener leaves the stream as it is (a 'data' one would start it before the leg reads it).

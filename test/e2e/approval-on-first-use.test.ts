@@ -42,6 +42,7 @@ beforeAll(async () => {
   await ok(['agents', 'create', 'asker', '--ask', '--allow', launcher.upstreamAuthority]);
   await ok(['agents', 'create', 'doubter', '--ask']);
   await ok(['agents', 'create', 'scripted', '--ask']);
+  await ok(['agents', 'create', 'quitter', '--ask']);
   // A mapping exists, so the UI opens on the main screens, not onboarding.
   await page.goto(launcher.signInUrl);
   await page.getByRole('heading', { name: 'Gateway running' }).waitFor();
@@ -102,6 +103,30 @@ describe('approval on first use (issue 12)', () => {
     expect(r.stdout.toLowerCase()).toContain('x-onecli-error: denied');
     expect(launcher.upstream.requests.length).toBe(before);
     await shown.waitFor({ state: 'detached' });
+  });
+
+  test('an agent that gives up while its request waits: allowing it afterwards sends nothing upstream', async () => {
+    keepScreenshotOnFailure('approval-abandoned');
+    const before = launcher.upstream.requests.length;
+    const vars = await launcher.agentEnv('quitter');
+    // curl stops waiting after 2 s and exits: its tunnel to the gateway closes with it.
+    const request = run('curl', ['-sS', '--max-time', '2', `https://${launcher.upstreamAuthority}/echo`], {
+      env: { PATH: process.env.PATH, ...vars },
+      timeoutMs: 20_000,
+    });
+    const shown = card('quitter');
+    await shown.waitFor();
+    expect((await request).code, 'curl gave up (its exit code for a timeout)').toBe(28);
+    const pending = await waitFor(
+      async () => (JSON.parse(await ok(['approvals', 'list', '--json'])) as { id: string; agent: string }[]).find((a) => a.agent === 'quitter'),
+      10_000,
+      'the approval in approvals list',
+    );
+    expect(await ok(['approvals', 'allow', pending.id])).toMatch(/^Allowed quitter to use /);
+    await shown.waitFor({ state: 'detached' });
+    // Before, the request went upstream with the credential once allowed, for nobody.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(launcher.upstream.requests.slice(before).map((r) => r.path)).toEqual([]);
   });
 
   test('the CLI answers the same cards: approvals list --json, approvals allow ID --always (kept in the settings)', async () => {
