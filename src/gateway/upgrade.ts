@@ -31,6 +31,9 @@ function rawResponseHead(status: number, message: string | undefined, headers: r
 export function forwardUpgrade(state: GatewayState, req: IncomingMessage, client: Duplex, head: Buffer, plan: ForwardPlan, done: ForwardDone): void {
   const { upstream, timeouts, log } = state;
   const credential = plan.credential;
+  // The agent left while the request waited (an approval, a 1Password resolve): its 'close' has
+  // been, so nothing would end an upstream WebSocket opened for it now.
+  if (client.destroyed) return done(499);
   if (credential && echoesRequest(req.method)) {
     writeRawError(client, 'method_not_allowed', plan.mapping, `${req.method} to a mapped host would echo the credential back; it is never forwarded.`);
     return done(405, 'method_not_allowed');

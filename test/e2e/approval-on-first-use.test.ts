@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
 import { cli, cliOk } from '../support/cli.js';
-import { run } from '../support/clients.js';
+import { run, tlsThroughProxy } from '../support/clients.js';
 import { waitFor } from '../support/wait-for.js';
 import { launchChromium, popoverPage } from './support/browser.js';
 import { startHeadlessLauncher, type HeadlessLauncher } from './support/headless-launcher.js';
@@ -43,6 +44,7 @@ beforeAll(async () => {
   await ok(['agents', 'create', 'doubter', '--ask']);
   await ok(['agents', 'create', 'scripted', '--ask']);
   await ok(['agents', 'create', 'quitter', '--ask']);
+  await ok(['agents', 'create', 'ws-quitter', '--ask']);
   // A mapping exists, so the UI opens on the main screens, not onboarding.
   await page.goto(launcher.signInUrl);
   await page.getByRole('heading', { name: 'Gateway running' }).waitFor();
@@ -127,6 +129,33 @@ describe('approval on first use (issue 12)', () => {
     // Before, the request went upstream with the credential once allowed, for nobody.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(launcher.upstream.requests.slice(before).map((r) => r.path)).toEqual([]);
+  });
+
+  test('the same for a WebSocket: an upgrade whose agent left before the answer opens nothing upstream', async () => {
+    keepScreenshotOnFailure('approval-abandoned-ws');
+    const before = launcher.upstream.upgrades.length;
+    const vars = await launcher.agentEnv('ws-quitter');
+    const proxy = new URL(vars.HTTPS_PROXY as string);
+    const socket = await tlsThroughProxy(Number(proxy.port), decodeURIComponent(proxy.password), launcher.upstreamAuthority, {
+      ca: readFileSync(vars.NODE_EXTRA_CA_CERTS as string, 'utf8'),
+    });
+    socket.on('error', () => undefined);
+    socket.write(
+      `GET /ws HTTP/1.1\r\nHost: ${launcher.upstreamAuthority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const shown = card('ws-quitter');
+    await shown.waitFor();
+    socket.destroy();
+    const pending = await waitFor(
+      async () => (JSON.parse(await ok(['approvals', 'list', '--json'])) as { id: string; agent: string }[]).find((a) => a.agent === 'ws-quitter'),
+      10_000,
+      'the approval in approvals list',
+    );
+    expect(await ok(['approvals', 'allow', pending.id])).toMatch(/^Allowed ws-quitter to use /);
+    await shown.waitFor({ state: 'detached' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(launcher.upstream.upgrades.length - before, 'WebSockets the upstream accepted').toBe(0);
   });
 
   test('the CLI answers the same cards: approvals list --json, approvals allow ID --always (kept in the settings)', async () => {
