@@ -22,6 +22,9 @@ function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
+/** A loopback address no mapping names (routes.ts: `gateway-blind`); Linux answers on all of 127/8, as the new-host phase needs too. */
+const BLIND_IP = '127.0.0.250';
+
 export interface Setup {
   upstream: UpstreamProcess;
   pki: BenchPki;
@@ -34,12 +37,15 @@ export interface Setup {
 export async function setUp(settings: BenchSettings, children: ChildProcesses, workDir: string, logDir: string, log: (line: string) => void): Promise<Setup> {
   const token = randomBytes(24).toString('hex');
   const injectValue = `bench-${randomBytes(12).toString('hex')}`;
-  const ips = ['127.0.0.1', ...Array.from({ length: settings.newHosts }, (_, i) => `127.0.0.${i + 2}`)];
+  const ips = ['127.0.0.1', ...Array.from({ length: settings.newHosts }, (_, i) => `127.0.0.${i + 2}`), BLIND_IP];
   const pki = await createBenchPki(workDir, ips);
   const upstream = await startUpstream(children, workDir, pki, ips, injectValue);
-  const authorities = upstream.listeners.map((l) => `${l.ip}:${l.port}`);
+  const all = upstream.listeners.map((l) => `${l.ip}:${l.port}`);
+  // The last listener (BLIND_IP) is mapped nowhere: the gateway's blind tunnel goes there.
+  const blindAuthority = all.at(-1) as string;
+  const authorities = all.slice(0, -1);
   const [mainAuthority, ...newHostAuthorities] = authorities;
-  log(`upstream: https://${mainAuthority} (+${newHostAuthorities.length} new-host listeners), pid ${upstream.child.pid}`);
+  log(`upstream: https://${mainAuthority} (+${newHostAuthorities.length} new-host listeners, unmapped https://${blindAuthority}), pid ${upstream.child.pid}`);
 
   const secrets = { token, value: injectValue };
   const startOne = async (name: GatewayTargetName, dummyMappings: number, extraEnv: Record<string, string> = {}) => {
@@ -70,6 +76,11 @@ export async function setUp(settings: BenchSettings, children: ChildProcesses, w
     ['gateway', gatewayTarget('gateway', gateway)],
     ['gateway-10k', gatewayTarget('gateway-10k', gateway10k)],
     ['gateway-noscan', gatewayTarget('gateway-noscan', gatewayNoScan)],
+    // The same process as `gateway`; through a blind tunnel the client trusts the upstream itself.
+    [
+      'gateway-blind',
+      { name: 'gateway-blind', proxy: { url: proxyUrl(token, gateway.port), caPem: pki.upstreamCaPem, process: gateway }, origin: `https://${blindAuthority}` },
+    ],
   ]);
   const proxies = [gateway, gateway10k, gatewayNoScan];
   const mitmdump = findOnPath('mitmdump');

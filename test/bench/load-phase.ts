@@ -76,11 +76,17 @@ interface StartedRun {
 
 async function start(ctx: LoadContext, target: Target, spec: LoadSpec): Promise<StartedRun> {
   if (spec.driver === 'new-connection') {
-    const run = { url: `${ctx.origin}/echo`, concurrency: spec.concurrency, durationS: spec.durationS, proxyUrl: target.proxy?.url, disableKeepAlive: true };
+    const run = {
+      url: `${target.origin ?? ctx.origin}/echo`,
+      concurrency: spec.concurrency,
+      durationS: spec.durationS,
+      proxyUrl: target.proxy?.url,
+      disableKeepAlive: true,
+    };
     return { go: () => runHey(ctx.children, run) };
   }
   return startLoadClient(ctx.children, {
-    origin: ctx.origin,
+    origin: target.origin ?? ctx.origin,
     path: '/echo',
     concurrency: spec.concurrency,
     durationS: spec.durationS,

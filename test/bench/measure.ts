@@ -33,9 +33,11 @@ export async function measure(
   // with, next to it in the (rotating) order. gateway-noscan is left out of the new-host phase,
   // where the scan has nothing to do, and gateway-10k out of all but c=32. c=128 and the churn
   // phase compare the gateway with direct and mitmproxy only.
+  // gateway-blind (the ceiling) runs in the keep-alive phases only.
   const main = pickTargets(setup.targets, ['direct', 'gateway', 'mitmproxy']);
   const withNoScan = pickTargets(setup.targets, ['direct', 'gateway', 'gateway-noscan', 'mitmproxy']);
   const all = pickTargets(setup.targets, ['direct', 'gateway-10k', 'gateway', 'gateway-noscan', 'mitmproxy']);
+  const withCeiling = (targets: Target[]) => [...targets, ...pickTargets(setup.targets, ['gateway-blind'])];
 
   const running = () => setup.proxies.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
   const peakRssByPhase: RawResults['peakRssByPhase'] = [];
@@ -46,13 +48,13 @@ export async function measure(
   await runLoadPhase(loadCtx, all, { label: 'warm-up', concurrency: 8, durationS: settings.warmupS, reps: 1 });
   phaseDone('warm-up');
   log(`small GET, c=1: ${settings.c1.reps} reps × ${settings.c1.durationS} s`);
-  const c1 = await runLoadPhase(loadCtx, withNoScan, { label: 'c=1', concurrency: 1, ...settings.c1 });
+  const c1 = await runLoadPhase(loadCtx, withCeiling(withNoScan), { label: 'c=1', concurrency: 1, ...settings.c1 });
   phaseDone('c=1');
   log(`small GET, c=32: ${settings.c32.reps} reps × ${settings.c32.durationS} s`);
-  const c32 = await runLoadPhase(loadCtx, all, { label: 'c=32', concurrency: 32, ...settings.c32 });
+  const c32 = await runLoadPhase(loadCtx, withCeiling(all), { label: 'c=32', concurrency: 32, ...settings.c32 });
   phaseDone('c=32');
   log(`small GET, c=128: ${settings.c128.reps} reps × ${settings.c128.durationS} s`);
-  const c128 = await runLoadPhase(loadCtx, main, { label: 'c=128', concurrency: 128, ...settings.c128 });
+  const c128 = await runLoadPhase(loadCtx, withCeiling(main), { label: 'c=128', concurrency: 128, ...settings.c128 });
   phaseDone('c=128');
   const { concurrency: churnC, ...churnRuns } = settings.churn;
   log(`new connection per request (hey -disable-keepalive), c=${churnC}: ${churnRuns.reps} reps × ${churnRuns.durationS} s`);

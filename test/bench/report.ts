@@ -1,7 +1,7 @@
 /** Prints the target table and the anomalies seen during the run. */
 import type { LoadFigures } from './load-figures.js';
 import type { BuiltResults, RawResults, Row } from './results.js';
-import type { TargetName } from './routes.js';
+import { injects, type TargetName } from './routes.js';
 
 /** Part of the warning the standalone gateway logs when started with the no-scan switch. */
 export const NO_SCAN_LOG_MARK = 'responses are NOT scanned';
@@ -100,7 +100,7 @@ export function formatAnomalies(raw: RawResults, load: BuiltResults['load']): st
   for (const [phase, figures] of Object.entries(load)) {
     for (const [name, f] of Object.entries(figures)) {
       lines.push(loadLine(phase, name, f));
-      const proxied = name !== 'direct';
+      const proxied = injects(name as TargetName);
       const missing = proxied ? f.upstreamRequests - f.upstreamInjected : f.upstreamInjected;
       if (missing !== 0)
         lines.push(`  ! upstream saw ${f.upstreamRequests} requests, ${f.upstreamInjected} with the injected header (expected ${proxied ? 'all' : 'none'})`);

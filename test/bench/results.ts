@@ -120,6 +120,27 @@ function pluck(f: PhaseFigures, key: 'reqPerSec' | 'p50Ms' | 'p99Ms' | 'cpuUsPer
   return Object.fromEntries(Object.entries(f).map(([name, v]) => [name, v[key]])) as Values;
 }
 
+/**
+ * The ceiling: the same gateway process as a blind tunnel (routes.ts, `gateway-blind`), in the
+ * gateway column, as a ratio to direct. No target: it says what the machine leaves for any proxy.
+ */
+function ceilingRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): Row[] {
+  const blind = (f: PhaseFigures, key: 'reqPerSec' | 'cpuUsPerRequest'): Values => ({ direct: f.direct?.[key], gateway: f['gateway-blind']?.[key] });
+  const phases = [
+    ['c1', 'c=1', c1],
+    ['c32', 'c=32', c32],
+    ['c128', 'c=128', c128],
+  ] as const;
+  return phases.flatMap(([id, label, f]) =>
+    f['gateway-blind']
+      ? [
+          ratioRow(`${id}BlindTunnelReqPerSec`, `ceiling: blind tunnel via the gateway, ${label}`, 'req/s', blind(f, 'reqPerSec')),
+          infoRow(`${id}BlindTunnelCpuUsPerRequest`, `  blind tunnel: proxy CPU per request, ${label}`, 'µs', { gateway: f['gateway-blind']?.cpuUsPerRequest }),
+        ]
+      : [],
+  );
+}
+
 /** The keep-alive load phases: throughput, latency and the proxy's CPU per request. */
 function loadRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures, churn: PhaseFigures, churnConcurrency: number): Row[] {
   return [
@@ -133,6 +154,7 @@ function loadRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures, churn
     ratioRow('c128ReqPerSec', 'small GET, c=128, keep-alive', 'req/s', pluck(c128, 'reqPerSec')),
     infoRow('c128P99Ms', '  c=128 latency p99', 'ms', pluck(c128, 'p99Ms')),
     infoRow('c128CpuUsPerRequest', '  proxy CPU per request, c=128', 'µs', pluck(c128, 'cpuUsPerRequest')),
+    ...ceilingRows(c1, c32, c128),
     ratioRow('churnConnPerSec', `new connection per request, c=${churnConcurrency}`, 'conn/s', pluck(churn, 'reqPerSec')),
     infoRow('churnCpuUsPerConnection', '  proxy CPU per new connection', 'µs', pluck(churn, 'cpuUsPerRequest')),
   ];

@@ -14,8 +14,17 @@ import type { ProxyProcess } from './bench-processes.js';
  * serve` supervises, the whole headless product.
  * `gateway-node-http` (`--scenario upstream-leg`): the gateway with its upstream leg on node:http
  * (ONECLI_BENCH_UPSTREAM_LEG=node-http), against the default undici leg.
+ * `gateway-blind`: the `gateway` process again, asked for an unmapped listener of the upstream, so
+ * each connection is a blind tunnel (CONNECT, then bytes copied both ways: no TLS termination, no
+ * HTTP, no credential). What any proxy on this machine gets at best, with client, proxy and
+ * upstream sharing its cores: the ceiling the keep-alive ratios are read against. No target.
  */
-export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | GatewayTargetName;
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | 'gateway-blind' | GatewayTargetName;
+
+/** Does this target's path add the credential (so the upstream must see it on every request)? */
+export function injects(name: TargetName): boolean {
+  return name !== 'direct' && name !== 'gateway-blind';
+}
 
 /** The gateways the bench starts from dist/gateway/main.js. */
 export type GatewayTargetName = 'gateway' | 'gateway-10k' | 'gateway-noscan' | 'gateway-policy' | 'gateway-10k-hostonly' | 'gateway-node-http';
@@ -32,6 +41,8 @@ export interface Target {
   name: TargetName;
   /** Absent for direct. */
   proxy?: ProxyTarget;
+  /** Where this target's requests go, when not the bench's origin (`gateway-blind`: the unmapped listener). */
+  origin?: string;
 }
 
 export function proxyUrl(token: string, port: number): string {

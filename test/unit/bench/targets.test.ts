@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadSample } from '../../bench/load-phase.js';
 import { connectionsPerThread, percentile } from '../../bench/load-client-protocol.js';
-import { formatTable } from '../../bench/report.js';
+import { formatAnomalies, formatTable } from '../../bench/report.js';
 import { buildRows, type RawResults } from '../../bench/results.js';
 import { settingsFromArgv } from '../../bench/settings.js';
 import { describeTarget, meets, TARGETS } from '../../bench/targets.js';
@@ -98,6 +98,22 @@ describe('bench: each figure against its target', () => {
     expect(row('churnCpuUsPerConnection')?.gateway).toBe(500);
     expect(load.churn.direct?.tcpOpensPerRequest).toBe(1);
     expect(load.c32.gateway?.tcpOpensPerRequest).toBe(0);
+  });
+
+  it('the ceiling: the blind tunnel as a ratio to direct, with no target, and not expected to carry the credential', () => {
+    const r = raw();
+    r.c32.set('gateway-blind', [sample(24_000, 600)]);
+    const { rows, load } = buildRows(r, 8);
+    const row = (id: string) => rows.find((x) => x.id === id);
+    expect(row('c32BlindTunnelReqPerSec')).toMatchObject({ direct: 40_000, gateway: 24_000, gatewayVsDirect: 0.6, comparison: 'ratio' });
+    expect(row('c32BlindTunnelReqPerSec')?.target).toBeUndefined();
+    expect(row('c32BlindTunnelCpuUsPerRequest')?.gateway).toBe(25);
+    expect(row('c1BlindTunnelReqPerSec')).toBeUndefined(); // not measured at c=1 in this run
+    // The samples' upstream saw no injected header: flagged for the gateway, expected of the blind tunnel.
+    const lines = formatAnomalies(r, load);
+    const after = (prefix: string) => lines[lines.findIndex((l) => l.startsWith(prefix)) + 1];
+    expect(after('c32 gateway:')).toMatch(/^ {2}! upstream saw 20000 requests, 0 with the injected header/);
+    expect(after('c32 gateway-blind:')).not.toMatch(/^ {2}!/);
   });
 
   it('prints the target and PASS/MISS, n/a when unmeasured', () => {
