@@ -76,10 +76,15 @@ export async function setUp(settings: BenchSettings, children: ChildProcesses, w
     ['gateway', gatewayTarget('gateway', gateway)],
     ['gateway-10k', gatewayTarget('gateway-10k', gateway10k)],
     ['gateway-noscan', gatewayTarget('gateway-noscan', gatewayNoScan)],
-    // The same process as `gateway`; through a blind tunnel the client trusts the upstream itself.
+    // gateway-noscan's process (a blind tunnel scans nothing anyway), so its tunnels stay out of the
+    // judged gateway's peak memory; through a blind tunnel the client trusts the upstream itself.
     [
       'gateway-blind',
-      { name: 'gateway-blind', proxy: { url: proxyUrl(token, gateway.port), caPem: pki.upstreamCaPem, process: gateway }, origin: `https://${blindAuthority}` },
+      {
+        name: 'gateway-blind',
+        proxy: { url: proxyUrl(token, gatewayNoScan.port), caPem: pki.upstreamCaPem, process: gatewayNoScan },
+        origin: `https://${blindAuthority}`,
+      },
     ],
   ]);
   const proxies = [gateway, gateway10k, gatewayNoScan];

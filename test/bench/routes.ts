@@ -14,7 +14,8 @@ import type { ProxyProcess } from './bench-processes.js';
  * serve` supervises, the whole headless product.
  * `gateway-node-http` (`--scenario upstream-leg`): the gateway with its upstream leg on node:http
  * (ONECLI_BENCH_UPSTREAM_LEG=node-http), against the default undici leg.
- * `gateway-blind`: the `gateway` process again, asked for an unmapped listener of the upstream, so
+ * `gateway-blind`: the `gateway-noscan` process again (the same program and config as `gateway`;
+ * its tunnels stay out of the gateway's own peak memory), asked for an unmapped listener of the upstream, so
  * each connection is a blind tunnel (CONNECT, then bytes copied both ways: no TLS termination, no
  * HTTP, no credential). What any proxy on this machine gets at best, with client, proxy and
  * upstream sharing its cores: the ceiling the keep-alive ratios are read against. No target.
