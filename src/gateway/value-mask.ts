@@ -52,8 +52,97 @@ function valueForms(value: string): string[] {
   return [value, json, json.replaceAll('/', '\\/'), ...percentForms(value), ...base64Forms(value)];
 }
 
+/**
+ * How a set of needles is searched. Needles that start with the same bytes (the percent and JSON
+ * forms of a value share all of it up to its first special character; a padded base64 holds the
+ * unpadded one) are found with one search for that shared start, their anchor, and told apart
+ * where it matches: one pass over a body per anchor instead of one per needle, which was most of
+ * the scan's cost on a large body.
+ */
+export interface NeedleSearch {
+  /** Every needle, longest first: the order they are masked in. */
+  readonly needles: readonly Buffer[];
+  /** Shared starts, each of two needles or more. */
+  readonly anchors: readonly Buffer[];
+  /** For each needle, the index of its anchor, or -1 if it is searched for on its own. */
+  readonly anchorOf: readonly number[];
+}
+
+/**
+ * Below this an anchor is too short to search for cheaply (a short pattern skips little and
+ * matches often), so needles that share less are searched for on their own.
+ */
+const MIN_ANCHOR_BYTES = 12;
+
+function commonPrefixLength(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Anchors for `needles` (longest first). Sorted, neighbours share the longest starts. A needle
+ * with a `*` in it is searched for on its own: masking can make new matches for it, which a
+ * search made before the masking would not see.
+ */
+export function planSearch(needles: readonly Buffer[]): NeedleSearch {
+  const groups: { anchor: Buffer; members: number[] }[] = [];
+  const sorted = needles.map((n, i) => i).filter((i) => !(needles[i] as Buffer).includes(MASK_BYTE));
+  sorted.sort((a, b) => Buffer.compare(needles[a] as Buffer, needles[b] as Buffer));
+  for (const i of sorted) {
+    const needle = needles[i] as Buffer;
+    const last = groups.at(-1);
+    const shared = last ? commonPrefixLength(last.anchor, needle) : 0;
+    if (last && shared >= MIN_ANCHOR_BYTES) {
+      last.anchor = last.anchor.subarray(0, shared);
+      last.members.push(i);
+    } else groups.push({ anchor: needle, members: [i] });
+  }
+  const anchors: Buffer[] = [];
+  const anchorOf = needles.map(() => -1);
+  for (const g of groups) {
+    if (g.members.length < 2) continue;
+    for (const i of g.members) anchorOf[i] = anchors.length;
+    anchors.push(g.anchor);
+  }
+  return { needles, anchors, anchorOf };
+}
+
+/**
+ * More hits than this in one buffer and the anchor's needles are searched for on their own, as
+ * before anchors: a body made of copies of an anchor (an upstream that echoes what the agent
+ * sends can be told to return one) would otherwise cost a comparison per needle per copy in
+ * JavaScript, where each needle's own search does that work in native code.
+ */
+export const MAX_ANCHOR_HITS = 32;
+
+const NO_HITS: readonly number[] = [];
+
+/** Every place `anchor` starts in `buf`, overlapping ones too; undefined past MAX_ANCHOR_HITS. */
+export function anchorHits(buf: Buffer, anchor: Buffer): readonly number[] | undefined {
+  let at = buf.indexOf(anchor);
+  if (at === -1) return NO_HITS;
+  const hits: number[] = [];
+  for (; at !== -1; at = buf.indexOf(anchor, at + 1)) {
+    if (hits.length === MAX_ANCHOR_HITS) return undefined;
+    hits.push(at);
+  }
+  return hits;
+}
+
+/** Masks every match of `needle` left to right, each search starting after the last mask. */
+function maskEach(buf: Buffer, needle: Buffer): void {
+  let at = buf.indexOf(needle);
+  while (at !== -1) {
+    buf.fill(MASK_BYTE, at, at + needle.length);
+    at = buf.indexOf(needle, at + needle.length);
+  }
+}
+
 export class ValueMask {
   readonly needles: readonly Buffer[];
+  readonly search: NeedleSearch;
   readonly #strings: readonly string[];
   /** The longest needle less one: what a chunk may end with that the next chunk completes. */
   readonly maxCarry: number;
@@ -68,6 +157,7 @@ export class ValueMask {
     // Longest first: a longer form that holds a shorter one is masked whole.
     this.#strings = [...strings].sort((a, b) => b.length - a.length);
     this.needles = this.#strings.map((s) => Buffer.from(s, 'latin1'));
+    this.search = planSearch(this.needles);
     this.maxCarry = Math.max(0, ...this.needles.map((n) => n.length - 1));
   }
 
@@ -94,13 +184,27 @@ export class ValueMask {
   }
 }
 
-/** Masks in place; returns how far the buffer is safe to send (the rest may start a needle). */
-export function maskBuffer(buf: Buffer, needles: readonly Buffer[]): number {
-  for (const needle of needles) {
-    let at = buf.indexOf(needle);
-    while (at !== -1) {
-      buf.fill(MASK_BYTE, at, at + needle.length);
-      at = buf.indexOf(needle, at + needle.length);
+/**
+ * Masks in place; returns how far the buffer is safe to send (the rest may start a needle). Each
+ * needle in turn, longest first, every match left to right that no earlier mask has touched: as
+ * searching for each needle on its own would, only the anchors are searched for once, before.
+ */
+export function maskBuffer(buf: Buffer, search: NeedleSearch): number {
+  const { needles, anchorOf } = search;
+  // A needle's matches are at its anchor's hits: masking takes matches away but makes none (no `*` in it).
+  const hits = search.anchors.map((anchor) => anchorHits(buf, anchor));
+  for (let i = 0; i < needles.length; i++) {
+    const needle = needles[i] as Buffer;
+    const at = anchorOf[i] as number;
+    const places = at === -1 ? undefined : hits[at];
+    if (!places) {
+      maskEach(buf, needle);
+      continue;
+    }
+    // A hit inside an earlier mask no longer matches, as a search of the masked buffer would skip it.
+    for (const start of places) {
+      const end = start + needle.length;
+      if (end <= buf.length && buf.compare(needle, 0, needle.length, start, end) === 0) buf.fill(MASK_BYTE, start, end);
     }
   }
   let safe = buf.length;
@@ -128,7 +232,7 @@ export class MaskingStream {
   push(chunk: Buffer): Buffer {
     const buf = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
     this.#carry = undefined;
-    const safe = maskBuffer(buf, this.mask.needles);
+    const safe = maskBuffer(buf, this.mask.search);
     if (safe === buf.length) return buf;
     // Copy the tail: `buf` may be a slice of a pooled buffer that the caller hands on.
     this.#carry = Buffer.from(buf.subarray(safe));

@@ -82,7 +82,7 @@ export class WebSocketFrameScanner {
     const fin = ((frame.header[0] as number) & 0x80) !== 0;
     if (opcode >= 0x8) {
       // Control frames stand alone (and may come between the fragments of a message).
-      maskBuffer(frame.payload, this.mask.needles);
+      maskBuffer(frame.payload, this.mask.search);
       out.push(frame.header, frame.payload);
       return;
     }
@@ -90,7 +90,7 @@ export class WebSocketFrameScanner {
     this.#held.push(fin && this.#held.length === 0 ? frame : { header: Buffer.from(frame.header), payload: Buffer.from(frame.payload) });
     const held = this.#held;
     const text = held.length === 1 ? (held[0] as Frame).payload : Buffer.concat(held.map((f) => f.payload));
-    const safe = maskBuffer(text, this.mask.needles);
+    const safe = maskBuffer(text, this.mask.search);
     if (held.length > 1) {
       let at = 0;
       for (const f of held) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { ValueMask } from '../../../src/gateway/value-mask.js';
+import { anchorHits, MAX_ANCHOR_HITS, maskBuffer, planSearch, ValueMask } from '../../../src/gateway/value-mask.js';
 
 const VALUE = 'sk-live-abcdef0123456789';
 const STAR = (n: number) => '*'.repeat(n);
@@ -90,5 +90,91 @@ test('forms other encoders write: JSON with \\/, lower-case and Python-style per
     const masked = mask.maskText(b64);
     expect(masked.match(/\*/g)?.length ?? 0).toBeGreaterThanOrEqual(Math.floor(((v.length - 2) * 4) / 3) - 4);
     expect(Buffer.from(masked.replace(/\*/g, 'A'), 'base64').toString('latin1')).not.toContain(v.slice(2, -2));
+  }
+});
+
+/** The scan before needles were grouped: every needle searched on its own, longest first. */
+function maskOneByOne(buf: Buffer, needles: readonly Buffer[]): void {
+  for (const needle of needles) {
+    let at = buf.indexOf(needle);
+    while (at !== -1) {
+      buf.fill(0x2a, at, at + needle.length);
+      at = buf.indexOf(needle, at + needle.length);
+    }
+  }
+}
+
+test('needles that share a start are searched once, by that start', () => {
+  // Percent and JSON forms share the value up to its first special character; padded base64 holds the unpadded.
+  const mask = new ValueMask(['sk-ant-api03-AbC_dEf-GhIjKlMnOpQrStUvWxYz0123456789+/=']);
+  const { needles, anchors, anchorOf } = mask.search;
+  expect(needles.length).toBe(13);
+  // The value and its nine percent and JSON forms by one anchor; its three base64 alignments alone.
+  expect(anchors.map((a) => a.toString())).toEqual(['sk-ant-api03-AbC_dEf-GhIjKlMnOpQrStUvWxYz0123456789']);
+  expect(anchorOf.filter((a) => a === -1).length).toBe(3);
+  // A padded base64 holds the unpadded one and the whole alignment: one anchor for the three.
+  expect(new ValueMask(['sk-lab-VALUE-0a9b8c7d6e5f']).search.anchors.map((a) => a.toString())).toEqual(['c2stbGFiLVZBTFVFLTBhOWI4YzdkNmU1']);
+  needles.forEach((n, i) => {
+    const a = anchorOf[i] as number;
+    if (a !== -1) expect(n.subarray(0, (anchors[a] as Buffer).length).equals(anchors[a] as Buffer)).toBe(true);
+  });
+  // Too little in common to search for cheaply, or a `*` that masking could complete: searched alone.
+  expect(planSearch([Buffer.from('abcdefghijkX'), Buffer.from('abcdefghijkY')]).anchors.length).toBe(0);
+  expect(planSearch([Buffer.from('abcdefghijklX'), Buffer.from('abcdefghijklY')]).anchors.length).toBe(1);
+  expect(planSearch([Buffer.from('abcdefghijkl*'), Buffer.from('abcdefghijklY')]).anchors.length).toBe(0);
+});
+
+test('property: the grouped scan masks exactly what searching each needle on its own masks', () => {
+  // One repeats itself (where its start matches and the rest does not, the next match may begin
+  // inside it), one has `*`s that masking can complete.
+  const values = [
+    'sk-ant-api03-AbC_dEf-GhIjKlMnOpQrStUvWxYz0123456789+/=',
+    'p@ss word/with&odd=chars!',
+    VALUE,
+    'aaaaaaaaaaaaaaaaaaaaaaaa',
+    'abcabcabcabcabcabc/x',
+    'ab*cdefghijklmn*op/q',
+  ];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...values),
+      fc.array(fc.nat(), { maxLength: 12 }),
+      fc.array(fc.string({ maxLength: 6 }), { maxLength: 12 }),
+      (value, picks, noise) => {
+        const mask = new ValueMask([value]);
+        // Needles whole, cut short, overlapping and back to back, between bits of noise.
+        const parts = picks.map((p, i) => {
+          const n = (mask.needles[p % mask.needles.length] as Buffer).toString('latin1');
+          const cut = p % 3 === 0 ? n.slice(0, (p >> 2) % n.length) : p % 3 === 1 ? n.slice((p >> 2) % n.length) : n;
+          return cut + (noise[i] ?? '');
+        });
+        const body = Buffer.from(parts.join(''), 'latin1');
+        const grouped = Buffer.from(body);
+        const oneByOne = Buffer.from(body);
+        maskBuffer(grouped, mask.search);
+        maskOneByOne(oneByOne, mask.needles);
+        expect(grouped.toString('latin1')).toBe(oneByOne.toString('latin1'));
+      },
+    ),
+    { numRuns: 3000, seed: 18 },
+  );
+});
+
+test('a body of copies of an anchor is scanned needle by needle, and masks the same', () => {
+  const value = 'sk-ant-api03-AbC_dEf-GhIjKlMnOpQrStUvWxYz0123456789+/=';
+  const mask = new ValueMask([value]);
+  const anchor = (mask.search.anchors[0] as Buffer).toString('latin1');
+  // Past the bound the hits are not collected: the work per buffer stays what each needle's own search costs.
+  expect(anchorHits(Buffer.from(anchor.repeat(MAX_ANCHOR_HITS)), mask.search.anchors[0] as Buffer)?.length).toBe(MAX_ANCHOR_HITS);
+  expect(anchorHits(Buffer.from(anchor.repeat(MAX_ANCHOR_HITS + 1)), mask.search.anchors[0] as Buffer)).toBeUndefined();
+  for (const copies of [MAX_ANCHOR_HITS - 1, MAX_ANCHOR_HITS, MAX_ANCHOR_HITS + 1, 2000]) {
+    for (const body of [`${anchor}+`.repeat(copies) + value, value + anchor.repeat(copies) + encodeURIComponent(value) + anchor]) {
+      const grouped = Buffer.from(body, 'latin1');
+      const oneByOne = Buffer.from(body, 'latin1');
+      maskBuffer(grouped, mask.search);
+      maskOneByOne(oneByOne, mask.needles);
+      expect(grouped.toString('latin1')).toBe(oneByOne.toString('latin1'));
+      expect(grouped.toString('latin1')).not.toContain(value);
+    }
   }
 });
