@@ -109,6 +109,23 @@ export async function startGateway(
   return { name, child, pid: child.pid, port, logFile };
 }
 
+/** Starts the TLS-terminating reference pipe (tls-pipe-proxy.ts), with the upstream's own certificate. */
+export async function startTlsPipe(children: ChildProcesses, workDir: string, pki: BenchPki, logFile: string): Promise<ProxyProcess> {
+  const port = await freePort();
+  const configFile = path.join(workDir, 'tls-pipe.json');
+  writeFileSync(configFile, JSON.stringify({ port, certFile: pki.upstreamCertFile, keyFile: pki.upstreamKeyFile, caFile: pki.upstreamCaFile }));
+  const stdio = logFileStdio(logFile);
+  const child = children.spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'tls-pipe-proxy.ts'), configFile], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio,
+  });
+  closeSync(stdio[1]);
+  await waitForPort(port, child, START_TIMEOUT_MS);
+  if (!child.pid) throw new Error('tls-pipe: no pid');
+  return { name: 'tls-pipe', child, pid: child.pid, port, logFile };
+}
+
 export interface MitmOptions {
   mitmdump: string;
   pki: BenchPki;

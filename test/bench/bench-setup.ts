@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createBenchPki, type BenchPki } from './bench-pki.js';
-import { startGateway, startMitmdump, startUpstream, type ProxyProcess, type UpstreamProcess } from './bench-processes.js';
+import { startGateway, startMitmdump, startTlsPipe, startUpstream, type ProxyProcess, type UpstreamProcess } from './bench-processes.js';
 import type { ChildProcesses } from './child-processes.js';
 import { writeGatewayConfig } from './gateway-config.js';
 import { freePort } from './wait.js';
@@ -88,6 +88,11 @@ export async function setUp(settings: BenchSettings, children: ChildProcesses, w
     ],
   ]);
   const proxies = [gateway, gateway10k, gatewayNoScan];
+  // The reference for TLS termination: the client trusts the upstream's CA, whose certificate the pipe presents.
+  const tlsPipe = await startTlsPipe(children, workDir, pki, path.join(logDir, 'tls-pipe.log'));
+  log(`reference TLS-terminating pipe (no HTTP): 127.0.0.1:${tlsPipe.port} pid ${tlsPipe.pid}`);
+  targets.set('tls-pipe', { name: 'tls-pipe', proxy: { url: proxyUrl(token, tlsPipe.port), caPem: pki.upstreamCaPem, process: tlsPipe } });
+  proxies.push(tlsPipe);
   const mitmdump = findOnPath('mitmdump');
   if (mitmdump) {
     const mitm = await startMitmdump(children, { mitmdump, pki, token, injectValue, mappedHosts: authorities }, path.join(logDir, 'mitmdump.log'));

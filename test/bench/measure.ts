@@ -33,11 +33,13 @@ export async function measure(
   // with, next to it in the (rotating) order. gateway-noscan is left out of the new-host phase,
   // where the scan has nothing to do, and gateway-10k out of all but c=32. c=128 and the churn
   // phase compare the gateway with direct and mitmproxy only.
-  // gateway-blind (the ceiling) runs in the keep-alive phases only.
+  // gateway-blind (the ceiling) runs in the keep-alive phases only; tls-pipe (the reference for
+  // TLS termination) in those and in the SSE and echo phases.
   const main = pickTargets(setup.targets, ['direct', 'gateway', 'mitmproxy']);
   const withNoScan = pickTargets(setup.targets, ['direct', 'gateway', 'gateway-noscan', 'mitmproxy']);
   const all = pickTargets(setup.targets, ['direct', 'gateway-10k', 'gateway', 'gateway-noscan', 'mitmproxy']);
-  const withCeiling = (targets: Target[]) => [...targets, ...pickTargets(setup.targets, ['gateway-blind'])];
+  const withCeiling = (targets: Target[]) => [...targets, ...pickTargets(setup.targets, ['gateway-blind', 'tls-pipe'])];
+  const withTlsPipe = (targets: Target[]) => [...targets, ...pickTargets(setup.targets, ['tls-pipe'])];
 
   const running = () => setup.proxies.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
   const peakRssByPhase: RawResults['peakRssByPhase'] = [];
@@ -61,10 +63,10 @@ export async function measure(
   const churn = await runLoadPhase(loadCtx, main, { label: 'churn', concurrency: churnC, ...churnRuns, driver: 'new-connection' });
   phaseDone('churn');
   log(`SSE first event: ${settings.sseSamples} samples per target`);
-  const sse = await runSsePhase(clientCtx, withNoScan, settings.sseSamples);
+  const sse = await runSsePhase(clientCtx, withTlsPipe(withNoScan), settings.sseSamples);
   phaseDone('sse');
   log(`1 MiB POST echo: ${settings.postEcho.reps} reps × ${settings.postEcho.requestsPerRep} requests`);
-  const postEcho = await runPostEchoPhase(clientCtx, withNoScan, settings.postEcho.reps, settings.postEcho.requestsPerRep);
+  const postEcho = await runPostEchoPhase(clientCtx, withTlsPipe(withNoScan), settings.postEcho.reps, settings.postEcho.requestsPerRep);
   phaseDone('1 MiB echo');
   log(`first request to a new host: ${setup.newHostOrigins.length} hosts`);
   const newHost = await runNewHostPhase(clientCtx, main, setup.newHostOrigins);

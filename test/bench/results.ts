@@ -141,6 +141,35 @@ function ceilingRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): R
   );
 }
 
+/**
+ * The reference for TLS termination (routes.ts, `tls-pipe`) in the gateway column, as a ratio to
+ * direct (ms added for SSE). No target: it says what ending TLS on both legs leaves in Node.
+ */
+function tlsPipeRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures, sse: Samples, postEcho: Samples): Row[] {
+  const pipe = (f: PhaseFigures, key: 'reqPerSec' | 'cpuUsPerRequest'): Values => ({ direct: f.direct?.[key], gateway: f['tls-pipe']?.[key] });
+  const phases = [
+    ['c1', 'c=1', c1],
+    ['c32', 'c=32', c32],
+    ['c128', 'c=128', c128],
+  ] as const;
+  const rows = phases.flatMap(([id, label, f]) =>
+    f['tls-pipe']
+      ? [
+          ratioRow(`${id}TlsPipeReqPerSec`, `reference: TLS-terminating pipe, ${label}`, 'req/s', pipe(f, 'reqPerSec')),
+          infoRow(`${id}TlsPipeCpuUsPerRequest`, `  TLS pipe: proxy CPU per request, ${label}`, 'µs', { gateway: f['tls-pipe']?.cpuUsPerRequest }),
+        ]
+      : [],
+  );
+  const sseValues = { direct: perTarget(sse, 'direct'), gateway: perTarget(sse, 'tls-pipe') };
+  if (sseValues.gateway !== undefined)
+    rows.push(
+      addedRow('sseTlsPipeFirstEventMs', 'reference: TLS-terminating pipe, SSE first event', sseValues, minus(sseValues.gateway, sseValues.direct), undefined),
+    );
+  const echoValues = { direct: perTarget(postEcho, 'direct'), gateway: perTarget(postEcho, 'tls-pipe') };
+  if (echoValues.gateway !== undefined) rows.push(ratioRow('postEchoTlsPipeMiBps', 'reference: TLS-terminating pipe, 1 MiB echo', 'MiB/s', echoValues));
+  return rows;
+}
+
 /** The keep-alive load phases: throughput, latency and the proxy's CPU per request. */
 function loadRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures, churn: PhaseFigures, churnConcurrency: number): Row[] {
   return [
@@ -207,6 +236,7 @@ export function buildRows(raw: RawResults, churnConcurrency: number): BuiltResul
       gatewayVsDirect: pairedChange(tenK, raw.c32.get('gateway'), cpuUsPerRequest),
     },
   ];
+  rows.push(...tlsPipeRows(c1, c32, c128, raw.sse, raw.postEcho));
   const cost = scanCost(raw);
   rows.push(...scanCostRows(cost));
   return { rows, load: { c1, c32, c128, churn }, scanCost: cost };

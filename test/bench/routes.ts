@@ -19,12 +19,16 @@ import type { ProxyProcess } from './bench-processes.js';
  * each connection is a blind tunnel (CONNECT, then bytes copied both ways: no TLS termination, no
  * HTTP, no credential). What any proxy on this machine gets at best, with client, proxy and
  * upstream sharing its cores: the ceiling the keep-alive ratios are read against. No target.
+ * `tls-pipe` (tls-pipe-proxy.ts): a CONNECT proxy in Node that terminates the client's TLS and
+ * pipes the plaintext into its own TLS connection to the upstream, with no HTTP, credential or
+ * scan: what terminating TLS on both legs costs in the gateway's runtime, the reference for the
+ * figures a blind tunnel says little about (c=1, SSE, the 1 MiB echo). No target.
  */
-export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | 'gateway-blind' | GatewayTargetName;
+export type TargetName = 'direct' | 'gateway' | 'mitmproxy' | 'onecli-serve' | 'gateway-blind' | 'tls-pipe' | GatewayTargetName;
 
 /** Does this target's path add the credential (so the upstream must see it on every request)? */
 export function injects(name: TargetName): boolean {
-  return name !== 'direct' && name !== 'gateway-blind';
+  return name !== 'direct' && name !== 'gateway-blind' && name !== 'tls-pipe';
 }
 
 /** The gateways the bench starts from dist/gateway/main.js. */

@@ -116,6 +116,29 @@ describe('bench: each figure against its target', () => {
     expect(after('c32 gateway-blind:')).not.toMatch(/^ {2}!/);
   });
 
+  it('the TLS-terminating pipe: a reference ratio at each keep-alive point, the SSE ms added and the echo ratio, with no target and no credential expected', () => {
+    const r = raw();
+    r.c1.set('tls-pipe', [sample(6_000, 400)]);
+    r.c32.set('tls-pipe', [sample(20_000, 800)]);
+    r.sse.set('tls-pipe', [1.25]);
+    r.postEcho.set('tls-pipe', [120]);
+    const { rows, load } = buildRows(r, 8);
+    const row = (id: string) => rows.find((x) => x.id === id);
+    expect(row('c1TlsPipeReqPerSec')).toMatchObject({ direct: 10_000, gateway: 6_000, gatewayVsDirect: 0.6, comparison: 'ratio' });
+    expect(row('c1TlsPipeCpuUsPerRequest')?.gateway).toBeCloseTo(66.7, 1);
+    expect(row('c32TlsPipeReqPerSec')).toMatchObject({ gatewayVsDirect: 0.5 });
+    expect(row('c128TlsPipeReqPerSec')).toBeUndefined();
+    expect(row('sseTlsPipeFirstEventMs')).toMatchObject({ direct: 1, gateway: 1.25, gatewayVsDirect: 0.25, comparison: 'added-ms' });
+    expect(row('postEchoTlsPipeMiBps')).toMatchObject({ direct: 200, gateway: 120, gatewayVsDirect: 0.6 });
+    for (const id of ['c1TlsPipeReqPerSec', 'sseTlsPipeFirstEventMs', 'postEchoTlsPipeMiBps']) expect(row(id)?.target).toBeUndefined();
+    // The judged rows are still the gateway's own.
+    expect(row('postEchoMiBps')).toMatchObject({ gateway: 100, gatewayVsDirect: 0.5 });
+    const lines = formatAnomalies(r, load);
+    const at = lines.findIndex((l) => l.startsWith('c32 tls-pipe:'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines[at + 1]).not.toMatch(/^ {2}!/);
+  });
+
   it('prints the target and PASS/MISS, n/a when unmeasured', () => {
     const r = raw();
     r.c1.delete('gateway');
