@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { AgentIdentity, AgentPolicy } from '../agent-auth.js';
 import type { GatewayMapping } from '../../shared/gateway-config.js';
-import { formatAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
+import { formatAuthority, namesAuthority, parseAuthority, type Authority } from '../../shared/host-authority.js';
 import type { GatewayErrorCode } from '../../shared/gateway-errors.js';
 import { ERROR_STATUS, sendError, writeRawError, type ErrorDetails } from '../error-responses.js';
 import { forwardRequest, type ForwardPlan } from '../forward.js';
@@ -30,8 +30,7 @@ export function setMitmContext(socket: TLSSocket, context: MitmContext): void {
 
 /** The inner Host must name the CONNECT authority: the decision is never re-keyed on it. */
 function hostMatches(hostHeader: string | undefined, authority: Authority): boolean {
-  const inner = hostHeader ? parseAuthority(hostHeader, 443) : undefined;
-  return inner !== undefined && inner.host === authority.host && inner.port === authority.port;
+  return namesAuthority(hostHeader, authority, 443);
 }
 
 /**
