@@ -120,25 +120,44 @@ function pluck(f: PhaseFigures, key: 'reqPerSec' | 'p50Ms' | 'p99Ms' | 'cpuUsPer
   return Object.fromEntries(Object.entries(f).map(([name, v]) => [name, v[key]])) as Values;
 }
 
-/**
- * The ceiling: the same gateway process as a blind tunnel (routes.ts, `gateway-blind`), in the
- * gateway column, as a ratio to direct. No target: it says what the machine leaves for any proxy.
- */
-function ceilingRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): Row[] {
-  const blind = (f: PhaseFigures, key: 'reqPerSec' | 'cpuUsPerRequest'): Values => ({ direct: f.direct?.[key], gateway: f['gateway-blind']?.[key] });
+interface Reference {
+  target: 'gateway-blind' | 'tls-pipe';
+  /** The row ids' middle part, e.g. `c32BlindTunnelReqPerSec`. */
+  id: string;
+  /** The throughput row's name, and the CPU row's. */
+  metric: string;
+  cpuMetric: string;
+}
+
+/** A reference target's keep-alive rows: its req/s as a ratio to direct and its CPU per request, in the gateway column. */
+function referenceLoadRows(ref: Reference, c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): Row[] {
   const phases = [
     ['c1', 'c=1', c1],
     ['c32', 'c=32', c32],
     ['c128', 'c=128', c128],
   ] as const;
-  return phases.flatMap(([id, label, f]) =>
-    f['gateway-blind']
-      ? [
-          ratioRow(`${id}BlindTunnelReqPerSec`, `ceiling: blind tunnel via the gateway, ${label}`, 'req/s', blind(f, 'reqPerSec')),
-          infoRow(`${id}BlindTunnelCpuUsPerRequest`, `  blind tunnel: proxy CPU per request, ${label}`, 'µs', { gateway: f['gateway-blind']?.cpuUsPerRequest }),
-        ]
-      : [],
-  );
+  return phases.flatMap(([id, label, f]) => {
+    const figures = f[ref.target];
+    if (!figures) return [];
+    return [
+      ratioRow(`${id}${ref.id}ReqPerSec`, `${ref.metric}, ${label}`, 'req/s', { direct: f.direct?.reqPerSec, gateway: figures.reqPerSec }),
+      infoRow(`${id}${ref.id}CpuUsPerRequest`, `  ${ref.cpuMetric}, ${label}`, 'µs', { gateway: figures.cpuUsPerRequest }),
+    ];
+  });
+}
+
+/**
+ * The ceiling: the same gateway process as a blind tunnel (routes.ts, `gateway-blind`), in the
+ * gateway column, as a ratio to direct. No target: it says what the machine leaves for any proxy.
+ */
+function ceilingRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): Row[] {
+  const ref: Reference = {
+    target: 'gateway-blind',
+    id: 'BlindTunnel',
+    metric: 'ceiling: blind tunnel via the gateway',
+    cpuMetric: 'blind tunnel: proxy CPU per request',
+  };
+  return referenceLoadRows(ref, c1, c32, c128);
 }
 
 /**
@@ -146,20 +165,8 @@ function ceilingRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures): R
  * direct (ms added for SSE). No target: it says what ending TLS on both legs leaves in Node.
  */
 function tlsPipeRows(c1: PhaseFigures, c32: PhaseFigures, c128: PhaseFigures, sse: Samples, postEcho: Samples): Row[] {
-  const pipe = (f: PhaseFigures, key: 'reqPerSec' | 'cpuUsPerRequest'): Values => ({ direct: f.direct?.[key], gateway: f['tls-pipe']?.[key] });
-  const phases = [
-    ['c1', 'c=1', c1],
-    ['c32', 'c=32', c32],
-    ['c128', 'c=128', c128],
-  ] as const;
-  const rows = phases.flatMap(([id, label, f]) =>
-    f['tls-pipe']
-      ? [
-          ratioRow(`${id}TlsPipeReqPerSec`, `reference: TLS-terminating pipe, ${label}`, 'req/s', pipe(f, 'reqPerSec')),
-          infoRow(`${id}TlsPipeCpuUsPerRequest`, `  TLS pipe: proxy CPU per request, ${label}`, 'µs', { gateway: f['tls-pipe']?.cpuUsPerRequest }),
-        ]
-      : [],
-  );
+  const ref: Reference = { target: 'tls-pipe', id: 'TlsPipe', metric: 'reference: TLS-terminating pipe', cpuMetric: 'TLS pipe: proxy CPU per request' };
+  const rows = referenceLoadRows(ref, c1, c32, c128);
   const sseValues = { direct: perTarget(sse, 'direct'), gateway: perTarget(sse, 'tls-pipe') };
   if (sseValues.gateway !== undefined)
     rows.push(
