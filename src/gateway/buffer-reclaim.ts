@@ -63,4 +63,19 @@ export class BufferReclaim {
   count(stream: Readable): void {
     stream.on('data', (chunk: Buffer) => this.relayed(chunk.length));
   }
+
+  /**
+   * Counts what a stream hands on, from when its reader starts it: a 'data' listener of ours added
+   * earlier would start it first, and the chunks before the reader's own listener would be lost to
+   * the reader. Ours is added as the reader's is ('newListener' comes just before), so it sees every
+   * chunk the reader does ('resume' would be too late: a chunk can come before it).
+   */
+  countWhenRead(stream: Readable): void {
+    const onNewListener = (event: string | symbol) => {
+      if (event !== 'data') return;
+      stream.off('newListener', onNewListener);
+      this.count(stream);
+    };
+    stream.on('newListener', onNewListener);
+  }
 }

@@ -56,11 +56,9 @@ function nodeHttpOnly(req: IncomingMessage, path: string): boolean {
 export function sendUpstream(state: GatewayState, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, path: string, done: ForwardDone): void {
   const relay = new RelayToClient(state, req, res, plan, done);
   if (relay.over) return;
-  // A request body's buffers are garbage too: its declared length counts them once it all arrived
-  // (a chunked one is not counted). Not before: a length alone, never sent, would buy a collection.
-  // An 'end' listener leaves the stream as it is (a 'data' one would start it before the leg reads it).
-  const declared = Number(req.headers['content-length']);
-  if (declared > 0) req.once('end', () => state.reclaim.relayed(declared));
+  // A request body's buffers are garbage too, with a length or chunked: counted as they arrive (a
+  // length alone, never sent, buys no collection), from when the leg starts reading.
+  if (hasBody(req)) state.reclaim.countWhenRead(req);
   const leg = state.upstreamLeg === 'node-http' || nodeHttpOnly(req, path) ? viaNodeHttp : viaUndici;
   leg({ state, req, plan, path, relay, attempt: 0 });
 }
