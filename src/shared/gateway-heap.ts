@@ -15,7 +15,21 @@
  *   upstream leg's parser, issue 18): TurboFan recompiling its one large state-machine function
  *   under load held ~30 MiB for a moment (peak RSS 131–136 → 98–105 MiB in a c=32 run of the leg
  *   alone), for no CPU per request we could measure (docs/performance.md).
+ * - The old generation grown by 20 % after each full collection, not V8's up to 4×. Objects tied
+ *   to native handles (sockets, TLS and parser wraps) outlive the scavenges that would free them
+ *   young and are promoted, ~8 KiB for each connection an agent opens and closes, and with V8's
+ *   growth the old space took them in until it was ~30 MiB: 3 s of a new connection per request
+ *   at c=8 lifted the gateway's peak by 15–21 MiB with V8's factor and by 11–13 with 1.2 (fresh
+ *   gateways, interleaved), with no change at c=32 keep-alive (peak 81 MiB and req/s alike in
+ *   four 8 s reps each; docs/performance.md). Read at every full collection, so it holds at run
+ *   time too.
  * - `gc` on the global, for the minor collection that frees relayed bodies' dead buffers
  *   (src/gateway/buffer-reclaim.ts). Without it the gateway makes a small context to fetch it.
  */
-export const GATEWAY_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--expose-gc'];
+export const GATEWAY_V8_FLAGS: readonly string[] = [
+  '--max-semi-space-size=4',
+  '--heap-growing-percent=20',
+  '--no-wasm-tier-up',
+  '--no-wasm-dynamic-tiering',
+  '--expose-gc',
+];

@@ -62,7 +62,9 @@ describe('the shell booted against the stub', () => {
     const fork = utilityProcess.forks.at(-1)!;
     expect(fork.modulePath).toBe(path.resolve(import.meta.dirname, '../../../dist/gateway/main.js'));
     expect(fork.options.disclaim).toBeUndefined();
-    expect(fork.options.execArgv).toEqual(['--js-flags=--max-semi-space-size=4 --no-wasm-tier-up --no-wasm-dynamic-tiering --expose-gc']);
+    expect(fork.options.execArgv).toEqual([
+      '--js-flags=--max-semi-space-size=4 --heap-growing-percent=20 --no-wasm-tier-up --no-wasm-dynamic-tiering --expose-gc',
+    ]);
     expect(fork.options.env).not.toHaveProperty('OP_SERVICE_ACCOUNT_TOKEN');
 
     const window = popover();

@@ -37,7 +37,7 @@ describe('utility-process spawner', () => {
     // V8 flags ride in --js-flags: a utility process is not a Node CLI (issue 16, item 11).
     expect(fork.options).toMatchObject({
       env: { PATH: '/usr/bin' },
-      execArgv: ['--js-flags=--max-semi-space-size=4 --no-wasm-tier-up --no-wasm-dynamic-tiering --expose-gc'],
+      execArgv: ['--js-flags=--max-semi-space-size=4 --heap-growing-percent=20 --no-wasm-tier-up --no-wasm-dynamic-tiering --expose-gc'],
       stdio: 'pipe',
       serviceName: 'OneCLI Gateway',
     });
