@@ -3,7 +3,7 @@ import type { Setup } from './bench-setup.js';
 import type { ChildProcesses } from './child-processes.js';
 import { runNewHostPhase, runPostEchoPhase, runSsePhase } from './client-phases.js';
 import { runLoadPhase, type LoadContext } from './load-phase.js';
-import { clockTicksPerSecond, peakRssMiB, rssMiB } from './proc-stats.js';
+import { clockTicksPerSecond, peakRssMiB, rssMiB, rssSplitMiB } from './proc-stats.js';
 import type { RawResults } from './results.js';
 import type { BenchSettings } from './settings.js';
 import type { Target, TargetName } from './routes.js';
@@ -73,6 +73,6 @@ export async function measure(
   phaseDone('new host');
 
   const memory: RawResults['memory'] = {};
-  for (const proxy of running()) memory[proxy.name] = { peakRssMiB: peakRssMiB(proxy.pid), rssMiB: rssMiB(proxy.pid) };
+  for (const proxy of running()) memory[proxy.name] = { peakRssMiB: peakRssMiB(proxy.pid), rssMiB: rssMiB(proxy.pid), ...rssSplitMiB(proxy.pid) };
   return { targets: all.map((t) => t.name), c1, c32, c128, churn, sse, postEcho, newHost, memory, peakRssByPhase, logs: {}, exits };
 }

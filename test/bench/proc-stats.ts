@@ -22,6 +22,11 @@ export function rssMiB(pid: number): number {
   return statusFieldKiB(pid, 'VmRSS') / 1024;
 }
 
+/** Current resident memory (VmRSS) split into anonymous (the process's own) and file-backed (code and data files, shared with every process that maps them), MiB. */
+export function rssSplitMiB(pid: number): { anonMiB: number; fileMiB: number } {
+  return { anonMiB: statusFieldKiB(pid, 'RssAnon') / 1024, fileMiB: statusFieldKiB(pid, 'RssFile') / 1024 };
+}
+
 /** Clock ticks per second for /proc/<pid>/stat times. */
 export async function clockTicksPerSecond(): Promise<number> {
   try {

@@ -110,7 +110,9 @@ export function formatAnomalies(raw: RawResults, load: BuiltResults['load']): st
     const memory = raw.memory[name];
     if (!memory) continue;
     const steps = raw.peakRssByPhase.map((p) => `${p.phase} ${p.peakRssMiB[name]?.toFixed(0) ?? '—'}`).join(', ');
-    lines.push(`${name} VmHWM MiB after each phase: ${steps}; VmRSS at end ${memory.rssMiB.toFixed(0)}`);
+    lines.push(
+      `${name} VmHWM MiB after each phase: ${steps}; VmRSS at end ${memory.rssMiB.toFixed(0)} (its own ${memory.anonMiB.toFixed(0)}, files ${memory.fileMiB.toFixed(0)})`,
+    );
   }
   for (const [name, n] of Object.entries(raw.newHost.notInjected))
     lines.push(`! new-host phase: ${n} first requests via ${name} arrived without the injected header`);

@@ -19,7 +19,7 @@ export interface RawResults {
   postEcho: Samples;
   newHost: NewHostSamples;
   /** Proxies only: VmHWM and VmRSS after all the load. */
-  memory: Partial<Record<TargetName, { peakRssMiB: number; rssMiB: number }>>;
+  memory: Partial<Record<TargetName, { peakRssMiB: number; rssMiB: number; anonMiB: number; fileMiB: number }>>;
   /** Proxies' VmHWM after each phase, to see which phase set the peak. */
   peakRssByPhase: { phase: string; peakRssMiB: Partial<Record<TargetName, number>> }[];
   logs: Partial<Record<TargetName, LogSummary>>;

@@ -53,7 +53,7 @@ function raw(): RawResults {
       ]),
       notInjected: {},
     },
-    memory: { gateway: { peakRssMiB: 69, rssMiB: 60 } },
+    memory: { gateway: { peakRssMiB: 69, rssMiB: 60, anonMiB: 20, fileMiB: 40 } },
     peakRssByPhase: [],
     logs: {},
     exits: {},
