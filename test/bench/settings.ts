@@ -34,6 +34,8 @@ export interface BenchSettings {
   jsonFile?: string;
   /** `--cpu-prof DIR` (upstream-leg): the scenario's gateways run with `--cpu-prof` and write their profiles here. */
   cpuProfDir?: string;
+  /** `--v8-flags "A B"` (heap-flags): a third way, the shipped gateway flags plus these. */
+  candidateV8Flags?: string[];
 }
 
 const FULL = {
@@ -80,9 +82,10 @@ const SCENARIO_LOAD: Record<Scenario, LoadRuns> = {
 
 export const USAGE = [
   'usage: npm run bench -- [--quick] [--json FILE] [--log-level info|warn] [--client-threads N]',
-  '                        [--scenario all|buffer-reclaim|heap-flags|path-rules|policy|product|upstream-leg] [--reps N] [--seconds S] [--cpu-prof DIR]',
+  '                        [--scenario all|buffer-reclaim|heap-flags|path-rules|policy|product|upstream-leg] [--reps N] [--seconds S] [--cpu-prof DIR] [--v8-flags "FLAGS"]',
   '  --reps and --seconds set a scenario’s runs (c=32 for path-rules and policy; each of c=1, 32, 128 for upstream-leg).',
   '  --cpu-prof DIR (upstream-leg): profile both gateways, print their self-time tables (slows them: not for the figures).',
+  '  --v8-flags "FLAGS" (heap-flags): also run the gateway with its shipped V8 flags plus FLAGS, e.g. --v8-flags "--lite-mode".',
 ].join('\n');
 
 function positiveInt(text: string | undefined, flag: string): number {
@@ -100,6 +103,7 @@ export function settingsFromArgv(argv: readonly string[]): BenchSettings {
   let reps: number | undefined;
   let seconds: number | undefined;
   let cpuProfDir: string | undefined;
+  let candidateV8Flags: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = argv[i + 1];
@@ -111,13 +115,24 @@ export function settingsFromArgv(argv: readonly string[]): BenchSettings {
     else if (arg === '--reps') reps = positiveInt(argv[++i], arg);
     else if (arg === '--seconds') seconds = positiveInt(argv[++i], arg);
     else if (arg === '--cpu-prof' && next && !next.startsWith('--')) cpuProfDir = argv[++i];
+    else if (arg === '--v8-flags' && next?.startsWith('--')) candidateV8Flags = (argv[++i] as string).split(/\s+/).filter(Boolean);
     else throw new Error(`unknown argument ${arg}${next && arg?.startsWith('--') ? ` ${next}` : ''}\n${USAGE}`);
   }
   if (scenario === 'all' && (reps !== undefined || seconds !== undefined)) throw new Error(`--reps and --seconds go with --scenario\n${USAGE}`);
   if (cpuProfDir !== undefined && scenario !== 'upstream-leg') throw new Error(`--cpu-prof goes with --scenario upstream-leg\n${USAGE}`);
+  if (candidateV8Flags !== undefined && scenario !== 'heap-flags') throw new Error(`--v8-flags goes with --scenario heap-flags\n${USAGE}`);
   const base = quick ? QUICK : FULL;
   const defaults = quick ? { reps: 1, durationS: 1 } : SCENARIO_LOAD[scenario];
   const scenarioLoad = { reps: reps ?? defaults.reps, durationS: seconds ?? defaults.durationS };
   const profile = cpuProfDir ? { cpuProfDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), cpuProfDir) } : {};
-  return { ...base, logLevel, clientThreads, scenario, scenarioLoad, ...(jsonFile ? { jsonFile } : {}), ...profile };
+  return {
+    ...base,
+    logLevel,
+    clientThreads,
+    scenario,
+    scenarioLoad,
+    ...(jsonFile ? { jsonFile } : {}),
+    ...profile,
+    ...(candidateV8Flags ? { candidateV8Flags } : {}),
+  };
 }

@@ -157,6 +157,12 @@ describe('bench: command line and load client helpers', () => {
     expect(settingsFromArgv(['--scenario', 'heap-flags', '--quick']).scenarioLoad).toEqual({ reps: 1, durationS: 1 });
     expect(() => settingsFromArgv(['--reps', '2'])).toThrow(/go with --scenario/);
     expect(() => settingsFromArgv(['--scenario', 'nope'])).toThrow(/unknown argument/);
+    expect(settingsFromArgv(['--scenario', 'heap-flags', '--v8-flags', '--lite-mode  --max-old-space-size=64']).candidateV8Flags).toEqual([
+      '--lite-mode',
+      '--max-old-space-size=64',
+    ]);
+    expect(() => settingsFromArgv(['--v8-flags', '--lite-mode'])).toThrow(/goes with --scenario heap-flags/);
+    expect(() => settingsFromArgv(['--scenario', 'heap-flags', '--v8-flags', 'lite-mode'])).toThrow(/unknown argument/);
   });
 
   it('splits connections over threads and takes nearest-rank percentiles', () => {
