@@ -11,6 +11,7 @@ import { nodeIpcChannel, parentPortChannel, type LauncherChannel, type ParentPor
 import { LauncherApprover } from './launcher-approver.js';
 import { LauncherResolver } from './launcher-resolver.js';
 import { keepServingOnUncaught } from './fault-isolation.js';
+import { chooseUpstreamLeg } from './upstream-leg-choice.js';
 import { createLogger, describeError, type Logger } from './log.js';
 import { KnownSecrets } from '../shared/log-redaction.js';
 import type { ResolveResult } from '../shared/vault-errors.js';
@@ -60,8 +61,8 @@ async function runStandalone(file: string): Promise<void> {
   try {
     const responseScan = process.env.ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN !== '1';
     if (!responseScan) log.warn('responses are NOT scanned for injected values (ONECLI_BENCH_UNSAFE_NO_RESPONSE_SCAN=1): for benchmarks only');
-    const upstreamLeg = process.env.ONECLI_BENCH_UPSTREAM_LEG === 'node-http' ? 'node-http' : 'undici';
-    if (upstreamLeg === 'node-http') log.warn('every upstream request goes through node:http (ONECLI_BENCH_UPSTREAM_LEG=node-http): for benchmarks only');
+    const { leg: upstreamLeg, warning: legWarning } = chooseUpstreamLeg(process.env);
+    if (legWarning) log.warn(legWarning);
     const bufferReclaim = process.env.ONECLI_BENCH_NO_BUFFER_RECLAIM !== '1';
     if (!bufferReclaim) log.warn('relayed bodies do not prompt a minor GC (ONECLI_BENCH_NO_BUFFER_RECLAIM=1): for benchmarks only');
     gateway = await startGateway(config.runtime, { log, resolve: environmentSource(config.values), responseScan, upstreamLeg, bufferReclaim });
