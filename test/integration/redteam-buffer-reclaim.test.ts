@@ -12,7 +12,7 @@
  *
  * And the other way round: a chunked upload has no length to count, so it was not counted at all,
  * and its dead buffers stayed until V8 collected on its own (sixteen chunked 1 MiB echoes left the
- * gateway at 88–101 MiB against 77–79 with a length; docs/performance.md). Now every body is
+ * gateway at 95–101 MiB against 78–79 with a length; docs/performance.md). Now every body is
  * counted chunk by chunk as the upstream leg reads it. FAILED before that fix (no collection).
  */
 import net from 'node:net';
