@@ -68,7 +68,9 @@ export class BufferReclaim {
    * Counts what a stream hands on, from when its reader starts it: a 'data' listener of ours added
    * earlier would start it first, and the chunks before the reader's own listener would be lost to
    * the reader. Ours is added as the reader's is ('newListener' comes just before), so it sees every
-   * chunk the reader does ('resume' would be too late: a chunk can come before it).
+   * chunk the reader does ('resume' would be too late: a chunk can come before it). For readers
+   * that start the stream by listening (`on`/`once`/`pipe`: both upstream legs); one that only
+   * prepended a listener would be started by ours.
    */
   countWhenRead(stream: Readable): void {
     const onNewListener = (event: string | symbol) => {

@@ -113,8 +113,11 @@ function runWithLauncher(channel: LauncherChannel): void {
         log = createLogger(msg.config.logLevel, undefined, known);
         keepServingOnUncaught(log);
         resolveTimeoutMs = msg.config.timeouts.resolveMs;
+        const { leg: upstreamLeg, warning: legWarning } = chooseUpstreamLeg(process.env);
+        if (legWarning) log.warn(legWarning);
         startGateway(msg.config, {
           log,
+          upstreamLeg,
           resolve: remembering(known, resolver.resolve),
           approve: approver.approve,
           activitySink: (entries) => channel.send({ type: 'activity', entries }),

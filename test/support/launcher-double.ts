@@ -32,8 +32,9 @@ export async function forkGateway(
   config: GatewayRuntimeConfigInput,
   onResolve: ResolveHandler,
   onApprove: ApproveHandler = () => ({ decision: 'timeout' }),
+  execArgv: readonly string[] = [],
 ): Promise<ForkedGateway> {
-  const child = fork(GATEWAY_MAIN, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH ?? '' } });
+  const child = fork(GATEWAY_MAIN, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH ?? '' }, execArgv: [...execArgv] });
   const resolves: string[] = [];
   const approvals: string[] = [];
   const activity: ActivityEntry[] = [];
