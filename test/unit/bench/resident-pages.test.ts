@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
+import { rssMiB } from '../../bench/proc-stats.js';
 import { distinctResidentMiB } from '../../bench/resident-pages.js';
-
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 let children: ChildProcess[] = [];
 afterEach(() => {
